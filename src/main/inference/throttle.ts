@@ -1,0 +1,28 @@
+// How the thermal governor reaches into inference without the engine knowing
+// anything about temperatures.
+
+export interface InferenceThrottle {
+  /** Upper bound on inference threads right now; undefined means no cap. Applied at the next batch. */
+  threadCap(): number | undefined;
+  /** Pause to insert before each generated token while cooling, in ms (0 = none). */
+  tokenDelayMs(): number;
+  /** When not null, new prompts wait in the queue and their clients are told this reason. */
+  holdReason(): string | null;
+  /** Fires whenever any of the above changes. */
+  onChange(listener: () => void): () => void;
+}
+
+export const noThrottle: InferenceThrottle = {
+  threadCap: () => undefined,
+  tokenDelayMs: () => 0,
+  holdReason: () => null,
+  onChange: () => () => {},
+};
+
+/** What the engine reports about its own load, for the simulated board's heat model. */
+export interface InferenceLoad {
+  /** True while the model is evaluating (prompt or generation). */
+  busy: boolean;
+  /** Threads the engine is using right now. */
+  threads: number;
+}
