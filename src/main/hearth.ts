@@ -1,0 +1,25 @@
+// The assembled product as the transports see it: what the composition root
+// (compose.ts) hands to the Electron adapter and to the headless server.
+import type { ModelStatus, ThermalStatus } from '../shared/api';
+import type { HearthHandlers } from './api/dispatch';
+import type { EventHub } from './api/events';
+import type { HearthConfig } from './config';
+import type { Logger } from './log';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'error';
+  thermal: Pick<ThermalStatus, 'available' | 'temperatureC' | 'protection' | 'source' | 'reason'>;
+  model: ModelStatus;
+  sessions: { clients: number; activeGenerations: number; queuedPrompts: number };
+  conversations: number;
+}
+
+export interface Hearth {
+  readonly config: HearthConfig;
+  readonly logger: Logger;
+  readonly handlers: HearthHandlers;
+  readonly events: EventHub;
+  health(): HealthReport;
+  /** Stops every service, worker and timer it started. */
+  close(): Promise<void>;
+}
