@@ -1,0 +1,45 @@
+import { useLayoutEffect, useRef } from 'react';
+import { useHearth } from '../store/context';
+import { MessageView } from './MessageView';
+
+/** The open conversation. Follows a streaming answer unless the reader scrolled up. */
+export function ConversationLog() {
+  const current = useHearth((s) => s.current);
+  const queue = useHearth((s) => s.queue);
+  const synced = useHearth((s) => s.synced);
+  const ref = useRef<HTMLElement>(null);
+  const stuck = useRef(true);
+  const conversationId = current?.id;
+
+  useLayoutEffect(() => {
+    stuck.current = true;
+  }, [conversationId]);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stuck.current) el.scrollTop = el.scrollHeight;
+  });
+
+  const messages = current?.messages ?? [];
+  const busy = messages.some((m) => m.status === 'streaming');
+  return (
+    <section
+      ref={ref}
+      className="log"
+      role="log"
+      aria-label="Conversation"
+      aria-busy={busy}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      }}
+    >
+      {messages.length === 0 && (
+        <p className="log-empty">{synced ? 'Ask Hearth anything.' : 'Waiting for Hearth…'}</p>
+      )}
+      {messages.map((m) => (
+        <MessageView key={m.id} message={m} queue={queue[m.id]} />
+      ))}
+    </section>
+  );
+}

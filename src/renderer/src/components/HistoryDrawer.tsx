@@ -1,0 +1,101 @@
+import { useMemo, useState } from 'react';
+import { formatWhen } from '../format';
+import { useActions, useHearth } from '../store/context';
+import { Sheet } from './Sheet';
+import { TrashIcon } from './icons';
+
+export interface HistoryDrawerProps {
+  open: boolean;
+  onClose(): void;
+  onCheckCooling(): void;
+}
+
+export function HistoryDrawer({ open, onClose, onCheckCooling }: HistoryDrawerProps) {
+  const conversations = useHearth((s) => s.conversations);
+  const currentId = useHearth((s) => s.current?.id);
+  const actions = useActions();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const sorted = useMemo(
+    () => [...conversations].sort((a, b) => b.updatedAt - a.updatedAt),
+    [conversations],
+  );
+
+  const close = () => {
+    setConfirming(null);
+    onClose();
+  };
+
+  return (
+    <Sheet title="Conversations" open={open} onClose={close} side="left">
+      {sorted.length === 0 ? (
+        <p className="muted">No conversations yet.</p>
+      ) : (
+        <ul className="conv-list">
+          {sorted.map((c) => {
+            const title = c.title.trim() || 'Untitled';
+            return (
+              <li key={c.id} className={c.id === currentId ? 'conv conv-current' : 'conv'}>
+                {confirming === c.id ? (
+                  <div className="conv-confirm">
+                    <span>Delete “{title}”?</span>
+                    <button
+                      type="button"
+                      className="button button-danger"
+                      onClick={() => {
+                        setConfirming(null);
+                        void actions.deleteConversation(c.id);
+                      }}
+                    >
+                      Delete
+                    </button>
+                    <button type="button" className="button" onClick={() => setConfirming(null)}>
+                      Cancel
+                    </button>
+                  </div>
+                ) : (
+                  <>
+                    <button
+                      type="button"
+                      className="conv-open"
+                      aria-current={c.id === currentId ? 'true' : undefined}
+                      onClick={() => {
+                        void actions.openConversation(c.id);
+                        close();
+                      }}
+                    >
+                      <span className="conv-title">{title}</span>
+                      <span className="conv-meta">
+                        {c.messageCount} {c.messageCount === 1 ? 'message' : 'messages'} ·{' '}
+                        {formatWhen(c.updatedAt)}
+                      </span>
+                    </button>
+                    <button
+                      type="button"
+                      className="button icon-button"
+                      aria-label={`Delete ${title}`}
+                      onClick={() => setConfirming(c.id)}
+                    >
+                      <TrashIcon />
+                    </button>
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <div className="sheet-foot">
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            close();
+            onCheckCooling();
+          }}
+        >
+          Check cooling
+        </button>
+      </div>
+    </Sheet>
+  );
+}

@@ -1,0 +1,28 @@
+// Composition root of the UI: pick the transport (IPC in the kiosk, WebSocket in a
+// browser), build the store on it, and render.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { HearthContext } from './store/context';
+import { createHearth } from './store/hearthStore';
+import { pickTransport } from './transport/pickTransport';
+import './styles.css';
+
+const transport = pickTransport();
+const hearth = createHearth(transport);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <HearthContext value={hearth}>
+      <App />
+    </HearthContext>
+  </StrictMode>,
+);
+
+import.meta.hot?.dispose(() => {
+  hearth.dispose();
+  transport.close();
+});

@@ -1,0 +1,20 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { Hearth, HearthActions, HearthState } from './hearthStore';
+
+export const HearthContext = createContext<Hearth | null>(null);
+
+function useHearthContext(): Hearth {
+  const hearth = useContext(HearthContext);
+  if (!hearth) throw new Error('HearthContext is missing');
+  return hearth;
+}
+
+/** Selects a slice of the mirrored state; re-renders only when that slice changes. */
+export function useHearth<T>(selector: (state: HearthState) => T): T {
+  return useStore(useHearthContext().store, selector);
+}
+
+export function useActions(): HearthActions {
+  return useHearthContext().actions;
+}
