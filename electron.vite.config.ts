@@ -11,7 +11,7 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src/main/electron/index.ts'),
           serve: resolve(import.meta.dirname, 'src/main/serve.ts'),
           // Worker entry points must be separate files so worker_threads can load them.
-          'workers/coreLoad': resolve(import.meta.dirname, 'src/main/threads/workers/coreLoad.ts'),
+          'workers/coreLoad': resolve(import.meta.dirname, 'src/main/threads/workers/coreLoad.mjs'),
         },
       },
     },

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { createMemoryLogger } from '../log';
+import { createThermal } from './createThermal';
+import { ManualScheduler } from './scheduler';
+import { zoneFile } from './testSupport';
+
+const config = {
+  thermalZone: '/nonexistent/thermal_zone0/temp',
+  thermalSimulate: 'off' as const,
+  thermalTrigger: 85,
+  thermalResume: 80,
+  thermalPollMs: 1000,
+  threads: 4,
+};
+const noSysfsExtras = {
+  cpuFreqPath: null,
+  thermalClassDir: null,
+  hwmonDir: null,
+  vcgencmdPath: null,
+};
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+describe('createThermal', () => {
+  test('without a sensor and without simulation: source "none", temperature -1, no errors', async () => {
+    const logger = createMemoryLogger();
+    const thermal = createThermal({
+      config,
+      logger,
+      inferenceLoad: () => ({ busy: false, threads: 0 }),
+      sysfs: noSysfsExtras,
+    });
+    thermal.start();
+    cleanups.push(() => thermal.close());
+    expect(thermal.monitor.status()).toMatchObject({
+      available: false,
+      temperatureC: -1,
+      source: 'none',
+      protection: false,
+    });
+    expect(thermal.monitor.status().reason).toMatch(/no temperature sensor/);
+    expect(thermal.governor.threadCap()).toBeUndefined();
+    expect(logger.entries.filter((e) => ['warn', 'error', 'critical'].includes(e.level))).toEqual(
+      [],
+    );
+  });
+
+  test('reads the configured zone file with the real scheduler and stops cleanly', async () => {
+    const zone = zoneFile(47.5);
+    cleanups.push(zone.remove);
+    const thermal = createThermal({
+      config: { ...config, thermalZone: zone.path, thermalPollMs: 100 },
+      logger: createMemoryLogger(),
+      inferenceLoad: () => ({ busy: false, threads: 0 }),
+      sysfs: noSysfsExtras,
+    });
+    thermal.start();
+    cleanups.push(() => thermal.close());
+    expect(thermal.monitor.status()).toMatchObject({
+      available: true,
+      temperatureC: 47.5,
+      source: 'sysfs',
+    });
+    zone.write(86);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(thermal.monitor.status().protection).toBe(true);
+    expect(thermal.governor.holdReason()).toMatch(/^Cooling down: the board is at 86 °C/);
+  });
+
+  test('HEARTH_THERMAL_SIMULATE heats the board with the inference load', async () => {
+    const scheduler = new ManualScheduler();
+    const load = { busy: false, threads: 0 };
+    const thermal = createThermal({
+      config: { ...config, thermalSimulate: 'bare' },
+      logger: createMemoryLogger(),
+      inferenceLoad: () => load,
+      scheduler,
+    });
+    thermal.start();
+    cleanups.push(() => thermal.close());
+    expect(thermal.monitor.status().source).toBe('simulated');
+    expect(thermal.monitor.status().temperatureC).toBeCloseTo(50, 0);
+    load.busy = true;
+    load.threads = 4;
+    scheduler.advance(3 * 60_000);
+    expect(thermal.monitor.status().temperatureC).toBeGreaterThan(80);
+  });
+});

@@ -1,0 +1,121 @@
+// Turns the monitor's protection state into limits on inference, graduated
+// rather than all-or-nothing:
+//   level 1 (protection on): half the threads, a short pause per token, new
+//     prompts held with a reason;
+//   level 2 (still rising by 1 °C after level 1 began): one thread and a longer pause.
+// Everything returns to normal when protection ends.
+import type { ThermalStatus } from '../../shared/api';
+import type { ThermalPort } from '../app/ports';
+import type { InferenceThrottle } from '../inference/throttle';
+import type { Logger } from '../log';
+
+export interface ThermalGovernorOptions {
+  /** Threads inference uses when not cooling (HEARTH_THREADS, or the core count). */
+  baseThreads: number;
+  logger?: Logger;
+  /** Pause per token at level 1 and level 2, ms. */
+  tokenDelayMs?: readonly [number, number];
+  /** Rise above the temperature at which level 1 began that moves to level 2. */
+  escalateAfterRiseC?: number;
+}
+
+export type GovernorLevel = 0 | 1 | 2;
+
+export class ThermalGovernor implements InferenceThrottle {
+  readonly #baseThreads: number;
+  readonly #log: Logger | undefined;
+  readonly #delays: readonly [number, number];
+  readonly #escalateAfterRiseC: number;
+  readonly #listeners: (() => void)[] = [];
+  readonly #unsubscribe: () => void;
+  #level: GovernorLevel = 0;
+  #levelOneStartC = 0;
+  #cap: number | undefined;
+  #delay = 0;
+  #hold: string | null = null;
+
+  constructor(monitor: ThermalPort, options: ThermalGovernorOptions) {
+    this.#baseThreads = Math.max(1, Math.floor(options.baseThreads));
+    this.#log = options.logger;
+    this.#delays = options.tokenDelayMs ?? [25, 100];
+    this.#escalateAfterRiseC = options.escalateAfterRiseC ?? 1;
+    this.#unsubscribe = monitor.onStatus((status) => this.update(status));
+    this.update(monitor.status());
+  }
+
+  get level(): GovernorLevel {
+    return this.#level;
+  }
+
+  threadCap(): number | undefined {
+    return this.#cap;
+  }
+
+  tokenDelayMs(): number {
+    return this.#delay;
+  }
+
+  holdReason(): string | null {
+    return this.#hold;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
+    };
+  }
+
+  /** Applies a new thermal status (the monitor calls this on every change). */
+  update(status: ThermalStatus): void {
+    const t = status.available ? status.temperatureC : undefined;
+    let level: GovernorLevel = 0;
+    if (status.protection) {
+      if (this.#level === 0) this.#levelOneStartC = t ?? status.triggerC;
+      level = this.#level === 2 ? 2 : 1;
+      if (level === 1 && t !== undefined && t >= this.#levelOneStartC + this.#escalateAfterRiseC) {
+        level = 2;
+      }
+    }
+    const cap =
+      level === 0 ? undefined : level === 1 ? Math.max(1, Math.floor(this.#baseThreads / 2)) : 1;
+    const delay = level === 0 ? 0 : level === 1 ? this.#delays[0] : this.#delays[1];
+    const hold =
+      level === 0
+        ? null
+        : t === undefined
+          ? `Cooling down: answers resume once the board is below ${status.resumeC} °C`
+          : `Cooling down: the board is at ${Math.round(t)} °C; answers resume below ${status.resumeC} °C`;
+
+    if (level !== this.#level) {
+      this.#log?.info('thermal_governor_level', {
+        level,
+        threadCap: cap ?? null,
+        tokenDelayMs: delay,
+        temperatureC: status.temperatureC,
+      });
+    }
+    const changed =
+      level !== this.#level || cap !== this.#cap || delay !== this.#delay || hold !== this.#hold;
+    this.#level = level;
+    this.#cap = cap;
+    this.#delay = delay;
+    this.#hold = hold;
+    if (changed) this.#emit();
+  }
+
+  #emit(): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.#log?.error('thermal_governor_listener_failed', { message: (error as Error).message });
+      }
+    }
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}

@@ -1,0 +1,28 @@
+// Where a named worker file is, both when running TypeScript sources (Vitest,
+// tsx) and in the electron-vite build.
+//
+// Sources: worker files are plain .mjs next to this file (workers/<name>.mjs),
+// so Node loads them without a TypeScript loader. Build: electron-vite has one
+// entry per worker (electron.vite.config.ts) and emits out/main/workers/<name>.js;
+// this module is bundled into out/main/*.js or a chunk one level below it.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export type WorkerName = 'coreLoad';
+
+export function workerModule(name: WorkerName, from: string = import.meta.url): URL {
+  const here = dirname(fileURLToPath(from));
+  const candidates = from.endsWith('.ts')
+    ? [join(here, 'workers', `${name}.mjs`)]
+    : [
+        join(here, 'workers', `${name}.js`),
+        join(here, '..', 'workers', `${name}.js`),
+        join(here, 'workers', `${name}.mjs`),
+      ];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(`Worker "${name}" not found; looked in ${candidates.join(', ')}`);
+  }
+  return pathToFileURL(found);
+}
