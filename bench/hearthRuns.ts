@@ -1,0 +1,192 @@
+// Hearth measured the ways a user meets it: the engine alone, the whole app over
+// a real WebSocket on loopback, and a long conversation.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { HearthEvent } from '../src/shared/api';
+import { serverFrame } from '../src/shared/wire';
+import { composeHearth } from '../src/main/compose';
+import { loadConfig } from '../src/main/config';
+import type { Hearth } from '../src/main/hearth';
+import { InferenceEngine } from '../src/main/inference/engine';
+import { createMemoryLogger } from '../src/main/log';
+import { startHearthServer, type HearthServer } from '../src/main/server/httpServer';
+import type { RunFigures } from './raw';
+
+export interface BenchSettings {
+  modelPath: string;
+  threads: number;
+  contextSize: number;
+  systemPrompt: string;
+}
+
+function env(settings: BenchSettings, dataDir: string, maxTokens: number): NodeJS.ProcessEnv {
+  return {
+    HEARTH_DATA_DIR: dataDir,
+    HEARTH_MODEL: settings.modelPath,
+    HEARTH_THREADS: String(settings.threads),
+    HEARTH_CONTEXT_SIZE: String(settings.contextSize),
+    HEARTH_MAX_TOKENS: String(maxTokens),
+    HEARTH_TEMPERATURE: '0',
+    HEARTH_SYSTEM_PROMPT: settings.systemPrompt,
+    HEARTH_THERMAL_ZONE: join(dataDir, 'no-sensor'),
+    HEARTH_HOST: '127.0.0.1',
+    HEARTH_PORT: '0',
+  };
+}
+
+export class EngineRunner {
+  private constructor(
+    private readonly engine: InferenceEngine,
+    private readonly dataDir: string,
+  ) {}
+
+  static async open(settings: BenchSettings, maxTokens: number): Promise<EngineRunner> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+    const config = loadConfig(env(settings, dataDir, maxTokens));
+    const engine = new InferenceEngine({ config, logger: createMemoryLogger() });
+    const status = await engine.start();
+    if (status.state !== 'ready') throw new Error(`engine not ready: ${status.error}`);
+    return new EngineRunner(engine, dataDir);
+  }
+
+  async run(prompt: string): Promise<RunFigures> {
+    let first = 0;
+    const start = performance.now();
+    const result = await this.engine.generate({
+      clientId: 'bench',
+      conversationId: randomUUID(),
+      messageId: randomUUID(),
+      prompt,
+      history: () => [],
+      onText: () => {
+        if (first === 0) first = performance.now();
+      },
+    });
+    const end = performance.now();
+    const tokens = result.stats?.tokens ?? 0;
+    return {
+      timeToFirstTokenMs: first - start,
+      tokensPerSecond: tokens > 1 ? (tokens - 1) / ((end - first) / 1000) : 0,
+      tokens,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.engine.dispose();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A client of the real server over a real WebSocket, as a phone would be. */
+export class WebSocketRunner {
+  private nextId = 1;
+  private readonly pending = new Map<number, (value: unknown) => void>();
+  private listeners = new Set<(event: HearthEvent) => void>();
+
+  private constructor(
+    private readonly hearth: Hearth,
+    private readonly server: HearthServer,
+    private readonly socket: WebSocket,
+    private readonly dataDir: string,
+  ) {
+    socket.on('message', (data) => {
+      const frame = serverFrame.parse(JSON.parse(String(data)));
+      if (frame.t === 'result') {
+        this.pending.get(frame.id)?.(frame.ok ? frame.value : Promise.reject(frame.error));
+        this.pending.delete(frame.id);
+      } else {
+        for (const listener of this.listeners) listener(frame.event);
+      }
+    });
+  }
+
+  static async open(settings: BenchSettings, maxTokens: number): Promise<WebSocketRunner> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+    const config = loadConfig(env(settings, dataDir, maxTokens));
+    const logger = createMemoryLogger();
+    const hearth = await composeHearth(config, logger);
+    const server = await startHearthServer({
+      hearth,
+      staticDir: join(import.meta.dirname, '..', 'out', 'renderer'),
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+    });
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, {
+      headers: { origin: server.url },
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const runner = new WebSocketRunner(hearth, server, socket, dataDir);
+    await runner.waitForModel();
+    return runner;
+  }
+
+  private async waitForModel(): Promise<void> {
+    for (;;) {
+      const snapshot = (await this.call('getSnapshot', {})) as { model: { state: string } };
+      if (snapshot.model.state === 'ready') return;
+      if (snapshot.model.state === 'error') throw new Error('model failed to load');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  call(name: string, args: unknown): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.socket.send(JSON.stringify({ t: 'call', id, name, args }));
+    });
+  }
+
+  async newConversation(): Promise<string> {
+    return ((await this.call('newConversation', {})) as { id: string }).id;
+  }
+
+  /** Sends one prompt and times the answer as the client sees it arrive. */
+  async run(prompt: string, conversationId?: string): Promise<RunFigures> {
+    const id = conversationId ?? (await this.newConversation());
+    const answer: { id?: string } = {};
+    let first = 0;
+    const start = performance.now();
+    const done = new Promise<number>((resolve, reject) => {
+      const listener = (event: HearthEvent): void => {
+        if (event.type === 'tokens' && event.conversationId === id && first === 0) {
+          first = performance.now();
+        }
+        if (
+          event.type === 'message' &&
+          event.conversationId === id &&
+          event.message.role === 'assistant' &&
+          (answer.id === undefined || event.message.id === answer.id) &&
+          ['complete', 'stopped', 'error'].includes(event.message.status)
+        ) {
+          this.listeners.delete(listener);
+          if (event.message.status === 'error') reject(new Error(event.message.error));
+          else resolve(event.message.stats?.tokens ?? 0);
+        }
+      };
+      this.listeners.add(listener);
+    });
+    const sent = (await this.call('sendPrompt', { conversationId: id, text: prompt })) as {
+      assistantMessage: { id: string };
+    };
+    answer.id = sent.assistantMessage.id;
+    const tokens = await done;
+    const end = performance.now();
+    return {
+      timeToFirstTokenMs: first - start,
+      tokensPerSecond: tokens > 1 ? (tokens - 1) / ((end - first) / 1000) : 0,
+      tokens,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+    await this.server.close();
+    await this.hearth.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

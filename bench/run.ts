@@ -1,0 +1,226 @@
+// `npm run bench`: every figure is a median of several runs, and each ratio is
+// measured side by side in one run (rounds interleave raw and Hearth).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { benchSensorRead } from '../src/main/thermal/bench';
+import { benchThreadLatency } from '../src/main/threads/bench';
+import { EngineRunner, WebSocketRunner, type BenchSettings } from './hearthRuns';
+import { RawBaseline, type RunFigures } from './raw';
+import { measureStartup } from './startup';
+import { median, printTable, type BenchRow } from './stats';
+
+const root = resolve(import.meta.dirname, '..');
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const MONITOR_MS = Number(process.env.BENCH_MONITOR_MS ?? 60_000);
+const PROMPT = 'Tell me a story about a little dog who finds a red ball in the park.';
+const MAX_TOKENS = 400;
+const settings: BenchSettings = {
+  modelPath: resolve(root, '../shared/models/stories260K.gguf'),
+  threads: 1,
+  contextSize: 2048,
+  systemPrompt: 'You are Hearth, a helpful assistant. Answer briefly.',
+};
+
+const rows: BenchRow[] = [];
+const log = (line: string): void => console.error(`bench: ${line}`);
+
+async function inference(): Promise<void> {
+  log(`tokens/s and first token: raw vs engine vs WebSocket, ${RUNS} interleaved rounds`);
+  const raw = await RawBaseline.open(
+    settings.modelPath,
+    settings.threads,
+    settings.contextSize,
+    settings.systemPrompt,
+  );
+  const engine = await EngineRunner.open(settings, MAX_TOKENS);
+  const ws = await WebSocketRunner.open(settings, MAX_TOKENS);
+  const results: Record<'raw' | 'engine' | 'ws', RunFigures[]> = { raw: [], engine: [], ws: [] };
+  try {
+    // One warm-up each so that first-load effects don't land in one column only.
+    await raw.run(PROMPT, MAX_TOKENS);
+    await engine.run(PROMPT);
+    await ws.run(PROMPT);
+    for (let i = 0; i < RUNS; i++) {
+      results.raw.push(await raw.run(PROMPT, MAX_TOKENS));
+      results.engine.push(await engine.run(PROMPT));
+      results.ws.push(await ws.run(PROMPT));
+    }
+  } finally {
+    await raw.close();
+    await engine.close();
+    await ws.close();
+  }
+  const tps = (k: keyof typeof results) => results[k].map((r) => r.tokensPerSecond);
+  const ttft = (k: keyof typeof results) => results[k].map((r) => r.timeToFirstTokenMs);
+  const rawTps = median(tps('raw'));
+  rows.push({
+    name: 'tokens/s raw node-llama-cpp',
+    value: rawTps,
+    unit: 'tok/s',
+    runs: tps('raw'),
+  });
+  rows.push({
+    name: 'tokens/s Hearth engine',
+    value: median(tps('engine')),
+    unit: 'tok/s',
+    runs: tps('engine'),
+  });
+  rows.push({
+    name: 'tokens/s Hearth over WebSocket',
+    value: median(tps('ws')),
+    unit: 'tok/s',
+    runs: tps('ws'),
+  });
+  const ratio = median(tps('ws')) / rawTps;
+  rows.push({
+    name: 'WebSocket / raw tokens/s',
+    value: ratio * 100,
+    unit: '%',
+    target: '>= 95 %',
+    pass: ratio >= 0.95,
+  });
+  const rawTtft = median(ttft('raw'));
+  rows.push({ name: 'first token raw', value: rawTtft, unit: 'ms', runs: ttft('raw') });
+  rows.push({
+    name: 'first token Hearth engine',
+    value: median(ttft('engine')),
+    unit: 'ms',
+    runs: ttft('engine'),
+  });
+  rows.push({
+    name: 'first token Hearth over WebSocket',
+    value: median(ttft('ws')),
+    unit: 'ms',
+    runs: ttft('ws'),
+  });
+  const added = median(ttft('ws')) - rawTtft;
+  rows.push({
+    name: 'first token added by Hearth (WebSocket)',
+    value: added,
+    unit: 'ms',
+    target: '<= 10 ms',
+    pass: added <= 10,
+  });
+}
+
+async function longConversation(): Promise<void> {
+  log(`first token of prompt 20 vs prompt 1 of a conversation, ${RUNS} conversations`);
+  const ws = await WebSocketRunner.open(settings, 48);
+  const firsts: number[] = [];
+  const twentieths: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const id = await ws.newConversation();
+      for (let turn = 1; turn <= 20; turn++) {
+        const r = await ws.run(`Tell me more about the dog, part ${turn}.`, id);
+        if (turn === 1) firsts.push(r.timeToFirstTokenMs);
+        if (turn === 20) twentieths.push(r.timeToFirstTokenMs);
+      }
+    }
+  } finally {
+    await ws.close();
+  }
+  rows.push({ name: 'first token, prompt 1', value: median(firsts), unit: 'ms', runs: firsts });
+  rows.push({
+    name: 'first token, prompt 20',
+    value: median(twentieths),
+    unit: 'ms',
+    runs: twentieths,
+  });
+  const ratio = median(twentieths) / median(firsts);
+  rows.push({
+    name: 'prompt 20 / prompt 1 first token',
+    value: ratio,
+    unit: 'x',
+    target: '<= 2x',
+    pass: ratio <= 2,
+  });
+}
+
+async function startup(): Promise<void> {
+  log(`headless start-to-ready and memory, ${RUNS} starts`);
+  const ready: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await measureStartup(join(root, 'out/main/serve.js'), settings.modelPath);
+    ready.push(r.readyMs);
+    rss.push(r.rssMiB);
+  }
+  rows.push({
+    name: 'headless start to model ready',
+    value: median(ready),
+    unit: 'ms',
+    runs: ready,
+  });
+  rows.push({ name: 'headless resident memory', value: median(rss), unit: 'MiB', runs: rss });
+}
+
+async function thermalAndThreads(): Promise<void> {
+  log('sensor read latency, monitor CPU cost, ManagedThread latency');
+  const read = benchSensorRead(10_000);
+  rows.push({ name: 'sensor read p50', value: read.p50Ms, unit: 'ms' });
+  rows.push({
+    name: 'sensor read p99',
+    value: read.p99Ms,
+    unit: 'ms',
+    target: '< 1 ms',
+    pass: read.p99Ms < 1,
+  });
+  const outfile = join(root, 'out/bench/monitorCpu.mjs');
+  await build({
+    entryPoints: [join(root, 'bench/monitorCpu.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'error',
+  });
+  const cpu = JSON.parse(
+    execFileSync(process.execPath, [outfile, String(MONITOR_MS)], { encoding: 'utf8' }),
+  ) as { cpuPercentOfOneCore: number; pollCostPercentOfOneCore: number };
+  rows.push({
+    name: `monitor CPU at 1 Hz over ${Math.round(MONITOR_MS / 1000)} s`,
+    value: cpu.cpuPercentOfOneCore,
+    unit: '% of a core',
+    target: '< 0.05 %',
+    pass: cpu.cpuPercentOfOneCore < 0.05,
+  });
+  rows.push({
+    name: 'monitor cost per poll / interval',
+    value: cpu.pollCostPercentOfOneCore,
+    unit: '% of a core',
+  });
+  const threads = await benchThreadLatency(20);
+  rows.push({
+    name: 'ManagedThread start to first message',
+    value: threads.startToFirstMessageMedianMs,
+    unit: 'ms',
+  });
+  rows.push({ name: 'ManagedThread stop to exit', value: threads.stopToExitMedianMs, unit: 'ms' });
+}
+
+const only = process.argv.slice(2);
+const sections: Record<string, () => Promise<void>> = {
+  inference,
+  longConversation,
+  startup,
+  thermalAndThreads,
+};
+for (const [name, section] of Object.entries(sections)) {
+  if (only.length === 0 || only.includes(name)) await section();
+}
+printTable(rows);
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const file = join(
+  root,
+  'bench/results',
+  `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+);
+writeFileSync(
+  file,
+  JSON.stringify({ date: new Date().toISOString(), runs: RUNS, settings, rows }, null, 2),
+);
+console.log(`\nwrote ${file}`);

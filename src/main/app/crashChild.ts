@@ -1,0 +1,56 @@
+// Run by hearthApp.crash.test.ts in a child process: converses with the fixture
+// model, then streams a long, slowed answer until the parent kills it with SIGKILL.
+// Usage: node --import tsx src/main/app/crashChild.ts <dataDir>
+import { EventHub } from '../api/events';
+import { createMemoryLogger } from '../log';
+import { HearthApp } from './hearthApp';
+import { appConfig, fakeCoolingCheck, fakeThermal } from './testing';
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: crashChild.ts <dataDir>');
+const config = appConfig(dataDir, { HEARTH_MAX_TOKENS: '300' });
+const events = new EventHub();
+let slow = false;
+const app = new HearthApp(
+  {
+    config,
+    logger: createMemoryLogger(),
+    events,
+    thermal: fakeThermal(),
+    coolingCheck: fakeCoolingCheck(),
+    // The second answer is slowed so it is still streaming when the kill comes.
+    throttle: {
+      threadCap: () => undefined,
+      tokenDelayMs: () => (slow ? 20 : 0),
+      holdReason: () => null,
+      onChange: () => () => {},
+    },
+  },
+  { saveIntervalMs: 100 },
+);
+await app.start();
+await app.whenModelSettled();
+const ctx = { clientId: 'kiosk' };
+const conversation = await app.handlers.newConversation({}, ctx);
+const finished = (messageId: string) =>
+  new Promise<void>((resolve) =>
+    events.subscribe((event) => {
+      if (event.type === 'message' && event.message.id === messageId && event.message.stats) {
+        resolve();
+      }
+    }),
+  );
+const first = await app.handlers.sendPrompt(
+  { conversationId: conversation.id, text: 'Once upon a time' },
+  ctx,
+);
+await finished(first.assistantMessage.id);
+slow = true;
+const second = await app.handlers.sendPrompt(
+  { conversationId: conversation.id, text: 'Tell me a very long story' },
+  ctx,
+);
+process.stdout.write(
+  `${JSON.stringify({ conversationId: conversation.id, messageId: second.assistantMessage.id })}\n`,
+);
+// Streams until killed.

@@ -1,0 +1,46 @@
+// Test stand-ins for the thermal side and a config for the fixture model.
+import type { CoolingCheckReport, ThermalStatus } from '../../shared/api';
+import { loadConfig, type HearthConfig } from '../config';
+import { FIXTURE_MODEL } from '../inference/testing';
+import type { CoolingCheckPort, ThermalPort } from './ports';
+
+export function appConfig(dataDir: string, env: Record<string, string> = {}): HearthConfig {
+  return loadConfig({
+    HEARTH_DATA_DIR: dataDir,
+    HEARTH_MODEL: FIXTURE_MODEL,
+    HEARTH_THREADS: '1',
+    HEARTH_TEMPERATURE: '0',
+    HEARTH_MAX_TOKENS: '64',
+    ...env,
+  });
+}
+
+export const coolThermal: ThermalStatus = {
+  available: false,
+  temperatureC: -1,
+  reason: 'no sensor in tests',
+  protection: false,
+  triggerC: 85,
+  resumeC: 80,
+  source: 'none',
+  recent: [],
+};
+
+export function fakeThermal(status: ThermalStatus = coolThermal): ThermalPort {
+  return { status: () => status, onStatus: () => () => {} };
+}
+
+export function fakeCoolingCheck(): CoolingCheckPort & { started: number[] } {
+  const idle: CoolingCheckReport = { state: 'idle', samples: [] };
+  const started: number[] = [];
+  return {
+    started,
+    start: (durationSec) => {
+      started.push(durationSec);
+      return { state: 'running', startedAt: Date.now(), durationSec, samples: [] };
+    },
+    stop: async () => ({ ...idle, state: 'stopped' }),
+    report: () => idle,
+    onReport: () => () => {},
+  };
+}
