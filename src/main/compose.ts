@@ -27,7 +27,11 @@ export async function composeHearth(config: HearthConfig, logger: Logger): Promi
   });
   late.app = app;
   const unsubscribe = [
-    thermal.monitor.onStatus((status) => events.emit({ type: 'thermal', thermal: status })),
+    // The trend history goes out once in the snapshot; each change then carries only
+    // its newest reading, which the client appends, instead of minutes of readings a second.
+    thermal.monitor.onStatus((status) =>
+      events.emit({ type: 'thermal', thermal: { ...status, recent: status.recent.slice(-1) } }),
+    ),
     thermal.coolingCheck.onReport((report) => events.emit({ type: 'coolingCheck', report })),
   ];
   thermal.start();

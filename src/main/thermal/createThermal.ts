@@ -3,6 +3,7 @@
 // throttles inference, and the "Check cooling" self-test.
 import { availableParallelism } from 'node:os';
 import type { HearthConfig } from '../config';
+import { inferenceThreads } from '../inference/physicalCores';
 import type { InferenceLoad } from '../inference/throttle';
 import type { Logger } from '../log';
 import { CoolingCheck } from './coolingCheck';
@@ -84,7 +85,8 @@ export function createThermal(options: CreateThermalOptions): ThermalServices {
     pollMs: config.thermalPollMs,
   });
   const governor = new ThermalGovernor(monitor, {
-    baseThreads: config.threads ?? Math.min(cores, 4),
+    // The same count the engine starts with, so the governor's cap is a real reduction.
+    baseThreads: inferenceThreads(config.threads),
     logger,
   });
   const coolingCheck = new CoolingCheck({ monitor, logger, scheduler, cores });

@@ -1,0 +1,226 @@
+// Starts and stops a real headless Hearth (`node out/main/serve.js`) for a test,
+// with its own data directory and port, and waits for "Hearth listening on".
+import { test as base, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const serveScript = join(repoRoot, 'out', 'main', 'serve.js');
+export const fixtureModel = resolve(repoRoot, '..', 'shared', 'models', 'stories260K.gguf');
+
+const READY_LINE = /Hearth listening on (http:\/\/\S+)/;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export function assertBuilt(): void {
+  for (const file of [serveScript, join(repoRoot, 'out', 'renderer', 'index.html')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The settings every e2e server gets: the fixture model, one thread, deterministic answers. */
+export function baseEnv(dataDir: string, port: number): Record<string, string> {
+  return {
+    HEARTH_HOST: '127.0.0.1',
+    HEARTH_PORT: String(port),
+    HEARTH_DATA_DIR: dataDir,
+    HEARTH_MODEL: fixtureModel,
+    HEARTH_THREADS: '1',
+    HEARTH_TEMPERATURE: '0',
+    HEARTH_MAX_TOKENS: '64',
+    HEARTH_LOG_LEVEL: 'info',
+  };
+}
+
+/** One `node out/main/serve.js` (or `node scripts/start.mjs`) child. */
+export class HearthProcess {
+  readonly output: string[] = [];
+  url = '';
+  #child: ChildProcess | undefined;
+  #exited: Promise<number | null> | undefined;
+
+  /** `script` is serve.js, or scripts/start.mjs to test `npm start`'s headless fallback. */
+  constructor(
+    readonly env: Record<string, string>,
+    readonly script: string = serveScript,
+  ) {}
+
+  get running(): boolean {
+    return !!this.#child && this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  async start(): Promise<this> {
+    assertBuilt();
+    const child = spawn(process.execPath, [this.script], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child = child;
+    this.#exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+    const ready = new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`Hearth did not start within ${START_TIMEOUT_MS} ms\n${this.tail()}`)),
+        START_TIMEOUT_MS,
+      );
+      const onLine = (line: string): void => {
+        this.output.push(line);
+        const match = READY_LINE.exec(line);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolveUrl(match[1]);
+        }
+      };
+      for (const stream of [child.stdout, child.stderr]) {
+        let pending = '';
+        stream?.setEncoding('utf8');
+        stream?.on('data', (chunk: string) => {
+          pending += chunk;
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          lines.forEach(onLine);
+        });
+      }
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`Hearth exited (${code ?? signal}) before listening\n${this.tail()}`));
+      });
+    });
+    this.url = await ready;
+    return this;
+  }
+
+  /** SIGTERM, as a service manager would; SIGKILL if it does not stop in time. */
+  async stop(): Promise<number | null> {
+    if (!this.#child || !this.running) return (await this.#exited) ?? null;
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child?.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const code = await this.#exited;
+    clearTimeout(timer);
+    return code ?? null;
+  }
+
+  /** kill -9: no chance to save anything. */
+  async kill(): Promise<void> {
+    if (!this.#child || !this.running) return;
+    this.#child.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  tail(lines = 40): string {
+    return this.output.slice(-lines).join('\n');
+  }
+
+  /** Parsed JSON log lines. */
+  logs(): { level?: string; event_type?: string; context?: Record<string, unknown> }[] {
+    return this.output.flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      try {
+        return [JSON.parse(line)];
+      } catch {
+        return [];
+      }
+    });
+  }
+}
+
+/** A small API client over the server's WebSocket, to check what the UI shows against the server. */
+export async function callApi(baseUrl: string, name: string, args: unknown = {}): Promise<unknown> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+  try {
+    await new Promise<void>((resolveOpen, reject) => {
+      socket.once('open', () => resolveOpen());
+      socket.once('error', reject);
+    });
+    return await new Promise((resolveCall, reject) => {
+      socket.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as {
+          t: string;
+          id?: number;
+          ok?: boolean;
+          value?: unknown;
+          error?: { message: string };
+        };
+        if (frame.t !== 'result' || frame.id !== 1) return;
+        if (frame.ok) resolveCall(frame.value);
+        else reject(new Error(`${name}: ${frame.error?.message}`));
+      });
+      socket.send(JSON.stringify({ t: 'call', id: 1, name, args }));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+export interface HearthFixture {
+  /** This test's data directory (removed afterwards). */
+  dataDir: string;
+  port: number;
+  /** Starts a server on this test's data directory and port; `env` overrides the defaults. */
+  start(env?: Record<string, string>): Promise<HearthProcess>;
+  /** Stops the running server and starts it again on the same data directory and port. */
+  restart(env?: Record<string, string>): Promise<HearthProcess>;
+  /** A scratch directory for files a test makes (removed afterwards). */
+  scratch: string;
+}
+
+export const test = base.extend<{ hearth: HearthFixture }>({
+  // Playwright reads a fixture's dependencies from its first parameter's pattern: it must be {}.
+  // eslint-disable-next-line no-empty-pattern
+  hearth: async ({}, use, testInfo) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-data-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'hearth-e2e-scratch-'));
+    const port = await freePort();
+    const processes: HearthProcess[] = [];
+    let current: HearthProcess | undefined;
+    let lastEnv: Record<string, string> = {};
+    const start = async (env: Record<string, string> = {}): Promise<HearthProcess> => {
+      lastEnv = env;
+      current = new HearthProcess({ ...baseEnv(dataDir, port), ...env });
+      processes.push(current);
+      return current.start();
+    };
+    await use({
+      dataDir,
+      port,
+      scratch,
+      start,
+      restart: async (env) => {
+        await current?.stop();
+        return start(env ?? lastEnv);
+      },
+    });
+    for (const child of processes) await child.stop();
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const [i, child] of processes.entries()) {
+        await testInfo.attach(`server-${i + 1}.log`, {
+          body: child.output.join('\n'),
+          contentType: 'text/plain',
+        });
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  },
+});
+
+export { expect };

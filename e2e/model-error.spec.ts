@@ -1,0 +1,33 @@
+// A model file that is not a GGUF model gives a clear error in the UI and the
+// log, and the server stays up.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+import { ui } from './ui';
+
+test('a bad model path shows the error in the UI and the server stays up', async ({
+  page,
+  request,
+  hearth,
+}) => {
+  const bogus = join(hearth.scratch, 'not-a-model.gguf');
+  writeFileSync(bogus, 'this is a text file, not a GGUF model\n'.repeat(100));
+  const server = await hearth.start({ HEARTH_MODEL: bogus });
+
+  await page.goto(server.url);
+  await expect(ui(page).connection).toContainText('Connected');
+  const alert = page.getByRole('alert').filter({ hasText: /model/i });
+  await expect(alert).toBeVisible({ timeout: 30_000 });
+
+  const health = await request.get(`${server.url}/healthz`);
+  const report = (await health.json()) as { model: { state: string; error?: string } };
+  expect(report.model.state).toBe('error');
+  expect(report.model.error).toBeTruthy();
+  expect(server.running).toBe(true);
+
+  const logged = server
+    .logs()
+    .filter((line) => ['ERROR', 'FATAL'].includes(line.level ?? ''))
+    .filter((line) => /model/i.test(JSON.stringify(line)));
+  expect(logged.length, 'the failure is in the structured log').toBeGreaterThan(0);
+});

@@ -1,0 +1,67 @@
+// The command-line contract of `npm run serve` and `npm start` (DESIGN section 4):
+// what they print, how a bad setting stops them, and that SIGTERM ends them cleanly.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { electronExecutable } from './electronRuntime';
+import {
+  assertBuilt,
+  baseEnv,
+  expect,
+  HearthProcess,
+  repoRoot,
+  serveScript,
+  test,
+} from './fixtures';
+
+test('serve prints where it listens and where to pair, and stops on SIGTERM', async ({
+  request,
+  hearth,
+}) => {
+  const server = await hearth.start();
+  expect(server.url).toBe(`http://127.0.0.1:${hearth.port}`);
+  await expect.poll(() => server.output).toContain(`Pair a device: ${server.url}`);
+  const health = await request.get(`${server.url}/healthz`);
+  expect(health.ok()).toBe(true);
+  expect(health.headers()['content-security-policy']).toContain("default-src 'self'");
+  expect(await server.stop()).toBe(0);
+});
+
+test('a bad setting stops serve with one line naming it', async ({ hearth }) => {
+  assertBuilt();
+  const result = spawnSync(process.execPath, [serveScript], {
+    cwd: repoRoot,
+    env: { ...process.env, ...baseEnv(hearth.dataDir, hearth.port), HEARTH_PORT: 'eighty' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^HEARTH_PORT: invalid value "eighty"/);
+  expect(result.stdout).not.toContain('Hearth listening on');
+});
+
+test('npm start says in one line that it runs headless without the Electron runtime', async ({
+  hearth,
+}) => {
+  test.skip(
+    !!electronExecutable(repoRoot),
+    'the Electron runtime is installed here, so npm start launches the kiosk',
+  );
+  const start = new HearthProcess(
+    baseEnv(hearth.dataDir, hearth.port),
+    join(repoRoot, 'scripts', 'start.mjs'),
+  );
+  try {
+    await start.start();
+    const notices = start.output.filter((line) => /Electron runtime/.test(line));
+    expect(notices).toEqual([
+      'Electron runtime not installed here; running headless instead (npm run serve)',
+    ]);
+    expect(start.url).toBe(`http://127.0.0.1:${hearth.port}`);
+    // start.mjs passes SIGTERM on to the server and exits with its status.
+    expect(await start.stop()).toBe(0);
+  } finally {
+    await start.kill();
+  }
+});

@@ -1,0 +1,48 @@
+// `npm start`: launch the Electron kiosk on the built app, or, where the Electron
+// runtime is not installed (CI, a headless box), say so in one line and serve headless.
+// Never require('electron') here: without its runtime it tries to download one.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The Electron binary the electron package installed, or null when it has none. */
+function electronBinary() {
+  const pkg = join(root, 'node_modules', 'electron');
+  const pathFile = join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const relative = readFileSync(pathFile, 'utf8').trim();
+  if (!relative) return null;
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH || join(pkg, 'dist');
+  const binary = join(dist, relative);
+  return existsSync(binary) ? binary : null;
+}
+
+function run(command, args) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  // Ctrl-C reaches the child through the terminal's process group; a service
+  // manager's SIGTERM reaches only us, so pass it on.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null) child.kill(signal);
+    });
+  }
+  child.on('error', (error) => {
+    process.stderr.write(`Could not start ${command}: ${error.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+const binary = electronBinary();
+if (binary) {
+  run(binary, ['.']);
+} else {
+  process.stdout.write(
+    'Electron runtime not installed here; running headless instead (npm run serve)\n',
+  );
+  run(process.execPath, [join(root, 'out', 'main', 'serve.js')]);
+}

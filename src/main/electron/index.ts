@@ -1,0 +1,179 @@
+// The Electron kiosk: a thin adapter that puts the composed Hearth behind a
+// locked-down window and the preload bridge. Every decision it makes lives in
+// policy.ts as a plain function; this file only wires them to Electron.
+import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../../preload/channels';
+import { dispatch } from '../api/dispatch';
+import { composeHearth } from '../compose';
+import { ConfigError, loadConfig, type HearthConfig } from '../config';
+import type { Hearth } from '../hearth';
+import { createLogger, type Logger } from '../log';
+import { contentSecurityPolicy, startHearthServer, type HearthServer } from '../server';
+import {
+  allowNavigation,
+  allowPermission,
+  isTrustedSender,
+  kioskWindowOptions,
+  rendererUrl,
+  windowOpenDecision,
+  withCsp,
+} from './policy';
+
+const mainDir = dirname(fileURLToPath(import.meta.url));
+const preloadPath = resolve(mainDir, '../preload/index.cjs');
+const rendererDir = resolve(mainDir, '../renderer');
+const rendererIndex = resolve(rendererDir, 'index.html');
+const appUrl = rendererUrl(rendererIndex);
+const KIOSK_CLIENT_ID = 'kiosk';
+
+function readConfig(): HearthConfig | undefined {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
+  }
+}
+
+/** Navigation, new windows and webviews are refused for every page Electron creates. */
+function lockDownContents(logger: Logger): void {
+  app.on('web-contents-created', (_event, contents) => {
+    const guard = (event: Electron.Event, url: string): void => {
+      if (allowNavigation(url, appUrl)) return;
+      event.preventDefault();
+      logger.warn('navigation_denied', { url });
+    };
+    contents.on('will-navigate', guard);
+    contents.on('will-redirect', guard);
+    contents.on('will-attach-webview', (event) => {
+      event.preventDefault();
+      logger.warn('webview_denied', {});
+    });
+    contents.setWindowOpenHandler(({ url }) => {
+      logger.warn('window_open_denied', { url });
+      return windowOpenDecision();
+    });
+  });
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowPermission(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    allowPermission(permission, requestingOrigin),
+  );
+  // The same policy the headless server sends, minus WebSocket: the kiosk talks over IPC.
+  const csp = contentSecurityPolicy({ allowWebSocket: false });
+  ses.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withCsp(details.responseHeaders, csp) }),
+  );
+}
+
+function serveApi(hearth: Hearth, window: BrowserWindow, logger: Logger): () => void {
+  ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, args: unknown) => {
+    const frame = event.senderFrame;
+    const sender = {
+      frameUrl: frame?.url,
+      isMainFrame: frame ? frame.parent === null : false,
+      webContentsId: event.sender.id,
+      expectedWebContentsId: window.isDestroyed() ? -1 : window.webContents.id,
+    };
+    if (!isTrustedSender(sender, appUrl)) {
+      logger.warn('ipc_rejected', {
+        frameUrl: sender.frameUrl,
+        webContentsId: sender.webContentsId,
+      });
+      throw new Error('hearth:call refused: the sender is not the Hearth page');
+    }
+    return dispatch(hearth.handlers, name, args, { clientId: KIOSK_CLIENT_ID });
+  });
+  const unsubscribe = hearth.events.subscribe((event) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(CALL_CHANNEL);
+  };
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (!config) {
+    app.exit(1);
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  app.enableSandbox();
+  lockDownContents(logger);
+  await app.whenReady();
+  lockDownSession();
+
+  const hearth = await composeHearth(config, logger);
+  const window = new BrowserWindow(kioskWindowOptions({ windowed: config.windowed, preloadPath }));
+  const stopApi = serveApi(hearth, window, logger);
+  window.once('ready-to-show', () => window.show());
+  window.webContents.on('render-process-gone', (_event, details) =>
+    logger.error('renderer_gone', { reason: details.reason, exitCode: details.exitCode }),
+  );
+
+  // Phones reach the same services over HTTP + WebSocket (loopback only until pairing lands).
+  let server: HearthServer | undefined;
+  try {
+    server = await startHearthServer({
+      hearth,
+      staticDir: rendererDir,
+      host: config.host,
+      port: config.port,
+      logger,
+    });
+  } catch (error) {
+    logger.error('server_start_failed', { error: (error as Error).message, port: config.port });
+  }
+
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    void (async () => {
+      try {
+        stopApi();
+        await server?.close();
+        await hearth.close();
+        logger.info('stopped', {});
+      } catch (error) {
+        logger.error('shutdown_failed', { error: (error as Error).message });
+      } finally {
+        stopped = true;
+        logger.flush();
+        app.quit();
+      }
+    })();
+  });
+
+  await window.loadFile(rendererIndex);
+  logger.info('kiosk_ready', { windowed: config.windowed, url: appUrl });
+}
+
+// A second copy would fight the first over the model, the port and the data files.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `Hearth failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    app.exit(1);
+  });
+}

@@ -1,0 +1,116 @@
+// A small stand-in Hearth for transport tests: real handler functions over an
+// in-memory conversation list, no model. Lives next to the tests that use it.
+import type {
+  Conversation,
+  CoolingCheckReport,
+  ModelStatus,
+  ThermalStatus,
+} from '../../shared/api';
+import { ApiFailure, type HearthHandlers } from '../api/dispatch';
+import { EventHub } from '../api/events';
+import type { HearthConfig } from '../config';
+import type { Hearth, HealthReport } from '../hearth';
+import { createMemoryLogger } from '../log';
+
+export function createTestHearth() {
+  const logger = createMemoryLogger();
+  const events = new EventHub();
+  const conversations = new Map<string, Conversation>();
+  let next = 1;
+  let status: HealthReport['status'] = 'ok';
+  const model: ModelStatus = { state: 'ready', name: 'test', threads: 1 };
+  const thermal: ThermalStatus = {
+    available: false,
+    temperatureC: -1,
+    protection: false,
+    triggerC: 85,
+    resumeC: 80,
+    source: 'none',
+    recent: [],
+  };
+  const coolingCheck: CoolingCheckReport = { state: 'idle', samples: [] };
+  const summaries = () =>
+    [...conversations.values()].map((c) => ({
+      id: c.id,
+      title: c.title,
+      updatedAt: c.updatedAt,
+      messageCount: c.messages.length,
+    }));
+  const find = (id: string): Conversation => {
+    const found = conversations.get(id);
+    if (!found) throw new ApiFailure('not_found', `no conversation ${id}`);
+    return found;
+  };
+
+  const handlers: HearthHandlers = {
+    getSnapshot: async () => ({ model, thermal, conversations: summaries(), coolingCheck }),
+    listConversations: async () => summaries(),
+    openConversation: async ({ id }) => find(id),
+    newConversation: async () => {
+      const now = Date.now();
+      const c: Conversation = {
+        id: `c${next++}`,
+        title: 'New conversation',
+        createdAt: now,
+        updatedAt: now,
+        messages: [],
+      };
+      conversations.set(c.id, c);
+      return c;
+    },
+    deleteConversation: async ({ id }) => {
+      find(id);
+      conversations.delete(id);
+      events.emit({ type: 'conversationDeleted', conversationId: id });
+      return { ok: true };
+    },
+    sendPrompt: async ({ conversationId, text }, ctx) => {
+      const c = find(conversationId);
+      const now = Date.now();
+      const userMessage = {
+        id: `m${next++}`,
+        role: 'user' as const,
+        text,
+        status: 'complete' as const,
+        createdAt: now,
+      };
+      const assistantMessage = {
+        id: `m${next++}`,
+        role: 'assistant' as const,
+        text: `echo from ${ctx.clientId}: ${text}`,
+        status: 'complete' as const,
+        createdAt: now,
+      };
+      c.messages.push(userMessage, assistantMessage);
+      return { userMessage, assistantMessage };
+    },
+    stop: async () => ({ stopped: false }),
+    startCoolingCheck: async () => {
+      throw new Error('cooling check exploded');
+    },
+    stopCoolingCheck: async () => coolingCheck,
+  };
+
+  const hearth: Hearth = {
+    config: { host: '127.0.0.1', port: 0, dataDir: '/nonexistent' } as HearthConfig,
+    logger,
+    handlers,
+    events,
+    health: () => ({
+      status,
+      thermal: { available: false, temperatureC: -1, protection: false, source: 'none' },
+      model,
+      sessions: { clients: 0, activeGenerations: 0, queuedPrompts: 0 },
+      conversations: conversations.size,
+    }),
+    close: async () => {},
+  };
+  return {
+    hearth,
+    logger,
+    events,
+    setStatus: (s: HealthReport['status']) => {
+      status = s;
+    },
+  };
+}
