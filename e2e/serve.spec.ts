@@ -49,7 +49,8 @@ test('npm start says in one line that it runs headless without the Electron runt
     'the Electron runtime is installed here, so npm start launches the kiosk',
   );
   const start = new HearthProcess(
-    baseEnv(hearth.dataDir, hearth.port),
+    // Without this, start.mjs would first try to fetch the runtime, which cannot succeed here.
+    { ...baseEnv(hearth.dataDir, hearth.port), ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
     join(repoRoot, 'scripts', 'start.mjs'),
   );
   try {

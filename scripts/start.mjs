@@ -1,7 +1,7 @@
 // `npm start`: launch the Electron kiosk on the built app, or, where the Electron
 // runtime is not installed (CI, a headless box), say so in one line and serve headless.
 // Never require('electron') here: without its runtime it tries to download one.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
@@ -37,7 +37,28 @@ function run(command, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-const binary = electronBinary();
+/**
+ * Electron 45 has no install script: its runtime is fetched on first use. Fetch it
+ * here, once, unless the machine said not to (ELECTRON_SKIP_BINARY_DOWNLOAD).
+ */
+function installElectronRuntime() {
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return;
+  const installer = join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(installer)) return;
+  process.stdout.write('Fetching the Electron runtime (first start only)...\n');
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 10 * 60_000,
+  });
+  if (result.status !== 0) process.stdout.write('Could not fetch the Electron runtime.\n');
+}
+
+let binary = electronBinary();
+if (!binary) {
+  installElectronRuntime();
+  binary = electronBinary();
+}
 if (binary) {
   run(binary, ['.']);
 } else {
