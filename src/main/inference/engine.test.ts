@@ -285,6 +285,62 @@ describe('InferenceEngine history', () => {
   });
 });
 
+describe('InferenceEngine long conversations', () => {
+  it('once the context is full, drops the oldest turns without evaluating the rest again', async () => {
+    const contextSize = 512;
+    const engine = await readyEngine({ contextSize, maxTokens: 32 });
+    const chat = conversation(engine, 'dog');
+    const rows: {
+      prompt: number;
+      firstTokenMs: number;
+      evaluated: number;
+      dropped: number;
+      erased: number;
+      window: number;
+    }[] = [];
+    let answerTokens = 0;
+    for (let i = 1; i <= 32; i++) {
+      const result = await chat.ask(`Tell me more about the dog, part ${i}.`);
+      expect(result.status).toBe('complete');
+      expect(result.stats?.tokens).toBeGreaterThan(0);
+      answerTokens += result.stats?.tokens ?? 0;
+      const [session] = engine.diagnostics().sessions.filter((s) => s.conversationId === 'dog');
+      expect(session?.nextTokenIndex).toBeLessThanOrEqual(contextSize);
+      rows.push({
+        prompt: i,
+        firstTokenMs: Math.round((result.stats?.timeToFirstTokenMs ?? 0) * 10) / 10,
+        evaluated: session?.lastPrompt?.evaluatedBeforeFirstToken ?? Infinity,
+        dropped: session?.lastPrompt?.droppedExchanges ?? 0,
+        erased: session?.lastPrompt?.erasedTokens ?? 0,
+        window: session?.nextTokenIndex ?? 0,
+      });
+    }
+    console.table(rows);
+    const at = (n: number) => rows[n - 1]?.firstTokenMs;
+    console.log(
+      `first token: prompt 1 ${at(1)} ms, prompt 20 ${at(20)} ms, prompt 30 ${at(30)} ms`,
+    );
+
+    // The conversation outgrew the context: its answers alone hold more tokens than it can.
+    expect(answerTokens).toBeGreaterThan(contextSize);
+    expect(Math.max(...rows.map((row) => row.window))).toBeGreaterThan((3 * contextSize) / 4);
+    // Every prompt, before and after the context filled, evaluates about as much as
+    // the first one (system prompt + first turn) before its first token, never the
+    // window (several hundred tokens).
+    const first = rows[0]?.evaluated ?? 0;
+    expect(first).toBeGreaterThan(0);
+    for (const row of rows) expect(row.evaluated).toBeLessThanOrEqual(first + 16);
+    // Because the oldest turns were dropped and their tokens erased from the KV cache
+    // (the cells after them shifted), not the window evaluated again.
+    const full = rows.filter((row) => row.dropped > 0);
+    expect(full.length).toBeGreaterThanOrEqual(10);
+    for (const row of full) expect(row.erased).toBeGreaterThan(0);
+    expect(Math.min(...full.map((row) => row.window))).toBeGreaterThan(contextSize / 2);
+    // The persisted conversation keeps every turn; only what the model sees is trimmed.
+    expect(chat.turns).toHaveLength(64);
+  });
+});
+
 describe('InferenceEngine throttle', () => {
   it('lowers llama.maxThreads to the thread cap and restores it', async () => {
     const throttle = manualThrottle();

@@ -6,6 +6,9 @@
 // turn (the session keeps its evaluated tokens); switching to an unbound
 // conversation rebinds the least recently used session with setChatHistory, and
 // node-llama-cpp reuses whatever token prefix still matches (the system prompt).
+// Before each prompt the engine makes room for it and its answer by dropping the
+// oldest exchanges from what the model sees, erasing their tokens from the KV cache
+// so that nothing is evaluated again (see contextTrim.ts).
 import {
   getLlama,
   LlamaChatSession,
@@ -21,6 +24,7 @@ import type { HearthConfig } from '../config';
 import type { Logger } from '../log';
 import { toChatHistory, type ChatTurn } from './chatHistory';
 import { chatSessionOptions, promptOptions } from './chatSettings';
+import { answerReserve, removedRange, trimToFit } from './contextTrim';
 import { FairQueue } from './fairQueue';
 import { locateModel } from './locateModel';
 import { checkModelFile, checkModelHeader } from './modelFile';
@@ -83,10 +87,21 @@ interface Entry {
   lastReason?: string;
 }
 
+/** What a session's last prompt cost before its first token, for tests and benchmarks. */
+export interface PromptEvaluation {
+  /** Exchanges dropped from what the model sees to make room for the prompt (0: it fitted). */
+  droppedExchanges: number;
+  /** Tokens of those exchanges erased from the KV cache, the cells after them shifted down. */
+  erasedTokens: number;
+  /** Tokens evaluated from the prompt's start to its first generated token (KV shifts excluded). */
+  evaluatedBeforeFirstToken: number | undefined;
+}
+
 interface Slot {
   session: LlamaChatSession;
   conversationId: string | undefined;
   lastUsed: number;
+  lastPrompt?: PromptEvaluation;
 }
 
 /** Sessions kept bound to conversations at once (sequences in the context). */
@@ -172,7 +187,12 @@ export class InferenceEngine {
     maxThreads: number | undefined;
     contextThreads: number | undefined;
     contextSize: number | undefined;
-    sessions: { conversationId: string | undefined; nextTokenIndex: number; inputTokens: number }[];
+    sessions: {
+      conversationId: string | undefined;
+      nextTokenIndex: number;
+      inputTokens: number;
+      lastPrompt: PromptEvaluation | undefined;
+    }[];
   } {
     return {
       maxThreads: this.#llama?.maxThreads,
@@ -182,6 +202,7 @@ export class InferenceEngine {
         conversationId: slot.conversationId,
         nextTokenIndex: slot.session.sequence.nextTokenIndex,
         inputTokens: slot.session.sequence.tokenMeter.usedInputTokens,
+        lastPrompt: slot.lastPrompt ? { ...slot.lastPrompt } : undefined,
       })),
     };
   }
@@ -471,6 +492,55 @@ export class InferenceEngine {
     throw new Error('the model has no chat session');
   }
 
+  /**
+   * Makes room in the slot's session for the prompt and a reserve for its answer by
+   * dropping the oldest exchanges from what the model sees (the stored conversation
+   * keeps them). Their tokens are erased from the KV cache and the later cells
+   * shifted down, so LlamaChat finds the rest as a common prefix and evaluates only
+   * the new turn, instead of erasing from the first dropped token and evaluating
+   * the whole window again, as its own context shift does.
+   */
+  async #fitContext(
+    slot: Slot,
+    prompt: string,
+  ): Promise<Omit<PromptEvaluation, 'evaluatedBeforeFirstToken'>> {
+    const model = this.#model;
+    const context = this.#context;
+    const untouched = { droppedExchanges: 0, erasedTokens: 0 };
+    if (!model || !context) return untouched;
+    const { session } = slot;
+    const { sequence } = session;
+    // What the model saw last (LlamaChat may have compressed it), else the new history.
+    const window = session.getLastEvaluationContextWindow() ?? session.getChatHistory();
+    const reserve = answerReserve(context.contextSize, this.#config.maxTokens);
+    // LlamaChat keeps its window when tokens + 1 < contextSize; the answer needs `reserve` more.
+    const limit = context.contextSize - reserve - 1;
+    const trim = trimToFit(window, prompt, limit, (chatHistory) =>
+      session.chatWrapper
+        .generateContextState({ chatHistory })
+        .contextText.tokenize(model.tokenizer),
+    );
+    if (!trim || trim.dropped === 0) return untouched;
+    let erasedTokens = 0;
+    const range = removedRange(trim.fullTokens, trim.tokens);
+    // Only tokens the sequence holds as evaluated for this very window can be kept: after
+    // a rebind it holds another conversation, which must be evaluated afresh anyway.
+    const cached = sequence.compareContextTokens(trim.fullTokens).firstDifferentIndex;
+    if (range && range.end <= cached && canShiftKvCache(model)) {
+      await sequence.eraseContextTokenRanges([range]);
+      erasedTokens = range.end - range.start;
+    }
+    session.setChatHistory(trim.history);
+    this.#logger.debug('context_trimmed', {
+      droppedExchanges: trim.dropped,
+      tokens: trim.tokens.length,
+      erasedTokens,
+      keptTokens: sequence.nextTokenIndex,
+      reserve,
+    });
+    return { droppedExchanges: trim.dropped, erasedTokens };
+  }
+
   async #run(entry: Entry): Promise<void> {
     const { job } = entry;
     const abort = new AbortController();
@@ -492,6 +562,11 @@ export class InferenceEngine {
     try {
       slot = this.#slotFor(job);
       job.onStart?.();
+      const trimmed = await this.#fitContext(slot, job.prompt);
+      const meter = slot.session.sequence.tokenMeter;
+      const inputBefore = meter.usedInputTokens;
+      const evaluation: PromptEvaluation = { ...trimmed, evaluatedBeforeFirstToken: undefined };
+      slot.lastPrompt = evaluation;
       const result = await slot.session.promptWithMeta(job.prompt, {
         ...promptOptions(this.#config),
         signal: abort.signal,
@@ -499,6 +574,7 @@ export class InferenceEngine {
         onToken: (chunk) => {
           tokens += chunk.length;
           firstTokenAt ??= performance.now();
+          evaluation.evaluatedBeforeFirstToken ??= meter.usedInputTokens - inputBefore;
         },
         onTextChunk: (text) => {
           streamed += text;
@@ -539,4 +615,17 @@ export class InferenceEngine {
       });
     }
   }
+}
+
+/**
+ * Whether erasing tokens from the middle of a sequence shifts the later KV cells
+ * (the same test as LlamaContextSequence.adaptStateToTokens): recurrent models have
+ * no per-token cells and deepseek2 cannot shift. When it fails anyway (a sliding
+ * window cache that no longer holds the start), node-llama-cpp evaluates again.
+ */
+function canShiftKvCache(model: LlamaModel): boolean {
+  return (
+    !model.fileInsights.isRecurrent &&
+    String(model.fileInfo.metadata.general?.architecture) !== 'deepseek2'
+  );
 }
