@@ -3,8 +3,11 @@
 import {
   GeneralChatWrapper,
   getLlama,
+  LlamaLogLevel,
   LlamaChatSession,
   type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
 
@@ -15,30 +18,41 @@ export interface RunFigures {
 }
 
 export class RawBaseline {
+  private readonly sequence: LlamaContextSequence;
+
   private constructor(
     private readonly llama: Llama,
     private readonly model: LlamaModel,
-    private readonly options: { threads: number; contextSize: number; systemPrompt: string },
-  ) {}
-
-  static async open(modelPath: string, threads: number, contextSize: number, systemPrompt: string) {
-    const llama = await getLlama({ gpu: false, maxThreads: threads, logLevel: 'error' as never });
-    const model = await llama.loadModel({ modelPath });
-    return new RawBaseline(llama, model, { threads, contextSize, systemPrompt });
+    private readonly context: LlamaContext,
+    private readonly systemPrompt: string,
+  ) {
+    this.sequence = context.getSequence();
   }
 
-  /** One prompt on a fresh context, timed from the call to the first and last token. */
+  static async open(modelPath: string, threads: number, contextSize: number, systemPrompt: string) {
+    const llama = await getLlama({
+      gpu: false,
+      maxThreads: threads,
+      logLevel: LlamaLogLevel.error,
+    });
+    const model = await llama.loadModel({ modelPath });
+    const context = await model.createContext({ contextSize, threads });
+    return new RawBaseline(llama, model, context, systemPrompt);
+  }
+
+  /**
+   * One prompt in a new chat on a kept context sequence, timed from the call to the
+   * first and last token. node-llama-cpp reuses the evaluated system prompt of the
+   * previous chat, as Hearth's engine does, so first-token times compare like with like.
+   */
   async run(prompt: string, maxTokens: number): Promise<RunFigures> {
-    const context = await this.model.createContext({
-      contextSize: this.options.contextSize,
-      threads: this.options.threads,
+    const session = new LlamaChatSession({
+      contextSequence: this.sequence,
+      chatWrapper: new GeneralChatWrapper(),
+      systemPrompt: this.systemPrompt,
+      autoDisposeSequence: false,
     });
     try {
-      const session = new LlamaChatSession({
-        contextSequence: context.getSequence(),
-        chatWrapper: new GeneralChatWrapper(),
-        systemPrompt: this.options.systemPrompt,
-      });
       let tokens = 0;
       let first = 0;
       const start = performance.now();
@@ -57,11 +71,43 @@ export class RawBaseline {
         tokens,
       };
     } finally {
-      await context.dispose();
+      session.dispose({ disposeSequence: false });
+    }
+  }
+
+  /**
+   * One conversation of several prompts in a single chat session, as node-llama-cpp
+   * keeps it on its own; returns each prompt's time to first token.
+   */
+  async conversation(prompts: string[], maxTokens: number): Promise<number[]> {
+    const session = new LlamaChatSession({
+      contextSequence: this.sequence,
+      chatWrapper: new GeneralChatWrapper(),
+      systemPrompt: this.systemPrompt,
+      autoDisposeSequence: false,
+    });
+    try {
+      const firstTokenMs: number[] = [];
+      for (const prompt of prompts) {
+        let first = 0;
+        const start = performance.now();
+        await session.prompt(prompt, {
+          maxTokens,
+          temperature: 0,
+          onToken: () => {
+            if (first === 0) first = performance.now();
+          },
+        });
+        firstTokenMs.push(first - start);
+      }
+      return firstTokenMs;
+    } finally {
+      session.dispose({ disposeSequence: false });
     }
   }
 
   async close(): Promise<void> {
+    await this.context.dispose();
     await this.model.dispose();
     await this.llama.dispose();
   }

@@ -106,36 +106,78 @@ async function inference(): Promise<void> {
 }
 
 async function longConversation(): Promise<void> {
-  log(`first token of prompt 20 vs prompt 1 of a conversation, ${RUNS} conversations`);
+  log(`first token of prompt 20 vs prompt 1, Hearth over WebSocket and raw, ${RUNS} conversations`);
+  const prompts = Array.from(
+    { length: 20 },
+    (_, i) => `Tell me more about the dog, part ${i + 1}.`,
+  );
   const ws = await WebSocketRunner.open(settings, 48);
-  const firsts: number[] = [];
-  const twentieths: number[] = [];
+  const raw = await RawBaseline.open(
+    settings.modelPath,
+    settings.threads,
+    settings.contextSize,
+    settings.systemPrompt,
+  );
+  const hearth = { first: [] as number[], twentieth: [] as number[] };
+  const direct = { first: [] as number[], twentieth: [] as number[] };
   try {
     for (let i = 0; i < RUNS; i++) {
       const id = await ws.newConversation();
-      for (let turn = 1; turn <= 20; turn++) {
-        const r = await ws.run(`Tell me more about the dog, part ${turn}.`, id);
-        if (turn === 1) firsts.push(r.timeToFirstTokenMs);
-        if (turn === 20) twentieths.push(r.timeToFirstTokenMs);
+      for (const [turn, prompt] of prompts.entries()) {
+        const r = await ws.run(prompt, id);
+        if (turn === 0) hearth.first.push(r.timeToFirstTokenMs);
+        if (turn === 19) hearth.twentieth.push(r.timeToFirstTokenMs);
       }
+      const rawTimes = await raw.conversation(prompts, 48);
+      direct.first.push(rawTimes[0] ?? Number.NaN);
+      direct.twentieth.push(rawTimes[19] ?? Number.NaN);
     }
   } finally {
     await ws.close();
+    await raw.close();
   }
-  rows.push({ name: 'first token, prompt 1', value: median(firsts), unit: 'ms', runs: firsts });
+  const m = (values: number[]): number => median(values);
   rows.push({
-    name: 'first token, prompt 20',
-    value: median(twentieths),
+    name: 'first token, prompt 1 (Hearth)',
+    value: m(hearth.first),
     unit: 'ms',
-    runs: twentieths,
+    runs: hearth.first,
   });
-  const ratio = median(twentieths) / median(firsts);
   rows.push({
-    name: 'prompt 20 / prompt 1 first token',
+    name: 'first token, prompt 20 (Hearth)',
+    value: m(hearth.twentieth),
+    unit: 'ms',
+    runs: hearth.twentieth,
+  });
+  rows.push({
+    name: 'first token, prompt 1 (raw)',
+    value: m(direct.first),
+    unit: 'ms',
+    runs: direct.first,
+  });
+  rows.push({
+    name: 'first token, prompt 20 (raw)',
+    value: m(direct.twentieth),
+    unit: 'ms',
+    runs: direct.twentieth,
+  });
+  const ratio = m(hearth.twentieth) / m(hearth.first);
+  rows.push({
+    name: 'prompt 20 / prompt 1 first token (Hearth)',
     value: ratio,
     unit: 'x',
     target: '<= 2x',
     pass: ratio <= 2,
+  });
+  rows.push({
+    name: 'prompt 20 / prompt 1 first token (raw)',
+    value: m(direct.twentieth) / m(direct.first),
+    unit: 'x',
+  });
+  rows.push({
+    name: 'prompt 20 first token, Hearth / raw',
+    value: m(hearth.twentieth) / m(direct.twentieth),
+    unit: 'x',
   });
 }
 
@@ -180,7 +222,11 @@ async function thermalAndThreads(): Promise<void> {
   });
   const cpu = JSON.parse(
     execFileSync(process.execPath, [outfile, String(MONITOR_MS)], { encoding: 'utf8' }),
-  ) as { cpuPercentOfOneCore: number; pollCostPercentOfOneCore: number };
+  ) as {
+    cpuPercentOfOneCore: number;
+    pollCostPercentOfOneCore: number;
+    emptyTimerPercentOfOneCore: number;
+  };
   rows.push({
     name: `monitor CPU at 1 Hz over ${Math.round(MONITOR_MS / 1000)} s`,
     value: cpu.cpuPercentOfOneCore,
