@@ -42,28 +42,34 @@ function run(command, args) {
  * here, once, unless the machine said not to (ELECTRON_SKIP_BINARY_DOWNLOAD).
  */
 function installElectronRuntime() {
-  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return;
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return undefined;
   const installer = join(root, 'node_modules', 'electron', 'install.js');
-  if (!existsSync(installer)) return;
+  if (!existsSync(installer)) return undefined;
   process.stdout.write('Fetching the Electron runtime (first start only)...\n');
   const result = spawnSync(process.execPath, [installer], {
     cwd: root,
-    stdio: 'inherit',
+    encoding: 'utf8',
     timeout: 10 * 60_000,
   });
-  if (result.status !== 0) process.stdout.write('Could not fetch the Electron runtime.\n');
+  if (result.status === 0) return undefined;
+  // The installer prints a stack trace; one line of it says enough.
+  const output = `${result.stderr ?? ''}${result.stdout ?? ''}`;
+  const line = output.split('\n').find((l) => /error|failed/i.test(l)) ?? `exit ${result.status}`;
+  return line.trim();
 }
 
 let binary = electronBinary();
+let fetchFailure;
 if (!binary) {
-  installElectronRuntime();
+  fetchFailure = installElectronRuntime();
   binary = electronBinary();
 }
 if (binary) {
   run(binary, ['.']);
 } else {
+  const why = fetchFailure ? ` (fetching it failed: ${fetchFailure})` : '';
   process.stdout.write(
-    'Electron runtime not installed here; running headless instead (npm run serve)\n',
+    `Electron runtime not installed here${why}; running headless instead (npm run serve)\n`,
   );
   run(process.execPath, [join(root, 'out', 'main', 'serve.js')]);
 }
