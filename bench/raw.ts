@@ -56,6 +56,7 @@ export class RawBaseline {
       let tokens = 0;
       let first = 0;
       const start = performance.now();
+      let text = '';
       await session.prompt(prompt, {
         maxTokens,
         temperature: 0,
@@ -63,7 +64,12 @@ export class RawBaseline {
           if (tokens === 0) first = performance.now();
           tokens += chunk.length;
         },
+        // A real client streams the text too, as Hearth does.
+        onTextChunk: (chunk) => {
+          text += chunk;
+        },
       });
+      if (text.length === 0) throw new Error('raw run produced no text');
       const end = performance.now();
       return {
         timeToFirstTokenMs: first - start,
