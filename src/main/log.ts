@@ -60,3 +60,13 @@ export function createMemoryLogger(): Logger & {
     debug: (e, c) => log('debug', e, c),
   };
 }
+
+/** Drops every entry: for benchmarks and loops where recording would itself cost or leak. */
+export const silentLogger: Logger = {
+  log: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  critical: () => {},
+  debug: () => {},
+};

@@ -3,22 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import type { Logger } from '../log';
+import { silentLogger as quiet } from '../log';
+import { percentile } from '../stats';
 import { ThermalMonitor } from './monitor';
 import { SysfsThermalSource } from './sysfsSource';
-
-const quiet: Logger = {
-  log: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  critical: () => {},
-  debug: () => {},
-};
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 function withZoneFile<T>(fn: (path: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));

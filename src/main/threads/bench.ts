@@ -1,21 +1,8 @@
 // ManagedThread latency benchmarks, called from bench/run.ts. Plain numbers out.
-import type { Logger } from '../log';
+import { silentLogger as quiet } from '../log';
+import { median } from '../stats';
 import { ManagedThread } from './managedThread';
 import { workerModule } from './workerModule';
-
-const quiet: Logger = {
-  log: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  critical: () => {},
-  debug: () => {},
-};
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 /**
  * Start-to-first-message: from start() to the worker's first message.
