@@ -256,6 +256,11 @@ async function thermalAndThreads(): Promise<void> {
     unit: '% of a core',
   });
   rows.push({
+    name: 'monitor above the empty 1 Hz timer',
+    value: cpu.cpuPercentOfOneCore - cpu.emptyTimerPercentOfOneCore,
+    unit: '% of a core',
+  });
+  rows.push({
     name: 'monitor cost per poll / interval',
     value: cpu.pollCostPercentOfOneCore,
     unit: '% of a core',
