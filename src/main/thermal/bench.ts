@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { silentLogger as quiet } from '../log';
-import { percentile } from '../stats';
+import { median, percentile } from '../stats';
 import { ThermalMonitor } from './monitor';
 import { SysfsThermalSource } from './sysfsSource';
 
@@ -80,24 +80,25 @@ export function processCpuMs(): number {
 }
 
 /**
- * CPU the monitor costs while polling a zone file at pollMs for durationMs, as
- * % of one core. cpuPercentOfOneCore is process CPU time over wall time, minus
- * the same process's idle cost measured just before (a loader such as tsx
- * costs more than the monitor); eventLoopPercent is the main thread's busy
- * share (performance.eventLoopUtilization), which only the monitor uses here;
- * pollMedianMs is one synchronous poll.
+ * CPU the monitor costs while polling a zone file once per pollMs, as % of one
+ * core, measured side by side: windows of an idle process, of an empty timer at
+ * the same rate and of the monitor alternate for several rounds (the monitor's
+ * windows add up to durationMs), and each figure is the median of its windows.
+ * cpuPercentOfOneCore is the monitor over idle; emptyTimerPercentOfOneCore shows
+ * what merely waking the process that often costs on this machine.
  */
 export async function benchMonitorCpu(
   durationMs = 60_000,
   pollMs = 1000,
+  rounds = 4,
 ): Promise<{
   durationMs: number;
-  polls: number;
+  rounds: number;
+  idlePercent: number;
   cpuPercentOfOneCore: number;
-  idleCpuPercent: number;
-  eventLoopPercent: number;
+  emptyTimerPercentOfOneCore: number;
   pollMedianMs: number;
-  /** pollMedianMs spent once per pollMs, as % of one core: the monitor's own cost. */
+  /** pollMedianMs spent once per pollMs, as % of one core: a warm poll's own cost. */
   pollCostPercentOfOneCore: number;
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
@@ -110,7 +111,6 @@ export async function benchMonitorCpu(
     await sleep(ms);
     return ((processCpuMs() - cpu0) / (performance.now() - wall0)) * 100;
   };
-  const idleCpuPercent = await cpuPercent(Math.min(durationMs, 15_000));
 
   const source = new SysfsThermalSource({ zonePath: path });
   const monitor = new ThermalMonitor({ source, logger: quiet, pollMs });
@@ -120,20 +120,31 @@ export async function benchMonitorCpu(
     monitor.poll();
     pollTimes.push(performance.now() - t0);
   }
-  pollTimes.sort((a, b) => a - b);
+  // Let start-up work (compilation, the first collections) settle before measuring.
+  await sleep(5000);
 
-  const elu0 = performance.eventLoopUtilization();
-  monitor.start();
-  const withMonitor = await cpuPercent(durationMs);
-  const elu = performance.eventLoopUtilization(elu0);
+  const window = Math.max(pollMs * 2, Math.round(durationMs / rounds));
+  const idle: number[] = [];
+  const timer: number[] = [];
+  const monitored: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    idle.push(await cpuPercent(window));
+    const empty = setInterval(() => {}, pollMs);
+    timer.push(await cpuPercent(window));
+    clearInterval(empty);
+    monitor.start();
+    monitored.push(await cpuPercent(window));
+    monitor.stop();
+  }
   await monitor.close();
   rmSync(dir, { recursive: true, force: true });
+  const idlePercent = median(idle);
   return {
-    durationMs,
-    polls: Math.floor(durationMs / pollMs),
-    cpuPercentOfOneCore: Math.max(0, withMonitor - idleCpuPercent),
-    idleCpuPercent,
-    eventLoopPercent: elu.utilization * 100,
+    durationMs: window * rounds,
+    rounds,
+    idlePercent,
+    cpuPercentOfOneCore: Math.max(0, median(monitored) - idlePercent),
+    emptyTimerPercentOfOneCore: Math.max(0, median(timer) - idlePercent),
     pollMedianMs: percentile(pollTimes, 50),
     pollCostPercentOfOneCore: (percentile(pollTimes, 50) / pollMs) * 100,
   };
