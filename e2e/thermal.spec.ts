@@ -50,3 +50,31 @@ test('the gauge and the Cooling alert follow a zone file the test writes', async
   setTemperature(60);
   await expect(temperature).toHaveAttribute('aria-valuenow', '60');
 });
+
+test('while cooling a prompt waits with the reason, then answers by itself, marked slowed', async ({
+  page,
+  hearth,
+}) => {
+  const zone = join(hearth.scratch, 'temp');
+  const setTemperature = (celsius: number): void =>
+    writeFileSync(zone, `${Math.round(celsius * 1000)}\n`);
+  setTemperature(86);
+  const server = await hearth.start({ HEARTH_THERMAL_ZONE: zone, HEARTH_THERMAL_POLL_MS: '200' });
+  await page.goto(server.url);
+  const { message, send, answers, temperature } = ui(page);
+  await expect(temperature).toHaveAttribute('aria-valuenow', '86');
+  await expect(page.getByRole('alert').filter({ hasText: 'Cooling' })).toBeVisible();
+
+  await message.fill('Tell me about the sea');
+  await send.click();
+  const answer = answers.last();
+  await expect(answer).toContainText(/Waiting… Cooling down: the board is at 86/);
+  // It stays held while the board is hot: nothing is generated.
+  await page.waitForTimeout(1500);
+  await expect(answer).toContainText('Waiting…');
+
+  setTemperature(70);
+  await expect(answer).toContainText('slowed by cooling', { timeout: 30_000 });
+  await expect(answer).not.toContainText('Waiting…');
+  await expect(answer).toContainText(/tok\/s/);
+});
