@@ -40,18 +40,23 @@ export class RawBaseline {
     return new RawBaseline(llama, model, context, systemPrompt);
   }
 
+  /** A chat on the kept sequence, with the wrapper and system prompt Hearth uses. */
+  private newChat(): LlamaChatSession {
+    return new LlamaChatSession({
+      contextSequence: this.sequence,
+      chatWrapper: new GeneralChatWrapper(),
+      systemPrompt: this.systemPrompt,
+      autoDisposeSequence: false,
+    });
+  }
+
   /**
    * One prompt in a new chat on a kept context sequence, timed from the call to the
    * first and last token. node-llama-cpp reuses the evaluated system prompt of the
    * previous chat, as Hearth's engine does, so first-token times compare like with like.
    */
   async run(prompt: string, maxTokens: number): Promise<RunFigures> {
-    const session = new LlamaChatSession({
-      contextSequence: this.sequence,
-      chatWrapper: new GeneralChatWrapper(),
-      systemPrompt: this.systemPrompt,
-      autoDisposeSequence: false,
-    });
+    const session = this.newChat();
     try {
       let tokens = 0;
       let first = 0;
@@ -86,12 +91,7 @@ export class RawBaseline {
    * keeps it on its own; returns each prompt's time to first token.
    */
   async conversation(prompts: string[], maxTokens: number): Promise<number[]> {
-    const session = new LlamaChatSession({
-      contextSequence: this.sequence,
-      chatWrapper: new GeneralChatWrapper(),
-      systemPrompt: this.systemPrompt,
-      autoDisposeSequence: false,
-    });
+    const session = this.newChat();
     try {
       const firstTokenMs: number[] = [];
       for (const prompt of prompts) {

@@ -15,7 +15,7 @@ const executablePath = electronExecutable(repoRoot);
 
 const skipReason =
   'Electron runtime not installed: node_modules/electron has no path.txt or dist binary (install without ELECTRON_SKIP_BINARY_DOWNLOAD to run the kiosk test)';
-test.skip(!executablePath, skipReason);
+test.skip(!executablePath, skipReason); // the one skip: no Electron runtime on this machine
 
 // The title carries the reason, so the reporter's one "skipped" line explains itself.
 const title = executablePath
