@@ -7,7 +7,7 @@ import {
   installLeakTracking,
   takeSnapshot,
   type ResourceSnapshot,
-} from './src/main/threads/leakGuard';
+} from './src/testing/leakGuard';
 
 installLeakTracking();
 

@@ -1,4 +1,4 @@
-// Hearth measured the ways a user meets it: the engine alone, the whole app over
+// HearthApi measured the ways a user meets it: the engine alone, the whole app over
 // a real WebSocket on loopback, and a long conversation.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { HearthEvent } from '../src/shared/api';
 import { serverFrame } from '../src/shared/wire';
-import { composeHearth } from '../src/main/compose';
-import { loadConfig } from '../src/main/config';
-import type { Hearth } from '../src/main/hearth';
+import { composeHearth } from '../src/main/runtime/compose';
+import { loadConfig } from '../src/main/config/config';
+import type { HearthApi } from '../src/main/rpc/hearthApi';
 import { InferenceEngine } from '../src/main/inference/engine';
-import { createMemoryLogger } from '../src/main/log';
+import { createMemoryLogger } from '../src/testing/loggers';
 import { startHearthServer, type HearthServer } from '../src/main/server/httpServer';
 import type { RunFigures } from './raw';
 
@@ -87,7 +87,7 @@ export class WebSocketRunner {
   private listeners = new Set<(event: HearthEvent) => void>();
 
   private constructor(
-    private readonly hearth: Hearth,
+    private readonly hearth: HearthApi,
     private readonly server: HearthServer,
     private readonly socket: WebSocket,
     private readonly dataDir: string,

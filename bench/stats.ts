@@ -1,6 +1,6 @@
 // Benchmark rows and the printed table; the statistics live with the code they measure.
 
-export { median, percentile } from '../src/main/stats';
+export { median, percentile } from './median';
 
 export interface BenchRow {
   name: string;

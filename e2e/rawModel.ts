@@ -3,7 +3,7 @@
 // so an end-to-end test can check the UI shows exactly the model's answer.
 import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
 import { chatSessionOptions, promptOptions } from '../src/main/inference/chatSettings';
-import { loadConfig } from '../src/main/config';
+import { loadConfig } from '../src/main/config/config';
 
 /** `env` is the server's environment: the answer uses the settings it would load. */
 export async function rawAnswer(prompt: string, env: NodeJS.ProcessEnv): Promise<string> {

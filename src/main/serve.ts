@@ -2,10 +2,10 @@
 // and the API served over HTTP and WebSocket. Built to out/main/serve.js.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeHearth } from './compose';
-import { ConfigError, loadConfig, type HearthConfig } from './config';
-import type { Hearth } from './hearth';
-import { createLogger } from './log';
+import { composeHearth } from './runtime/compose';
+import { ConfigError, loadConfig, type HearthConfig } from './config/config';
+import type { HearthApi } from './rpc/hearthApi';
+import { createLogger } from './base/log';
 import { startHearthServer, type HearthServer } from './server';
 
 /** out/main/serve.js serves out/renderer. */
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   // Filled in as start-up proceeds; a signal may arrive before either exists.
-  const running: { hearth?: Hearth; server?: HearthServer } = {};
+  const running: { hearth?: HearthApi; server?: HearthServer } = {};
   let stopping = false;
 
   const shutdown = (signal: string): void => {
@@ -69,14 +69,14 @@ async function main(): Promise<void> {
     logger,
   });
   running.server = server;
-  process.stdout.write(`Hearth listening on ${server.url}\n`);
+  process.stdout.write(`HearthApi listening on ${server.url}\n`);
   // Pairing arrives with LAN access (issue 3); until then the address is the same.
   process.stdout.write(`Pair a device: ${server.url}\n`);
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `Hearth failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    `HearthApi failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBridge, type BridgeIpc } from './bridge';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../shared/channels';
 
 function fakeIpc() {
   const invoked: unknown[][] = [];

@@ -1,7 +1,7 @@
 // window.hearth, built over the small part of ipcRenderer it needs, so it can be
 // tested without Electron.
 import type { HearthBridge } from '../shared/transport';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../shared/channels';
 
 type Handler = (event: unknown, payload: unknown) => void;
 

@@ -142,7 +142,15 @@ export const commandNames = Object.keys(commands) as CommandName[];
 /** Events pushed from main to every client. */
 export const hearthEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('model'), model: modelStatus }),
+  /** The thermal state changed (protection, availability, sensor); carries the whole status. */
   z.object({ type: z.literal('thermal'), thermal: thermalStatus }),
+  /** One new sensor reading, every poll; the client appends it to its trend line. */
+  z.object({
+    type: z.literal('thermalReading'),
+    reading: thermalReading,
+    cpuMHz: z.number().optional(),
+    fan: z.string().optional(),
+  }),
   z.object({ type: z.literal('conversations'), conversations: z.array(conversationSummary) }),
   z.object({ type: z.literal('conversationDeleted'), conversationId: id }),
   /** A message was added or replaced wholesale (new prompt, status change, final text). */

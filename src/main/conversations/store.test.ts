@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/api';
-import { createMemoryLogger } from '../log';
-import { tempDir } from '../inference/testing';
+import { createMemoryLogger } from '../../testing/loggers';
+import { tempDir } from '../../testing/inferenceFixtures';
 import { ConversationStore } from './store';
 
 const cleanups: (() => unknown)[] = [];

@@ -11,7 +11,7 @@ import {
   type ConversationSummary,
   type Message,
 } from '../../shared/api';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomicWrite';
 import { titleFrom, UNTITLED } from './title';
 

@@ -1,15 +1,15 @@
-// The Electron kiosk: a thin adapter that puts the composed Hearth behind a
+// The Electron kiosk: a thin adapter that puts the composed HearthApi behind a
 // locked-down window and the preload bridge. Every decision it makes lives in
 // policy.ts as a plain function; this file only wires them to Electron.
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CALL_CHANNEL, EVENT_CHANNEL } from '../../preload/channels';
-import { dispatch } from '../api/dispatch';
-import { composeHearth } from '../compose';
-import { ConfigError, loadConfig, type HearthConfig } from '../config';
-import type { Hearth } from '../hearth';
-import { createLogger, type Logger } from '../log';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/channels';
+import { dispatch } from '../rpc/dispatch';
+import { composeHearth } from '../runtime/compose';
+import { ConfigError, loadConfig, type HearthConfig } from '../config/config';
+import type { HearthApi } from '../rpc/hearthApi';
+import { createLogger, type Logger } from '../base/log';
 import { contentSecurityPolicy, startHearthServer, type HearthServer } from '../server';
 import {
   allowNavigation,
@@ -74,7 +74,7 @@ function lockDownSession(): void {
   );
 }
 
-function serveApi(hearth: Hearth, window: BrowserWindow, logger: Logger): () => void {
+function serveApi(hearth: HearthApi, window: BrowserWindow, logger: Logger): () => void {
   ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, args: unknown) => {
     const frame = event.senderFrame;
     const sender = {
@@ -88,7 +88,7 @@ function serveApi(hearth: Hearth, window: BrowserWindow, logger: Logger): () => 
         frameUrl: sender.frameUrl,
         webContentsId: sender.webContentsId,
       });
-      throw new Error('hearth:call refused: the sender is not the Hearth page');
+      throw new Error('hearth:call refused: the sender is not the HearthApi page');
     }
     return dispatch(hearth.handlers, name, args, { clientId: KIOSK_CLIENT_ID });
   });
@@ -172,7 +172,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   main().catch((error: unknown) => {
     process.stderr.write(
-      `Hearth failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      `HearthApi failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     app.exit(1);
   });

@@ -8,7 +8,7 @@ import {
   type LlamaChatSessionOptions,
   type LlamaModel,
 } from 'node-llama-cpp';
-import type { HearthConfig } from '../config';
+import type { HearthConfig } from '../config/config';
 
 /** The model's own chat template (GGUF `tokenizer.chat_template`), when it has one. */
 export function modelChatTemplate(model: LlamaModel): string | undefined {

@@ -6,16 +6,21 @@ import {
   type ChatWrapper,
 } from 'node-llama-cpp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiFailure } from '../api/dispatch';
-import { createMemoryLogger } from '../log';
+import { ApiFailure } from '../contracts/failure';
+import { createMemoryLogger } from '../../testing/loggers';
 import {
   InferenceEngine,
   type ChatTurn,
   type GenerationJob,
   type GenerationResult,
 } from './engine';
-import { engineConfig, FIXTURE_CHATML_MODEL, FIXTURE_MODEL, manualThrottle } from './testing';
-import type { InferenceThrottle } from './throttle';
+import {
+  engineConfig,
+  FIXTURE_CHATML_MODEL,
+  FIXTURE_MODEL,
+  manualThrottle,
+} from '../../testing/inferenceFixtures';
+import type { InferenceThrottle } from '../contracts/throttle';
 
 const engines: InferenceEngine[] = [];
 afterEach(async () => {

@@ -19,9 +19,9 @@ import {
 } from 'node-llama-cpp';
 import { basename } from 'node:path';
 import type { AnswerStats, ModelStatus } from '../../shared/api';
-import { ApiFailure } from '../api/dispatch';
-import type { HearthConfig } from '../config';
-import type { Logger } from '../log';
+import { ApiFailure } from '../contracts/failure';
+import type { HearthConfig } from '../config/config';
+import type { Logger } from '../base/log';
 import { toChatHistory, type ChatTurn } from './chatHistory';
 import { chatSessionOptions, promptOptions } from './chatSettings';
 import { answerReserve, removedRange, trimToFit } from './contextTrim';
@@ -30,7 +30,7 @@ import { locateModel } from './locateModel';
 import { checkModelFile, checkModelHeader } from './modelFile';
 import { createPacedDispatch, type PacedDispatch } from './pacedDispatch';
 import { inferenceThreads, physicalCoreCount } from './physicalCores';
-import { noThrottle, type InferenceLoad, type InferenceThrottle } from './throttle';
+import { noThrottle, type InferenceLoad, type InferenceThrottle } from '../contracts/throttle';
 
 export type { ChatTurn } from './chatHistory';
 

@@ -1,12 +1,17 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiFailure } from '../api/dispatch';
-import { createMemoryLogger } from '../log';
+import { ApiFailure } from '../contracts/failure';
+import { createMemoryLogger } from '../../testing/loggers';
 import { chatWrapperFor } from './chatSettings';
 import { InferenceEngine } from './engine';
 import { countPhysicalCores } from './physicalCores';
-import { engineConfig, FIXTURE_CHATML_MODEL, FIXTURE_MODEL, tempDir } from './testing';
+import {
+  engineConfig,
+  FIXTURE_CHATML_MODEL,
+  FIXTURE_MODEL,
+  tempDir,
+} from '../../testing/inferenceFixtures';
 import { getLlama, GeneralChatWrapper, ChatMLChatWrapper } from 'node-llama-cpp';
 
 const cleanups: (() => unknown)[] = [];

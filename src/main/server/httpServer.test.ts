@@ -11,7 +11,7 @@ import {
   type HearthServer,
   type HearthServerOptions,
 } from './httpServer';
-import { createTestHearth } from './testHearth';
+import { createTestHearth } from '../../testing/fakeHearthApi';
 import { NO_CALL_ID } from './wsApi';
 
 let root: string;

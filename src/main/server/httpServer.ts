@@ -10,14 +10,14 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
-import type { Hearth, HealthReport } from '../hearth';
-import type { Logger } from '../log';
+import type { HearthApi, HealthReport } from '../rpc/hearthApi';
+import type { Logger } from '../base/log';
 import { allowedHostNames, isAllowedHost, isSameOrigin } from './originCheck';
 import { httpSecurityHeaders } from './securityHeaders';
 import { WsApi } from './wsApi';
 
 export interface HearthServerOptions {
-  hearth: Hearth;
+  hearth: HearthApi;
   /** The built renderer (out/renderer). */
   staticDir: string;
   host: string;

@@ -1,5 +1,5 @@
 // The API over WebSocket: each text frame is a call, answered by a result frame;
-// every Hearth event goes to every open socket. Bad frames are answered, never
+// every HearthApi event goes to every open socket. Bad frames are answered, never
 // fatal; slow and dead clients are cut off so they cannot hold memory.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -7,12 +7,12 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import { commands, type ApiError, type HearthEvent } from '../../shared/api';
 import { callFrame, type EventFrame, type ResultFrame } from '../../shared/wire';
-import { dispatch } from '../api/dispatch';
-import type { Hearth } from '../hearth';
-import type { Logger } from '../log';
+import { dispatch } from '../rpc/dispatch';
+import type { HearthApi } from '../rpc/hearthApi';
+import type { Logger } from '../base/log';
 
 export interface WsApiOptions {
-  hearth: Hearth;
+  hearth: HearthApi;
   logger: Logger;
   /** Frames above this many bytes are refused with an error result; the socket stays open. */
   maxFrameBytes: number;

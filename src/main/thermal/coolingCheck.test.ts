@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { CoolingCheckReport, ThermalReading } from '../../shared/api';
-import { createMemoryLogger } from '../log';
+import { createMemoryLogger } from '../../testing/loggers';
 import { threadRegistry } from '../threads/registry';
 import { secondsToSteadyState, toCsv, verdict } from './coolingCheck';
 import { createThermal } from './createThermal';
-import { ManualScheduler } from './scheduler';
+import { ManualScheduler } from '../../testing/manualScheduler';
 
 const idle = () => ({ busy: false, threads: 0 });
 

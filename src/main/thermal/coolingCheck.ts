@@ -4,11 +4,11 @@
 // verdict a Pi owner can act on.
 import { availableParallelism } from 'node:os';
 import type { CoolingCheckReport, ThermalReading, ThermalStatus } from '../../shared/api';
-import type { CoolingCheckPort } from '../app/ports';
-import type { Logger } from '../log';
+import type { CoolingCheckPort } from '../contracts/thermal';
+import type { Logger } from '../base/log';
 import { ManagedThread } from '../threads/managedThread';
 import { workerModule } from '../threads/workerModule';
-import { realScheduler, type Scheduler } from './scheduler';
+import { realScheduler, type Scheduler } from '../base/scheduler';
 
 /** What the check needs from the monitor. */
 export interface CoolingCheckMonitor {

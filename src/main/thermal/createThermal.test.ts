@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { createMemoryLogger } from '../log';
+import { createMemoryLogger } from '../../testing/loggers';
 import { createThermal } from './createThermal';
-import { ManualScheduler } from './scheduler';
-import { zoneFile } from './testSupport';
+import { ManualScheduler } from '../../testing/manualScheduler';
+import { zoneFile } from '../../testing/thermalFakes';
 
 const config = {
   thermalZone: '/nonexistent/thermal_zone0/temp',

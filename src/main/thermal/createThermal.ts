@@ -2,14 +2,14 @@
 // board when HEARTH_THERMAL_SIMULATE is set), the monitor, the governor that
 // throttles inference, and the "Check cooling" self-test.
 import { availableParallelism } from 'node:os';
-import type { HearthConfig } from '../config';
+import type { HearthConfig } from '../config/config';
 import { inferenceThreads } from '../inference/physicalCores';
-import type { InferenceLoad } from '../inference/throttle';
-import type { Logger } from '../log';
+import type { InferenceLoad } from '../contracts/throttle';
+import type { Logger } from '../base/log';
 import { CoolingCheck } from './coolingCheck';
 import { ThermalGovernor } from './governor';
 import { ThermalMonitor } from './monitor';
-import { realScheduler, type Scheduler } from './scheduler';
+import { realScheduler, type Scheduler } from '../base/scheduler';
 import { SimulatedBoard } from './simulatedBoard';
 import type { ThermalSource } from './source';
 import { SysfsThermalSource, type SysfsThermalSourceOptions } from './sysfsSource';

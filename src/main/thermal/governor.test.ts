@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { ThermalStatus } from '../../shared/api';
-import { noThrottle, type InferenceThrottle } from '../inference/throttle';
-import { createMemoryLogger } from '../log';
+import { noThrottle, type InferenceThrottle } from '../contracts/throttle';
+import { createMemoryLogger } from '../../testing/loggers';
 import { ThermalGovernor } from './governor';
 import { ThermalMonitor } from './monitor';
-import { ManualScheduler } from './scheduler';
+import { ManualScheduler } from '../../testing/manualScheduler';
 import { SimulatedBoard } from './simulatedBoard';
-import { FakeEngine } from './testSupport';
+import { FakeEngine } from '../../testing/thermalFakes';
 
 /**
  * Sustained prompts on the simulated bare board for `minutes`, polled every

@@ -5,9 +5,9 @@
 //   level 2 (still rising by 1 °C after level 1 began): one thread and a longer pause.
 // Everything returns to normal when protection ends.
 import type { ThermalStatus } from '../../shared/api';
-import type { ThermalPort } from '../app/ports';
-import type { InferenceThrottle } from '../inference/throttle';
-import type { Logger } from '../log';
+import type { ThermalPort } from '../contracts/thermal';
+import type { InferenceThrottle } from '../contracts/throttle';
+import type { Logger } from '../base/log';
 
 export interface ThermalGovernorOptions {
   /** Threads inference uses when not cooling (HEARTH_THREADS, or the core count). */

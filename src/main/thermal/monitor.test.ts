@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ThermalStatus } from '../../shared/api';
-import { loadConfig } from '../config';
-import { createMemoryLogger } from '../log';
+import { loadConfig } from '../config/config';
+import { createMemoryLogger } from '../../testing/loggers';
 import { ThermalMonitor, validateThresholds } from './monitor';
-import { ManualScheduler } from './scheduler';
+import { ManualScheduler } from '../../testing/manualScheduler';
 import { SysfsThermalSource } from './sysfsSource';
-import { zoneFile } from './testSupport';
+import { zoneFile } from '../../testing/thermalFakes';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -4,9 +4,9 @@
 // ten minutes of readings and turns every sensor fault into an "unavailable"
 // status with a reason, never an exception.
 import type { ThermalReading, ThermalStatus } from '../../shared/api';
-import type { ThermalPort } from '../app/ports';
-import type { Logger } from '../log';
-import { realScheduler, type Scheduler } from './scheduler';
+import type { ThermalPort } from '../contracts/thermal';
+import type { Logger } from '../base/log';
+import { realScheduler, type Scheduler } from '../base/scheduler';
 import type { SensorSample, ThermalSource } from './source';
 
 export interface ThermalMonitorOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { InferenceLoad } from '../inference/throttle';
-import { ManualScheduler } from './scheduler';
+import type { InferenceLoad } from '../contracts/throttle';
+import { ManualScheduler } from '../../testing/manualScheduler';
 import { SimulatedBoard } from './simulatedBoard';
 
 function board(profile: 'bare' | 'active', load: InferenceLoad) {

@@ -8,7 +8,7 @@
 // firmware's own throttling (Phoronix: mean 81, peak 89 °C); with the official
 // Active Cooler full load settles at 72 °C. The firmware caps the clock from
 // 80 °C and throttles hard from 85 °C, which lowers power a little.
-import type { InferenceLoad } from '../inference/throttle';
+import type { InferenceLoad } from '../contracts/throttle';
 import type { SensorSample, ThermalSource } from './source';
 
 export interface BoardProfile {

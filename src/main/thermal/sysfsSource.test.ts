@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseMillidegrees, parseThrottled, SysfsThermalSource } from './sysfsSource';
-import { zoneFile } from './testSupport';
+import { zoneFile } from '../../testing/thermalFakes';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

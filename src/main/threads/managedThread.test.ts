@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
-import { createMemoryLogger } from '../log';
+import { createMemoryLogger } from '../../testing/loggers';
 import { ManagedThread, ThreadError } from './managedThread';
 import { threadRegistry } from './registry';
-import { fixture, silentLogger } from './testSupport';
+import { fixture, silentLogger } from '../../testing/threadFixtures';
 import { workerModule } from './workerModule';
 
 function coreLoad(logger = createMemoryLogger(), name = 'core-load'): ManagedThread {

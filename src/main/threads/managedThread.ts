@@ -3,7 +3,7 @@
 // with a timeout, terminated if it ignores the request, disposable with
 // `await using`, and its exceptions re-raised to the owner.
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { threadRegistry, type ThreadRegistry } from './registry';
 
 export type ThreadState = 'created' | 'starting' | 'running' | 'stopping' | 'exited';

@@ -4,12 +4,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { HearthContext } from './store/context';
-import { createHearth } from './store/hearthStore';
+import { createHearthStore } from './store/hearthStore';
 import { pickTransport } from './transport/pickTransport';
 import './styles.css';
 
 const transport = pickTransport();
-const hearth = createHearth(transport);
+const hearth = createHearthStore(transport);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { HearthTransport } from '../../../shared/transport';
 import { HearthContext } from '../store/context';
-import { createHearth } from '../store/hearthStore';
+import { createHearthStore } from '../store/hearthStore';
 import { Composer } from './Composer';
 import { ConversationLog } from './ConversationLog';
 import { Header } from './Header';
@@ -22,7 +22,7 @@ const idle: HearthTransport = {
 };
 
 function render(node: React.ReactNode): string {
-  const hearth = createHearth(idle);
+  const hearth = createHearthStore(idle);
   try {
     return renderToStaticMarkup(<HearthContext value={hearth}>{node}</HearthContext>);
   } finally {

@@ -1,10 +1,10 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { Hearth, HearthActions, HearthState } from './hearthStore';
+import type { HearthStore, HearthActions, HearthState } from './hearthStore';
 
-export const HearthContext = createContext<Hearth | null>(null);
+export const HearthContext = createContext<HearthStore | null>(null);
 
-function useHearthContext(): Hearth {
+function useHearthContext(): HearthStore {
   const hearth = useContext(HearthContext);
   if (!hearth) throw new Error('HearthContext is missing');
   return hearth;

@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/api';
 import type { HearthTransport, LinkState } from '../../../shared/transport';
 import type { FrameScheduler } from './frameBatcher';
-import { createHearth, type Hearth } from './hearthStore';
+import { createHearthStore, type HearthStore } from './hearthStore';
 
 /** A stand-in for requestAnimationFrame that runs frames only when told to. */
 function manualFrames() {
@@ -106,7 +106,7 @@ function fakeTransport(handlers: Partial<Record<CommandName, (args: never) => un
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-let hearth: Hearth | undefined;
+let hearth: HearthStore | undefined;
 afterEach(() => {
   hearth?.dispose();
   hearth = undefined;
@@ -122,7 +122,7 @@ describe('hearth store', () => {
         ]),
       openConversation: ({ id }: { id: string }) => conversation(id),
     });
-    hearth = createHearth(fake.transport, { frames: manualFrames().frames });
+    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     fake.link({ state: 'connected' });
     await settle();
     const state = hearth.store.getState();
@@ -137,7 +137,7 @@ describe('hearth store', () => {
       getSnapshot: () => snapshot(),
       newConversation: () => conversation('fresh'),
     });
-    hearth = createHearth(fake.transport, { frames: manualFrames().frames });
+    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     fake.link({ state: 'connected' });
     await settle();
     expect(hearth.store.getState().current?.id).toBe('fresh');
@@ -151,7 +151,7 @@ describe('hearth store', () => {
         conversation('c', [message('u', 'user', 'hi'), message('a', 'assistant', '', 'streaming')]),
     });
     const clock = manualFrames();
-    hearth = createHearth(fake.transport, { frames: clock.frames });
+    hearth = createHearthStore(fake.transport, { frames: clock.frames });
     fake.link({ state: 'connected' });
     await settle();
 
@@ -181,7 +181,7 @@ describe('hearth store', () => {
       openConversation: () => conversation('c', [message('a', 'assistant', '', 'streaming')]),
     });
     const clock = manualFrames();
-    hearth = createHearth(fake.transport, { frames: clock.frames });
+    hearth = createHearthStore(fake.transport, { frames: clock.frames });
     fake.link({ state: 'connected' });
     await settle();
 
@@ -212,7 +212,7 @@ describe('hearth store', () => {
       openConversation: () => conversation('c', [message('a', 'assistant', '', 'streaming')]),
     });
     const clock = manualFrames();
-    hearth = createHearth(fake.transport, { frames: clock.frames });
+    hearth = createHearthStore(fake.transport, { frames: clock.frames });
     fake.link({ state: 'connected' });
     await settle();
     fake.emit({ type: 'tokens', conversationId: 'other', messageId: 'a', text: 'x' });
@@ -237,7 +237,7 @@ describe('hearth store', () => {
         };
       },
     });
-    hearth = createHearth(fake.transport, { frames: manualFrames().frames });
+    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     fake.link({ state: 'connected' });
     await settle();
     expect(await hearth.actions.send('  hi  ')).toBe(true);
@@ -260,7 +260,7 @@ describe('hearth store', () => {
         throw new Error('No model is loaded');
       },
     });
-    hearth = createHearth(fake.transport, { frames: manualFrames().frames });
+    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     fake.link({ state: 'connected' });
     await settle();
     expect(await hearth.actions.send('hi')).toBe(false);
@@ -277,7 +277,7 @@ describe('hearth store', () => {
       openConversation: ({ id }: { id: string }) => conversation(id),
       deleteConversation: () => ({ ok: true }),
     });
-    hearth = createHearth(fake.transport, { frames: manualFrames().frames });
+    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     fake.link({ state: 'connected' });
     await settle();
     expect(hearth.store.getState().current?.id).toBe('a');
@@ -296,7 +296,7 @@ describe('hearth store', () => {
         ]),
       openConversation: ({ id }: { id: string }) => conversation(id),
     });
-    hearth = createHearth(fake.transport, { frames: manualFrames().frames });
+    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     fake.link({ state: 'connected' });
     await settle();
     await hearth.actions.openConversation('b');
@@ -313,7 +313,7 @@ describe('hearth store', () => {
       openConversation: () => conversation('c', [message('a', 'assistant', '', 'queued')]),
     });
     const clock = manualFrames();
-    hearth = createHearth(fake.transport, { frames: clock.frames });
+    hearth = createHearthStore(fake.transport, { frames: clock.frames });
     fake.link({ state: 'connected' });
     await settle();
     fake.emit({

@@ -49,7 +49,7 @@ export interface HearthActions {
   dismissProblem(): void;
 }
 
-export interface Hearth {
+export interface HearthStore {
   store: StoreApi<HearthState>;
   actions: HearthActions;
   dispose(): void;
@@ -136,7 +136,10 @@ export function applyEvent(
   }
 }
 
-export function createHearth(transport: HearthTransport, options: HearthOptions = {}): Hearth {
+export function createHearthStore(
+  transport: HearthTransport,
+  options: HearthOptions = {},
+): HearthStore {
   const now = options.now ?? Date.now;
   const store = createStore<HearthState>()(() => ({ ...initialState }));
   const { getState: get, setState: set } = store;

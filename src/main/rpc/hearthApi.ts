@@ -1,10 +1,10 @@
 // The assembled product as the transports see it: what the composition root
 // (compose.ts) hands to the Electron adapter and to the headless server.
-import type { ModelStatus, ThermalStatus } from '../shared/api';
-import type { HearthHandlers } from './api/dispatch';
-import type { EventHub } from './api/events';
-import type { HearthConfig } from './config';
-import type { Logger } from './log';
+import type { ModelStatus, ThermalStatus } from '../../shared/api';
+import type { HearthHandlers } from './dispatch';
+import type { EventHub } from './eventHub';
+import type { HearthConfig } from '../config/config';
+import type { Logger } from '../base/log';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'error';
@@ -14,7 +14,7 @@ export interface HealthReport {
   conversations: number;
 }
 
-export interface Hearth {
+export interface HearthApi {
   readonly config: HearthConfig;
   readonly logger: Logger;
   readonly handlers: HearthHandlers;

@@ -1,16 +1,12 @@
-// A small stand-in Hearth for transport tests: real handler functions over an
+// A small stand-in HearthApi for transport tests: real handler functions over an
 // in-memory conversation list, no model. Lives next to the tests that use it.
-import type {
-  Conversation,
-  CoolingCheckReport,
-  ModelStatus,
-  ThermalStatus,
-} from '../../shared/api';
-import { ApiFailure, type HearthHandlers } from '../api/dispatch';
-import { EventHub } from '../api/events';
-import type { HearthConfig } from '../config';
-import type { Hearth, HealthReport } from '../hearth';
-import { createMemoryLogger } from '../log';
+import type { Conversation, CoolingCheckReport, ModelStatus, ThermalStatus } from '../shared/api';
+import type { HearthHandlers } from '../main/rpc/dispatch';
+import { ApiFailure } from '../main/contracts/failure';
+import { EventHub } from '../main/rpc/eventHub';
+import type { HearthConfig } from '../main/config/config';
+import type { HearthApi, HealthReport } from '../main/rpc/hearthApi';
+import { createMemoryLogger } from './loggers';
 
 export function createTestHearth() {
   const logger = createMemoryLogger();
@@ -91,7 +87,7 @@ export function createTestHearth() {
     stopCoolingCheck: async () => coolingCheck,
   };
 
-  const hearth: Hearth = {
+  const hearth: HearthApi = {
     config: { host: '127.0.0.1', port: 0, dataDir: '/nonexistent' } as HearthConfig,
     logger,
     handlers,

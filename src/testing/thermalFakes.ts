@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InferenceLoad, InferenceThrottle } from '../inference/throttle';
+import type { InferenceLoad, InferenceThrottle } from '../main/contracts/throttle';
 
 /** A temp dir with a zone file the test writes degrees to. */
 export function zoneFile(initialC?: number): {

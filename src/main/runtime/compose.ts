@@ -1,23 +1,23 @@
 // The composition root: every service is constructed here and handed its
 // dependencies. The Electron adapter and the headless server both start from it.
-import { EventHub } from './api/events';
-import { HearthApp } from './app/hearthApp';
-import type { HearthConfig } from './config';
-import type { Hearth, HealthReport } from './hearth';
-import type { Logger } from './log';
-import { createThermal } from './thermal/createThermal';
+import { EventHub } from '../rpc/eventHub';
+import { HearthService } from '../service/hearthService';
+import type { HearthConfig } from '../config/config';
+import type { HearthApi, HealthReport } from '../rpc/hearthApi';
+import type { Logger } from '../base/log';
+import { createThermal } from '../thermal/createThermal';
 
-export async function composeHearth(config: HearthConfig, logger: Logger): Promise<Hearth> {
+export async function composeHearth(config: HearthConfig, logger: Logger): Promise<HearthApi> {
   const events = new EventHub();
   // The simulated board heats with the engine's load and the governor throttles the
   // engine, so each needs the other: the board reads the load through this late binding.
-  const late: { app?: HearthApp } = {};
+  const late: { app?: HearthService } = {};
   const thermal = createThermal({
     config,
     logger,
     inferenceLoad: () => late.app?.engineLoad() ?? { busy: false, threads: 0 },
   });
-  const app = new HearthApp({
+  const app = new HearthService({
     config,
     logger,
     events,

@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { InferenceThrottle } from './throttle';
-import type { EngineConfig } from './engine';
+import type { InferenceThrottle } from '../main/contracts/throttle';
+import type { EngineConfig } from '../main/inference/engine';
 
 export const FIXTURE_MODEL = resolve(process.cwd(), '../shared/models/stories260K.gguf');
 export const FIXTURE_CHATML_MODEL = resolve(

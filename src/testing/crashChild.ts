@@ -1,17 +1,17 @@
 // Run by hearthApp.crash.test.ts in a child process: converses with the fixture
 // model, then streams a long, slowed answer until the parent kills it with SIGKILL.
-// Usage: node --import tsx src/main/app/crashChild.ts <dataDir>
-import { EventHub } from '../api/events';
-import { createMemoryLogger } from '../log';
-import { HearthApp } from './hearthApp';
-import { appConfig, fakeCoolingCheck, fakeThermal } from './testing';
+// Usage: node --import tsx src/testing/crashChild.ts <dataDir>
+import { EventHub } from '../main/rpc/eventHub';
+import { createMemoryLogger } from './loggers';
+import { HearthService } from '../main/service/hearthService';
+import { appConfig, fakeCoolingCheck, fakeThermal } from './serviceFakes';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crashChild.ts <dataDir>');
 const config = appConfig(dataDir, { HEARTH_MAX_TOKENS: '300' });
 const events = new EventHub();
 let slow = false;
-const app = new HearthApp(
+const app = new HearthService(
   {
     config,
     logger: createMemoryLogger(),

@@ -1,8 +1,8 @@
 // Test stand-ins for the thermal side and a config for the fixture model.
-import type { CoolingCheckReport, ThermalStatus } from '../../shared/api';
-import { loadConfig, type HearthConfig } from '../config';
-import { FIXTURE_MODEL } from '../inference/testing';
-import type { CoolingCheckPort, ThermalPort } from './ports';
+import type { CoolingCheckReport, ThermalStatus } from '../shared/api';
+import { loadConfig, type HearthConfig } from '../main/config/config';
+import { FIXTURE_MODEL } from './inferenceFixtures';
+import type { CoolingCheckPort, ThermalPort } from '../main/contracts/thermal';
 
 export function appConfig(dataDir: string, env: Record<string, string> = {}): HearthConfig {
   return loadConfig({

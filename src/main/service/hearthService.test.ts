@@ -2,16 +2,16 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HearthEvent } from '../../shared/api';
-import { dispatch, type CallContext } from '../api/dispatch';
-import { EventHub } from '../api/events';
-import type { HearthConfig } from '../config';
+import { dispatch, type CallContext } from '../rpc/dispatch';
+import { EventHub } from '../rpc/eventHub';
+import type { HearthConfig } from '../config/config';
 import { ConversationStore } from '../conversations/store';
-import { manualThrottle, tempDir } from '../inference/testing';
-import type { InferenceThrottle } from '../inference/throttle';
-import { noThrottle } from '../inference/throttle';
-import { createMemoryLogger } from '../log';
-import { HearthApp } from './hearthApp';
-import { appConfig, fakeCoolingCheck, fakeThermal } from './testing';
+import { manualThrottle, tempDir } from '../../testing/inferenceFixtures';
+import type { InferenceThrottle } from '../contracts/throttle';
+import { noThrottle } from '../contracts/throttle';
+import { createMemoryLogger } from '../../testing/loggers';
+import { HearthService } from './hearthService';
+import { appConfig, fakeCoolingCheck, fakeThermal } from '../../testing/serviceFakes';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -36,7 +36,7 @@ async function startApp(
   events.subscribe((event) => seen.push(event));
   const logger = createMemoryLogger();
   const coolingCheck = fakeCoolingCheck();
-  const app = new HearthApp({
+  const app = new HearthService({
     config,
     logger,
     events,
@@ -73,7 +73,7 @@ async function startApp(
   return { app, events, seen, logger, coolingCheck, call, callOutcome, answerOf };
 }
 
-describe('HearthApp', () => {
+describe('HearthService', () => {
   it('starts without waiting for the model and reports loading, then ready, as model events', async () => {
     const { app, seen, call } = await startApp(appConfig(dataDir()), noThrottle, {
       waitForModel: false,

@@ -4,17 +4,18 @@
 // every client as events through the EventHub.
 import { randomUUID } from 'node:crypto';
 import type { Message, ModelStatus } from '../../shared/api';
-import { ApiFailure, type HearthHandlers } from '../api/dispatch';
-import type { EventHub } from '../api/events';
-import type { HearthConfig } from '../config';
+import type { HearthHandlers } from '../rpc/dispatch';
+import { ApiFailure } from '../contracts/failure';
+import type { EventHub } from '../rpc/eventHub';
+import type { HearthConfig } from '../config/config';
 import { conversationsDirectory, ConversationStore } from '../conversations/store';
 import { InferenceEngine, type ChatTurn, type GenerationResult } from '../inference/engine';
-import type { InferenceLoad, InferenceThrottle } from '../inference/throttle';
-import type { Logger } from '../log';
-import type { CoolingCheckPort, ThermalPort } from './ports';
+import type { InferenceLoad, InferenceThrottle } from '../contracts/throttle';
+import type { Logger } from '../base/log';
+import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
 import { TokenBatcher } from './tokenBatcher';
 
-export interface HearthAppDeps {
+export interface HearthServiceDeps {
   config: HearthConfig;
   logger: Logger;
   events: EventHub;
@@ -23,7 +24,7 @@ export interface HearthAppDeps {
   throttle: InferenceThrottle;
 }
 
-export interface HearthAppOptions {
+export interface HearthServiceOptions {
   /** How often a streaming answer's partial text is saved (default 500 ms). */
   saveIntervalMs?: number;
   /** How long streamed text is gathered into one 'tokens' event (default 30 ms). */
@@ -44,9 +45,9 @@ interface ActiveAnswer {
   finished: Promise<void>;
 }
 
-export class HearthApp {
+export class HearthService {
   readonly handlers: HearthHandlers;
-  readonly #deps: HearthAppDeps;
+  readonly #deps: HearthServiceDeps;
   readonly #engine: InferenceEngine;
   readonly #store: ConversationStore;
   readonly #tokenBatchMs: number;
@@ -55,7 +56,7 @@ export class HearthApp {
   readonly #unsubscribe: (() => void)[] = [];
   #closing: Promise<void> | undefined;
 
-  constructor(deps: HearthAppDeps, options: HearthAppOptions = {}) {
+  constructor(deps: HearthServiceDeps, options: HearthServiceOptions = {}) {
     this.#deps = deps;
     this.#tokenBatchMs = options.tokenBatchMs ?? 30;
     this.#engine = new InferenceEngine({

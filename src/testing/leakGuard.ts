@@ -12,7 +12,7 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type * as Timers from 'node:timers';
 import type * as WorkerThreads from 'node:worker_threads';
-import { threadRegistry, type ThreadInfo } from './registry';
+import { threadRegistry, type ThreadInfo } from '../main/threads/registry';
 
 /** Resource types (as process.getActiveResourcesInfo() names them) a test must not leave behind. */
 export const watchedResources = ['TCPServerWrap', 'PipeServerWrap'] as const;

@@ -1,8 +1,8 @@
 // ManagedThread latency benchmarks, called from bench/run.ts. Plain numbers out.
-import { silentLogger as quiet } from '../log';
-import { median } from '../stats';
-import { ManagedThread } from './managedThread';
-import { workerModule } from './workerModule';
+import { silentLogger as quiet } from '../src/testing/loggers';
+import { median } from './median';
+import { ManagedThread } from '../src/main/threads/managedThread';
+import { workerModule } from '../src/main/threads/workerModule';
 
 /**
  * Start-to-first-message: from start() to the worker's first message.

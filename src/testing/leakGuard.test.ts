@@ -1,10 +1,10 @@
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
-import { createMemoryLogger } from '../log';
+import { createMemoryLogger } from './loggers';
 import { checkForLeaks, findLeaks, takeSnapshot } from './leakGuard';
-import { ManagedThread } from './managedThread';
-import { workerModule } from './workerModule';
+import { ManagedThread } from '../main/threads/managedThread';
+import { workerModule } from '../main/threads/workerModule';
 
 // Each test leaks something on purpose, runs the guard's check on it directly,
 // then cleans up so the real guard (vitest.setup.ts) sees a clean test.

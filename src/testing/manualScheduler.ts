@@ -1,20 +1,5 @@
-// Time for the thermal services, injectable so tests can run hours of a
-// simulated board in milliseconds.
-
-export interface Scheduler {
-  /** ms since epoch. */
-  now(): number;
-  /** Calls fn every ms; returns a function that cancels it. */
-  every(ms: number, fn: () => void): () => void;
-}
-
-export const realScheduler: Scheduler = {
-  now: () => Date.now(),
-  every(ms, fn) {
-    const timer = setInterval(fn, ms);
-    return () => clearInterval(timer);
-  },
-};
+// A clock for tests that moves only when told, so hours of board time run in milliseconds.
+import type { Scheduler } from '../main/base/scheduler';
 
 interface Job {
   id: number;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Conversation } from '../../shared/api';
 import { ConversationStore } from '../conversations/store';
-import { tempDir } from '../inference/testing';
-import { createMemoryLogger } from '../log';
+import { tempDir } from '../../testing/inferenceFixtures';
+import { createMemoryLogger } from '../../testing/loggers';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,7 +17,7 @@ it('after kill -9 mid-answer, completed messages survive and the partial answer 
   cleanups.push(dir.remove);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join('src', 'main', 'app', 'crashChild.ts'), dir.path],
+    ['--import', 'tsx', join('src', 'testing', 'crashChild.ts'), dir.path],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   cleanups.push(() => {

@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { silentLogger as quiet } from '../log';
-import { median, percentile } from '../stats';
-import { ThermalMonitor } from './monitor';
-import { SysfsThermalSource } from './sysfsSource';
+import { silentLogger as quiet } from '../src/testing/loggers';
+import { median, percentile } from './median';
+import { ThermalMonitor } from '../src/main/thermal/monitor';
+import { SysfsThermalSource } from '../src/main/thermal/sysfsSource';
 
 function withZoneFile<T>(fn: (path: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));

@@ -26,3 +26,20 @@ export interface InferenceLoad {
   /** Threads the engine is using right now. */
   threads: number;
 }
+
+/**
+ * The engine's load, published by the engine and read by the simulated board.
+ * The composition root creates one and hands it to both, so neither needs the
+ * other and nothing is bound late.
+ */
+export class InferenceActivity {
+  #current: InferenceLoad = { busy: false, threads: 0 };
+
+  get current(): InferenceLoad {
+    return this.#current;
+  }
+
+  report(load: InferenceLoad): void {
+    this.#current = { ...load };
+  }
+}

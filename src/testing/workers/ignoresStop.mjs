@@ -1,5 +1,5 @@
 // A badly behaved worker: never looks at the stop signal.
-import { report } from '../workerSide.mjs';
+import { report } from '../../main/threads/workerSide.mjs';
 
 report({ type: 'ready' });
 const start = Date.now();

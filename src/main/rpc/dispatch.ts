@@ -1,13 +1,8 @@
 // Validates a call from any transport against the shared schema and runs its handler.
 import { z } from 'zod';
-import {
-  commands,
-  type ApiError,
-  type CommandName,
-  type CommandResult,
-  type Commands,
-} from '../../shared/api';
+import { commands, type CommandName, type CommandResult, type Commands } from '../../shared/api';
 import type { CallOutcome } from '../../shared/wire';
+import { ApiFailure } from '../contracts/failure';
 
 export interface CallContext {
   /** Stable id of the calling client (kiosk window, or a phone's session). */
@@ -20,16 +15,6 @@ export type HearthHandlers = {
     ctx: CallContext,
   ) => Promise<CommandResult<K>>;
 };
-
-/** Throw from a handler to send a specific error code to the caller. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: ApiError['code'],
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
