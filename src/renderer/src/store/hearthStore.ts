@@ -97,6 +97,8 @@ export function applyEvent(
   now: number,
 ): Partial<HearthState> {
   switch (event.type) {
+    case 'thermalReading':
+      return {};
     case 'model':
       return { model: event.model };
     case 'thermal':
