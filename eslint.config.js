@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import hearth from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['out', 'dist', 'coverage', 'node_modules', 'test-results', 'playwright-report'] },
@@ -13,21 +14,19 @@ export default tseslint.config(
     },
   },
   {
-    // Layering (DESIGN section 3): services are plain Node; only the Electron adapter may touch electron.
+    // Layers by folder: scripts/lint/layers.mjs lists what each folder may import.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { hearth },
+    rules: { 'hearth/layers': 'error' },
+  },
+  {
+    // Services are plain Node; only the Electron adapter may touch electron.
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/electron/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [{ name: 'electron', message: 'Only src/main/electron may import electron.' }],
-          patterns: [
-            {
-              group: ['**/renderer/**', '**/preload/**'],
-              message: 'Services never import the UI.',
-            },
-          ],
-        },
+        { paths: [{ name: 'electron', message: 'Only src/main/electron may import electron.' }] },
       ],
     },
   },

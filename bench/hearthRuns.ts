@@ -1,4 +1,4 @@
-// HearthApi measured the ways a user meets it: the engine alone, the whole app over
+// Hearth measured the ways a user meets it: the engine alone, the whole app over
 // a real WebSocket on loopback, and a long conversation.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { HearthEvent } from '../src/shared/api';
 import { serverFrame } from '../src/shared/wire';
-import { composeHearth } from '../src/main/runtime/compose';
+import { startHearth, type RunningHearth } from '../src/main/runtime/hearthProcess';
 import { loadConfig } from '../src/main/config/config';
-import type { HearthApi } from '../src/main/rpc/hearthApi';
 import { InferenceEngine } from '../src/main/inference/engine';
 import { createMemoryLogger } from '../src/testing/loggers';
-import { startHearthServer, type HearthServer } from '../src/main/server/httpServer';
+import type { HearthServer } from '../src/main/server/httpServer';
+import { inferenceThreads, physicalCoreCount } from '../src/main/inference/physicalCores';
 import type { RunFigures } from './raw';
 
 export interface BenchSettings {
@@ -46,7 +46,11 @@ export class EngineRunner {
   static async open(settings: BenchSettings, maxTokens: number): Promise<EngineRunner> {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
     const config = loadConfig(env(settings, dataDir, maxTokens));
-    const engine = new InferenceEngine({ config, logger: createMemoryLogger() });
+    const engine = new InferenceEngine({
+      config,
+      logger: createMemoryLogger(),
+      baseThreads: inferenceThreads(config.threads, physicalCoreCount()),
+    });
     const status = await engine.start();
     if (status.state !== 'ready') throw new Error(`engine not ready: ${status.error}`);
     return new EngineRunner(engine, dataDir);
@@ -87,8 +91,7 @@ export class WebSocketRunner {
   private listeners = new Set<(event: HearthEvent) => void>();
 
   private constructor(
-    private readonly hearth: HearthApi,
-    private readonly server: HearthServer,
+    private readonly running: RunningHearth,
     private readonly socket: WebSocket,
     private readonly dataDir: string,
   ) {
@@ -107,19 +110,20 @@ export class WebSocketRunner {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
     const config = loadConfig(env(settings, dataDir, maxTokens));
     const logger = createMemoryLogger();
-    const hearth = await composeHearth(config, logger);
-    const server = await startHearthServer({
-      hearth,
-      staticDir: join(import.meta.dirname, '..', 'out', 'renderer'),
-      host: '127.0.0.1',
-      port: 0,
+    // The same start-up as `npm run serve`.
+    const running = await startHearth({
+      config: { ...config, host: '127.0.0.1', port: 0 },
       logger,
+      staticDir: join(import.meta.dirname, '..', 'out', 'renderer'),
+      processName: 'npm run bench',
+      serverRequired: true,
     });
+    const server = running.server as HearthServer;
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, {
       headers: { origin: server.url },
     });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const runner = new WebSocketRunner(hearth, server, socket, dataDir);
+    const runner = new WebSocketRunner(running, socket, dataDir);
     await runner.waitForModel();
     return runner;
   }
@@ -185,8 +189,7 @@ export class WebSocketRunner {
 
   async close(): Promise<void> {
     this.socket.close();
-    await this.server.close();
-    await this.hearth.close();
+    await this.running.dispose();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

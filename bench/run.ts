@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { bundleRows } from './bundle';
+import { storageWriteRows } from './storageWrites';
 import { benchSensorRead } from './thermal';
 import { benchThreadLatency } from './threads';
 import { EngineRunner, WebSocketRunner, type BenchSettings } from './hearthRuns';
@@ -274,12 +276,24 @@ async function thermalAndThreads(): Promise<void> {
   rows.push({ name: 'ManagedThread stop to exit', value: threads.stopToExitMedianMs, unit: 'ms' });
 }
 
+async function storage(): Promise<void> {
+  log('bytes written and fsyncs per streamed answer, before and after the journal');
+  rows.push(...(await storageWriteRows()));
+}
+
+async function bundle(): Promise<void> {
+  log('renderer bundle size, raw and gzipped');
+  rows.push(...(await bundleRows()));
+}
+
 const only = process.argv.slice(2);
 const sections: Record<string, () => Promise<void>> = {
   inference,
   longConversation,
   startup,
   thermalAndThreads,
+  storage,
+  bundle,
 };
 for (const [name, section] of Object.entries(sections)) {
   if (only.length === 0 || only.includes(name)) await section();

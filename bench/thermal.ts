@@ -136,7 +136,7 @@ export async function benchMonitorCpu(
     monitored.push(await cpuPercent(window));
     monitor.stop();
   }
-  await monitor.close();
+  await monitor.dispose();
   rmSync(dir, { recursive: true, force: true });
   const idlePercent = median(idle);
   return {

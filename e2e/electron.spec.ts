@@ -13,6 +13,8 @@ import { sendPrompt, textOf, ui, waitForAnswer, waitUntilReady } from './ui';
 
 const executablePath = electronExecutable(repoRoot);
 
+type CallHearth = (name: string, args: unknown) => Promise<{ ok: boolean; value?: unknown }>;
+
 const skipReason =
   'Electron runtime not installed: node_modules/electron has no path.txt or dist binary (install without ELECTRON_SKIP_BINARY_DOWNLOAD to run the kiosk test)';
 test.skip(!executablePath, skipReason); // the one skip: no Electron runtime on this machine
@@ -79,22 +81,37 @@ test(title, async () => {
     const view = ui(page);
     await sendPrompt(page, 'Tell me a story about a dog.');
     await expect(view.answers).toHaveCount(1);
+    // The bridge is a message port: a call frame goes out, its result frame comes back.
+    await page.evaluate(() => {
+      const bridge = (globalThis as unknown as { hearth: HearthBridge }).hearth;
+      let nextId = 1_000_000; // far from the ids of the app's own calls
+      const callHearth: CallHearth = (name, args) =>
+        new Promise((resolve) => {
+          const id = nextId++;
+          const off = bridge.onFrame((frame) => {
+            const result = frame as { t?: string; id?: number; ok: boolean; value?: unknown };
+            if (result.t !== 'result' || result.id !== id) return;
+            off();
+            resolve(result);
+          });
+          bridge.post({ t: 'call', id, name, args });
+        });
+      (globalThis as unknown as { callHearth: CallHearth }).callHearth = callHearth;
+    });
     await waitForAnswer(page, async () => {
       const outcome = (await page.evaluate(() => {
-        const bridge = (globalThis as unknown as { hearth: HearthBridge }).hearth;
-        return bridge.call('listConversations', {}).then(async (list) => {
+        const { callHearth } = globalThis as unknown as { callHearth: CallHearth };
+        return callHearth('listConversations', {}).then(async (list) => {
           const items = (list as { ok: boolean; value?: ConversationSummary[] }).value ?? [];
           const latest = [...items].sort((a, b) => b.updatedAt - a.updatedAt)[0];
-          return latest ? bridge.call('openConversation', { id: latest.id }) : undefined;
+          return latest ? callHearth('openConversation', { id: latest.id }) : undefined;
         });
       })) as { ok: boolean; value?: Conversation } | undefined;
       return outcome?.value?.messages ?? [];
     });
     expect((await textOf(view.answers.last())).length).toBeGreaterThan(0);
     const outcome = await page.evaluate(() =>
-      (
-        globalThis as unknown as { hearth: { call(n: string, a: unknown): Promise<unknown> } }
-      ).hearth.call('listConversations', {}),
+      (globalThis as unknown as { callHearth: CallHearth }).callHearth('listConversations', {}),
     );
     expect(outcome).toMatchObject({ ok: true, value: [{ messageCount: 2 }] });
   } finally {

@@ -2,7 +2,7 @@
 // with its own data directory and port, and waits for "Hearth listening on".
 import { test as base, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -169,6 +169,12 @@ export async function callApi(baseUrl: string, name: string, args: unknown = {})
   } finally {
     socket.close();
   }
+}
+
+/** A temperature sensor file the test controls, in millidegrees as the Pi's sysfs zone gives it. */
+export function zoneFile(dir: string): { path: string; set(celsius: number): void } {
+  const path = join(dir, 'temp');
+  return { path, set: (celsius) => writeFileSync(path, `${Math.round(celsius * 1000)}\n`) };
 }
 
 export interface HearthFixture {

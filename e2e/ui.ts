@@ -13,6 +13,9 @@ export function ui(page: Page) {
     conversation,
     prompts: conversation.getByRole('article', { name: 'You', exact: true }),
     answers: conversation.getByRole('article', { name: 'Hearth', exact: true }),
+    history: page.getByRole('button', { name: 'Conversations' }),
+    historyDrawer: page.getByRole('dialog', { name: 'Conversations' }),
+    coolingAlert: page.getByRole('alert').filter({ hasText: 'Cooling' }),
   };
 }
 

@@ -2,30 +2,30 @@
 // and the API served over HTTP and WebSocket. Built to out/main/serve.js.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeHearth } from './runtime/compose';
-import { ConfigError, loadConfig, type HearthConfig } from './config/config';
-import type { HearthApi } from './rpc/hearthApi';
 import { createLogger } from './base/log';
-import { startHearthServer, type HearthServer } from './server';
+import { ConfigError, loadConfig, type HearthConfig } from './config/config';
+import { startHearth, type RunningHearth } from './runtime/hearthProcess';
 
 /** out/main/serve.js serves out/renderer. */
 const staticDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer');
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
 
 async function main(): Promise<void> {
   let config: HearthConfig;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  // Filled in as start-up proceeds; a signal may arrive before either exists.
-  const running: { hearth?: HearthApi; server?: HearthServer } = {};
+  // A signal may arrive before start-up has finished.
+  let running: Promise<RunningHearth | undefined> = Promise.resolve(undefined);
   let stopping = false;
 
   const shutdown = (signal: string): void => {
@@ -43,40 +43,34 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     void (async () => {
+      let code = 0;
       try {
-        await running.server?.close();
-        await running.hearth?.close();
+        await (await running.catch(() => undefined))?.dispose();
         logger.info('stopped', {});
-        logger.flush();
-        process.exit(0);
       } catch (error) {
+        code = 1;
         logger.error('shutdown_failed', { error: (error as Error).message });
-        logger.flush();
-        process.exit(1);
       }
+      logger.flush();
+      process.exit(code);
     })();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const hearth = await composeHearth(config, logger);
-  running.hearth = hearth;
-  const server = await startHearthServer({
-    hearth,
-    staticDir,
-    host: config.host,
-    port: config.port,
+  running = startHearth({
+    config,
     logger,
+    staticDir,
+    processName: 'npm run serve',
+    serverRequired: true,
   });
-  running.server = server;
-  process.stdout.write(`HearthApi listening on ${server.url}\n`);
-  // Pairing arrives with LAN access (issue 3); until then the address is the same.
+  const { server } = (await running) as RunningHearth;
+  if (!server) return;
+  process.stdout.write(`Hearth listening on ${server.url}\n`);
   process.stdout.write(`Pair a device: ${server.url}\n`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `HearthApi failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
+  fail(`Hearth failed to start: ${error instanceof Error ? error.message : String(error)}`);
 });

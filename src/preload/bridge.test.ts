@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createBridge, type BridgeIpc } from './bridge';
-import { CALL_CHANNEL, EVENT_CHANNEL } from '../shared/channels';
+import { FRAMES_TO_MAIN_CHANNEL, FRAMES_TO_PAGE_CHANNEL } from '../shared/channels';
 
+/** Stands in for ipcRenderer: records sends, and delivers messages the way Electron does. */
 function fakeIpc() {
-  const invoked: unknown[][] = [];
-  const listeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
+  const sent: unknown[][] = [];
+  const listeners = new Map<string, Set<(event: unknown, frame: unknown) => void>>();
   const ipc: BridgeIpc = {
-    invoke: async (channel, ...args) => {
-      invoked.push([channel, ...args]);
-      return { ok: true, value: 'pong' };
+    send: (...args) => {
+      sent.push(args);
     },
     on: (channel, handler) => {
       const set = listeners.get(channel) ?? new Set();
@@ -17,37 +17,54 @@ function fakeIpc() {
     },
     removeListener: (channel, handler) => listeners.get(channel)?.delete(handler),
   };
-  const emit = (channel: string, payload: unknown) => {
-    for (const handler of listeners.get(channel) ?? []) handler({ sender: 'secret' }, payload);
+  const event = { sender: { send: () => {} }, senderId: 0 };
+  const deliver = (channel: string, frame: unknown) => {
+    for (const handler of listeners.get(channel) ?? []) handler(event, frame);
   };
-  return { ipc, invoked, listeners, emit };
+  return { ipc, sent, listeners, deliver, event };
 }
 
 describe('preload bridge', () => {
-  it('exposes exactly call and onEvent', () => {
-    expect(Object.keys(createBridge(fakeIpc().ipc)).sort()).toEqual(['call', 'onEvent']);
+  it('exposes exactly a message port: post and onFrame, both plain functions', () => {
+    const bridge = createBridge(fakeIpc().ipc);
+    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'post']);
+    expect(typeof bridge.post).toBe('function');
+    expect(typeof bridge.onFrame).toBe('function');
   });
 
-  it('invokes the call channel with the name and arguments', async () => {
+  it('posts each frame, and nothing else, on the channel to main', () => {
     const fake = fakeIpc();
     const bridge = createBridge(fake.ipc);
-    await expect(bridge.call('listConversations', {})).resolves.toEqual({
-      ok: true,
-      value: 'pong',
-    });
-    expect(fake.invoked).toEqual([[CALL_CHANNEL, 'listConversations', {}]]);
+    const frame = { t: 'call', id: 1, name: 'listConversations', args: {} };
+    bridge.post(frame);
+    expect(fake.sent).toEqual([[FRAMES_TO_MAIN_CHANNEL, frame]]);
   });
 
-  it('passes only the event payload to listeners, and unsubscribes', () => {
+  it('passes only the frame to listeners, never the IPC event, and only from the page channel', () => {
     const fake = fakeIpc();
     const bridge = createBridge(fake.ipc);
     const seen: unknown[][] = [];
-    const off = bridge.onEvent((...args) => seen.push(args));
-    fake.emit(EVENT_CHANNEL, { type: 'tokens', text: 'a' });
-    fake.emit('other', { type: 'x' });
+    bridge.onFrame((...args) => seen.push(args));
+    const frame = { t: 'event', event: { type: 'tokens', text: 'a' } };
+    fake.deliver(FRAMES_TO_PAGE_CHANNEL, frame);
+    fake.deliver(FRAMES_TO_MAIN_CHANNEL, { t: 'event', event: { type: 'echo' } });
+    fake.deliver('other', { t: 'event' });
+    expect(seen).toEqual([[frame]]);
+    expect(seen.flat()).not.toContain(fake.event);
+  });
+
+  it('unsubscribes one listener without touching the others', () => {
+    const fake = fakeIpc();
+    const bridge = createBridge(fake.ipc);
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const off = bridge.onFrame((frame) => first.push(frame));
+    bridge.onFrame((frame) => second.push(frame));
+    fake.deliver(FRAMES_TO_PAGE_CHANNEL, 'a');
     off();
-    fake.emit(EVENT_CHANNEL, { type: 'tokens', text: 'b' });
-    expect(seen).toEqual([[{ type: 'tokens', text: 'a' }]]);
-    expect(fake.listeners.get(EVENT_CHANNEL)?.size).toBe(0);
+    fake.deliver(FRAMES_TO_PAGE_CHANNEL, 'b');
+    expect(first).toEqual(['a']);
+    expect(second).toEqual(['a', 'b']);
+    expect(fake.listeners.get(FRAMES_TO_PAGE_CHANNEL)?.size).toBe(1);
   });
 });

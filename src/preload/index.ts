@@ -8,7 +8,7 @@ import { createBridge } from './bridge';
 contextBridge.exposeInMainWorld(
   'hearth',
   createBridge({
-    invoke: (channel, ...args) => ipcRenderer.invoke(channel, ...args),
+    send: (channel, frame) => ipcRenderer.send(channel, frame),
     on: (channel, handler) => ipcRenderer.on(channel, handler),
     removeListener: (channel, handler) => ipcRenderer.removeListener(channel, handler),
   }),

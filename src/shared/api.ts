@@ -3,7 +3,9 @@
 // against these schemas at their boundary; the renderer's store uses the types.
 import { z } from 'zod';
 
-const id = z.string().min(1).max(64);
+/** Conversation and message ids, as crypto.randomUUID() writes them (lowercase). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const id = z.string().regex(UUID_PATTERN, 'expected a UUID');
 
 export const messageStatus = z.enum([
   'queued', // waiting in the fair queue (or held while the board cools)
@@ -172,7 +174,14 @@ export type HearthEventType = HearthEvent['type'];
 
 /** An error a command returns to its caller, with a stable code. */
 export const apiError = z.object({
-  code: z.enum(['bad_request', 'not_found', 'model_unavailable', 'busy', 'internal']),
+  code: z.enum([
+    'bad_request',
+    'not_found',
+    'model_unavailable',
+    'busy',
+    'storage_full',
+    'internal',
+  ]),
   message: z.string(),
 });
 export type ApiError = z.infer<typeof apiError>;

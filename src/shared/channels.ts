@@ -1,4 +1,8 @@
-// IPC channel names shared by the preload bridge and the Electron adapter.
+// IPC channel names shared by the preload bridge and the Electron adapter. The
+// bridge is a message port: frames go one way on each channel, as on a WebSocket.
 // No imports: this file is bundled into the sandboxed CommonJS preload.
-export const CALL_CHANNEL = 'hearth:call';
-export const EVENT_CHANNEL = 'hearth:event';
+
+/** Call frames, from the kiosk page to main. */
+export const FRAMES_TO_MAIN_CHANNEL = 'hearth:frames-to-main';
+/** Result and event frames, from main to the kiosk page. */
+export const FRAMES_TO_PAGE_CHANNEL = 'hearth:frames-to-page';

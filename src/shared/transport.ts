@@ -16,10 +16,16 @@ export interface HearthTransport {
   close(): void;
 }
 
-/** The surface the Electron preload exposes as `window.hearth`. */
+/**
+ * The surface the Electron preload exposes as `window.hearth`: a message port
+ * that carries the frames of wire.ts, as a WebSocket does for a phone. Main
+ * checks every frame it receives; the page checks every frame it is sent.
+ */
 export interface HearthBridge {
-  call(name: string, args: unknown): Promise<unknown>;
-  onEvent(listener: (event: unknown) => void): () => void;
+  /** Sends one frame (a call frame) to main. */
+  post(frame: unknown): void;
+  /** Calls listener with each frame main sends; the returned function unsubscribes. */
+  onFrame(listener: (frame: unknown) => void): () => void;
 }
 
 export class HearthCallError extends Error {

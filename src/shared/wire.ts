@@ -1,6 +1,6 @@
-// Frames that carry the API over a message channel (WebSocket, or IPC through
-// the preload bridge). The channel below may add its own envelope (sequence
-// numbers for resume); these frames are what the API layer sees.
+// Frames that carry the API over a message channel: one WebSocket, or Electron
+// IPC through the preload bridge. Both transports carry exactly these frames, so
+// what sits below them (sequence numbers and replay for resume) is written once.
 import { z } from 'zod';
 import { apiError, commandNames, hearthEvent, type CommandName } from './api';
 
@@ -14,23 +14,32 @@ export const callFrame = z
   .strict();
 export type CallFrame = z.infer<typeof callFrame>;
 
+const succeeded = z.object({ ok: z.literal(true), value: z.unknown() });
+const failed = z.object({ ok: z.literal(false), error: apiError });
+
+/** How one call ended: the handler's value, or the error its caller gets. */
+export type CallOutcome = z.infer<typeof succeeded> | z.infer<typeof failed>;
+
+const resultHeader = { t: z.literal('result'), id: z.number().int() };
 export const resultFrame = z.discriminatedUnion('ok', [
-  z.object({
-    t: z.literal('result'),
-    id: z.number().int(),
-    ok: z.literal(true),
-    value: z.unknown(),
-  }),
-  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: apiError }),
+  succeeded.extend(resultHeader),
+  failed.extend(resultHeader),
 ]);
 export type ResultFrame = z.infer<typeof resultFrame>;
 
 export const eventFrame = z.object({ t: z.literal('event'), event: hearthEvent });
 export type EventFrame = z.infer<typeof eventFrame>;
 
+/** Everything main sends to a client. */
 export const serverFrame = z.union([resultFrame, eventFrame]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 
-/** Outcome of one call, as both transports return it. */
-export type CallOutcome =
-  { ok: true; value: unknown } | { ok: false; error: z.infer<typeof apiError> };
+/** Result frames for errors that belong to no call (the frame had no usable id) carry this id. */
+export const NO_CALL_ID = -1;
+
+/** The id of a frame that was refused, when it has one its sender could be waiting on. */
+export function usableId(frame: unknown): number {
+  if (typeof frame !== 'object' || frame === null) return NO_CALL_ID;
+  const id = (frame as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : NO_CALL_ID;
+}

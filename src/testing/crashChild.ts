@@ -1,35 +1,33 @@
-// Run by hearthApp.crash.test.ts in a child process: converses with the fixture
+// Run by hearthService.crash.test.ts in a child process: converses with the fixture
 // model, then streams a long, slowed answer until the parent kills it with SIGKILL.
 // Usage: node --import tsx src/testing/crashChild.ts <dataDir>
-import { EventHub } from '../main/rpc/eventHub';
+import { composeCore } from '../main/runtime/compose';
+import { subscription } from '../shared/emitter';
 import { createMemoryLogger } from './loggers';
-import { HearthService } from '../main/service/hearthService';
 import { appConfig, fakeCoolingCheck, fakeThermal } from './serviceFakes';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crashChild.ts <dataDir>');
 const config = appConfig(dataDir, { HEARTH_MAX_TOKENS: '300' });
-const events = new EventHub();
 let slow = false;
-const app = new HearthService(
-  {
-    config,
-    logger: createMemoryLogger(),
-    events,
-    thermal: fakeThermal(),
-    coolingCheck: fakeCoolingCheck(),
-    // The second answer is slowed so it is still streaming when the kill comes.
-    throttle: {
-      threadCap: () => undefined,
-      tokenDelayMs: () => (slow ? 20 : 0),
-      holdReason: () => null,
-      onChange: () => () => {},
-    },
+const app = composeCore({
+  config,
+  logger: createMemoryLogger(),
+  thermal: fakeThermal(),
+  coolingCheck: fakeCoolingCheck(),
+  baseThreads: 1,
+  saveIntervalMs: 100,
+  // The second answer is slowed so it is still streaming when the kill comes.
+  throttle: {
+    threadCap: () => undefined,
+    tokenDelayMs: () => (slow ? 20 : 0),
+    holdReason: () => null,
+    onChange: () => subscription(() => {}),
   },
-  { saveIntervalMs: 100 },
-);
+});
+const { events } = app;
 await app.start();
-await app.whenModelSettled();
+await app.engine.whenSettled();
 const ctx = { clientId: 'kiosk' };
 const conversation = await app.handlers.newConversation({}, ctx);
 const finished = (messageId: string) =>

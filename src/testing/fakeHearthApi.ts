@@ -1,18 +1,20 @@
 // A small stand-in HearthApi for transport tests: real handler functions over an
 // in-memory conversation list, no model. Lives next to the tests that use it.
+import { randomUUID } from 'node:crypto';
 import type { Conversation, CoolingCheckReport, ModelStatus, ThermalStatus } from '../shared/api';
 import type { HearthHandlers } from '../main/rpc/dispatch';
 import { ApiFailure } from '../main/contracts/failure';
-import { EventHub } from '../main/rpc/eventHub';
+import { ConnectedClients } from '../main/rpc/connectedClients';
+import { createEventHub } from '../main/rpc/eventHub';
 import type { HearthConfig } from '../main/config/config';
 import type { HearthApi, HealthReport } from '../main/rpc/hearthApi';
 import { createMemoryLogger } from './loggers';
 
 export function createTestHearth() {
   const logger = createMemoryLogger();
-  const events = new EventHub();
+  const events = createEventHub(logger);
+  const clients = new ConnectedClients();
   const conversations = new Map<string, Conversation>();
-  let next = 1;
   let status: HealthReport['status'] = 'ok';
   const model: ModelStatus = { state: 'ready', name: 'test', threads: 1 };
   const thermal: ThermalStatus = {
@@ -45,7 +47,7 @@ export function createTestHearth() {
     newConversation: async () => {
       const now = Date.now();
       const c: Conversation = {
-        id: `c${next++}`,
+        id: randomUUID(),
         title: 'New conversation',
         createdAt: now,
         updatedAt: now,
@@ -57,21 +59,21 @@ export function createTestHearth() {
     deleteConversation: async ({ id }) => {
       find(id);
       conversations.delete(id);
-      events.emit({ type: 'conversationDeleted', conversationId: id });
+      events.fire({ type: 'conversationDeleted', conversationId: id });
       return { ok: true };
     },
     sendPrompt: async ({ conversationId, text }, ctx) => {
       const c = find(conversationId);
       const now = Date.now();
       const userMessage = {
-        id: `m${next++}`,
+        id: randomUUID(),
         role: 'user' as const,
         text,
         status: 'complete' as const,
         createdAt: now,
       };
       const assistantMessage = {
-        id: `m${next++}`,
+        id: randomUUID(),
         role: 'assistant' as const,
         text: `echo from ${ctx.clientId}: ${text}`,
         status: 'complete' as const,
@@ -92,14 +94,15 @@ export function createTestHearth() {
     logger,
     handlers,
     events,
+    clients,
     health: () => ({
       status,
       thermal: { available: false, temperatureC: -1, protection: false, source: 'none' },
       model,
-      sessions: { clients: 0, activeGenerations: 0, queuedPrompts: 0 },
+      sessions: { clients: clients.count, activeGenerations: 0, queuedPrompts: 0 },
       conversations: conversations.size,
     }),
-    close: async () => {},
+    dispose: async () => {},
   };
   return {
     hearth,

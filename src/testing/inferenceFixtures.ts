@@ -3,8 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Emitter } from '../shared/emitter';
+import type { HearthConfig } from '../main/config/config';
 import type { InferenceThrottle } from '../main/contracts/throttle';
 import type { EngineConfig } from '../main/inference/engine';
+
+/** The engine's settings plus HEARTH_THREADS, which a test turns into baseThreads. */
+export type TestEngineConfig = EngineConfig & Pick<HearthConfig, 'threads'>;
 
 export const FIXTURE_MODEL = resolve(process.cwd(), '../shared/models/stories260K.gguf');
 export const FIXTURE_CHATML_MODEL = resolve(
@@ -17,7 +22,7 @@ export function tempDir(prefix = 'hearth-test-'): { path: string; remove(): void
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function engineConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
+export function engineConfig(overrides: Partial<TestEngineConfig> = {}): TestEngineConfig {
   return {
     model: FIXTURE_MODEL,
     dataDir: overrides.dataDir ?? join(tmpdir(), 'hearth-unused-data-dir'),
@@ -38,20 +43,20 @@ export function manualThrottle(): InferenceThrottle & {
   let hold: string | null = null;
   let cap: number | undefined;
   let delayMs = 0;
-  const listeners = new Set<() => void>();
+  // A listener that throws fails the test that turned the throttle.
+  const changed = new Emitter<void>((error) => {
+    throw error;
+  });
   return {
     threadCap: () => cap,
     tokenDelayMs: () => delayMs,
     holdReason: () => hold,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => changed.subscribe(listener),
     set(values) {
       if ('hold' in values) hold = values.hold ?? null;
       if ('cap' in values) cap = values.cap;
       if (values.delayMs !== undefined) delayMs = values.delayMs;
-      for (const listener of listeners) listener();
+      changed.fire();
     },
   };
 }

@@ -1,5 +1,6 @@
 // Test stand-ins for the thermal side and a config for the fixture model.
 import type { CoolingCheckReport, ThermalStatus } from '../shared/api';
+import { subscription } from '../shared/emitter';
 import { loadConfig, type HearthConfig } from '../main/config/config';
 import { FIXTURE_MODEL } from './inferenceFixtures';
 import type { CoolingCheckPort, ThermalPort } from '../main/contracts/thermal';
@@ -27,7 +28,8 @@ export const coolThermal: ThermalStatus = {
 };
 
 export function fakeThermal(status: ThermalStatus = coolThermal): ThermalPort {
-  return { status: () => status, onStatus: () => () => {} };
+  const none = () => subscription(() => {});
+  return { status: () => status, onStatus: none, onReading: none };
 }
 
 export function fakeCoolingCheck(): CoolingCheckPort & { started: number[] } {
@@ -41,6 +43,6 @@ export function fakeCoolingCheck(): CoolingCheckPort & { started: number[] } {
     },
     stop: async () => ({ ...idle, state: 'stopped' }),
     report: () => idle,
-    onReport: () => () => {},
+    onReport: () => subscription(() => {}),
   };
 }

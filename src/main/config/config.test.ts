@@ -48,6 +48,11 @@ describe('settings', () => {
       { HEARTH_THERMAL_TRIGGER: '80', HEARTH_THERMAL_RESUME: '85' },
       /HEARTH_THERMAL_TRIGGER \(80\) must be above HEARTH_THERMAL_RESUME \(85\)/,
     ],
+    [
+      // Equal thresholds would switch protection on and off at the same reading.
+      { HEARTH_THERMAL_TRIGGER: '82', HEARTH_THERMAL_RESUME: '82' },
+      /^HEARTH_THERMAL_TRIGGER \(82\) must be above HEARTH_THERMAL_RESUME \(82\)$/,
+    ],
   ])('a bad environment value %o is named in one line', (env, message) => {
     const run = () => loadConfig({ HEARTH_DATA_DIR: dataDir(), ...env });
     expect(run).toThrow(ConfigError);

@@ -1,5 +1,6 @@
 // How the thermal governor reaches into inference without the engine knowing
 // anything about temperatures.
+import { subscription, type Subscription } from '../../shared/emitter';
 
 export interface InferenceThrottle {
   /** Upper bound on inference threads right now; undefined means no cap. Applied at the next batch. */
@@ -9,14 +10,14 @@ export interface InferenceThrottle {
   /** When not null, new prompts wait in the queue and their clients are told this reason. */
   holdReason(): string | null;
   /** Fires whenever any of the above changes. */
-  onChange(listener: () => void): () => void;
+  onChange(listener: () => void): Subscription;
 }
 
 export const noThrottle: InferenceThrottle = {
   threadCap: () => undefined,
   tokenDelayMs: () => 0,
   holdReason: () => null,
-  onChange: () => () => {},
+  onChange: () => subscription(() => {}),
 };
 
 /** What the engine reports about its own load, for the simulated board's heat model. */

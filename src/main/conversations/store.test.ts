@@ -23,7 +23,7 @@ function setup(saveIntervalMs = 500) {
       saveIntervalMs,
       now: () => (clock += 1000),
     });
-    cleanups.push(() => store.close());
+    cleanups.push(() => store.dispose());
     return store;
   };
   cleanups.push(dir.remove);
@@ -141,7 +141,7 @@ describe('ConversationStore', () => {
     await first.load();
     const good = await first.create();
     await first.addMessages(good.id, [message('user', 'Keep me')]);
-    await first.close();
+    await first.dispose();
     const brokenJson = 'aaaaaaaa-0000-4000-8000-000000000001.json';
     const badSchema = 'aaaaaaaa-0000-4000-8000-000000000002.json';
     writeFileSync(join(dir, brokenJson), '{"id": "aaaaaaaa-0000-4000-8000-0000000');

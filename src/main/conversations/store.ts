@@ -1,81 +1,107 @@
-// Conversations on disk: <dataDir>/conversations/<id>.json, one file each,
-// validated on load, replaced atomically on save. Streaming answers are saved
-// every saveIntervalMs (not per token), so after kill -9 a restart finds every
-// completed message and the partial answer, which it marks interrupted.
+// Conversations in memory, kept on disk under <dataDir>/conversations: per
+// conversation a JSON file, replaced atomically now and then, and a journal of
+// the changes since (see journal.ts). Streamed text is appended every
+// saveIntervalMs, so after kill -9 a restart finds every completed message and
+// the partial answer, which it marks interrupted.
+//
+// A full disk must not stop Hearth: start-up succeeds with unsaved repairs kept
+// in memory; a prompt whose save fails is refused and leaves no trace; changes
+// that failed to save are written once a later save succeeds or a retry does.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  conversation as conversationSchema,
-  type Conversation,
-  type ConversationSummary,
-  type Message,
-} from '../../shared/api';
+import type { Conversation, ConversationSummary, Message } from '../../shared/api';
 import type { Logger } from '../base/log';
-import { TEMP_SUFFIX, writeFileAtomic } from './atomicWrite';
+import { ApiFailure } from '../contracts/failure';
+import { nodeFileSystem, type StorageFileSystem } from '../storage/fileSystem';
+import { ConversationFile, type DiskState } from './conversationFile';
+import { assertUuid } from './ids';
+import { applyRecord, type AddRecord, type MessagePatch } from './journal';
+import { loadConversations } from './loadConversations';
+import { describeSaveError, saveFailure } from './saveFailure';
+import { SaveScheduler } from './saveScheduler';
 import { titleFrom, UNTITLED } from './title';
+
+export type { MessagePatch } from './journal';
 
 export interface ConversationStoreOptions {
   /** The conversations directory, usually <dataDir>/conversations. */
   dir: string;
   logger: Logger;
-  /** How often a streaming answer's partial text is saved. */
+  /** How often a streaming answer's new text is appended to its journal (default 500 ms). */
   saveIntervalMs?: number;
+  /** Streamed text is fsynced at most this often (default 5 s); other changes at once. */
+  textSyncMs?: number;
+  /** How often changes that failed to save (a full disk) are tried again (default 5 s). */
+  retryMs?: number;
+  /** Timestamps for createdAt and updatedAt. */
   now?: () => number;
+  /** Where the files are written; node:fs unless a bench counts the writes. */
+  fs?: StorageFileSystem;
+  /** A clock that never jumps, for the fsync cadence. */
+  monotonic?: () => number;
 }
-
-export type MessagePatch = Partial<Omit<Message, 'id' | 'role' | 'createdAt'>>;
 
 export function conversationsDirectory(dataDir: string): string {
   return join(dataDir, 'conversations');
 }
 
-export class ConversationStore {
+export class ConversationStore implements AsyncDisposable {
   readonly #dir: string;
   readonly #logger: Logger;
-  readonly #saveIntervalMs: number;
+  readonly #fs: StorageFileSystem;
+  readonly #textSyncMs: number;
   readonly #now: () => number;
+  readonly #monotonic: () => number;
   readonly #conversations = new Map<string, Conversation>();
-  /** Pending periodic saves. */
-  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Per-conversation chain of writes, so saves of one file never overlap. */
-  readonly #writes = new Map<string, Promise<void>>();
-  #closed = false;
+  readonly #files = new Map<string, ConversationFile>();
+  readonly #saving: SaveScheduler;
+  #disposing: Promise<void> | undefined;
 
   constructor(options: ConversationStoreOptions) {
     this.#dir = options.dir;
     this.#logger = options.logger;
-    this.#saveIntervalMs = options.saveIntervalMs ?? 500;
+    this.#fs = options.fs ?? nodeFileSystem;
+    this.#textSyncMs = options.textSyncMs ?? 5000;
     this.#now = options.now ?? Date.now;
+    this.#monotonic = options.monotonic ?? (() => performance.now());
+    this.#saving = new SaveScheduler({
+      logger: options.logger,
+      files: this.#files,
+      current: (id) => this.#conversations.get(id),
+      saveIntervalMs: options.saveIntervalMs ?? 500,
+      retryMs: options.retryMs ?? 5000,
+    });
   }
 
   get size(): number {
     return this.#conversations.size;
   }
 
-  /** Reads every conversation file; sets aside the ones that are corrupt. */
+  /**
+   * Reads every conversation; sets aside the ones that are corrupt. Repairs
+   * that cannot be saved (a full disk) stay in memory, with one warning, and
+   * are retried; they do not make start-up fail.
+   */
   async load(): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
-    const names = (await readdir(this.#dir)).sort();
-    for (const name of names) {
-      const path = join(this.#dir, name);
-      if (name.endsWith(TEMP_SUFFIX)) {
-        // A write that a crash cut short; the previous version is intact.
-        await rm(path, { force: true });
-        continue;
-      }
-      if (!name.endsWith('.json')) continue;
-      const loaded = await this.#read(path, name);
-      if (!loaded) continue;
-      const recovered = recoverInterrupted(loaded);
-      this.#conversations.set(loaded.id, loaded);
-      if (recovered > 0) {
-        this.#logger.warn('conversation_recovered', {
-          conversationId: loaded.id,
-          interruptedMessages: recovered,
-        });
-        await this.#save(loaded.id);
-      }
+    const loaded = await loadConversations({
+      fs: this.#fs,
+      dir: this.#dir,
+      logger: this.#logger,
+      now: this.#now,
+    });
+    for (const { conversation, state } of loaded) {
+      this.#conversations.set(conversation.id, conversation);
+      this.#files.set(conversation.id, this.#newFile(conversation.id, state));
+    }
+    const failures = await this.#saving.saveAllPending();
+    if (failures.length > 0) {
+      this.#logger.warn('conversations_unsaved', {
+        count: failures.length,
+        conversationIds: failures.map((f) => f.id),
+        problem: describeSaveError(failures[0]?.error),
+        retryInMs: this.#saving.retryMs,
+      });
+      this.#saving.retryLater();
     }
     this.#logger.info('conversations_loaded', { count: this.#conversations.size, dir: this.#dir });
   }
@@ -93,21 +119,25 @@ export class ConversationStore {
   }
 
   has(id: string): boolean {
+    assertUuid(id, 'conversation');
     return this.#conversations.has(id);
   }
 
   /** A copy of the conversation, or undefined. */
   get(id: string): Conversation | undefined {
+    assertUuid(id, 'conversation');
     const found = this.#conversations.get(id);
     return found ? structuredClone(found) : undefined;
   }
 
   message(conversationId: string, messageId: string): Message | undefined {
-    const found = this.#conversations.get(conversationId)?.messages.find((m) => m.id === messageId);
-    return found ? { ...found } : undefined;
+    const found = this.#locate(conversationId, messageId);
+    return found ? { ...found.message } : undefined;
   }
 
+  /** A new, empty conversation, saved before it is returned (else ApiFailure, and no trace). */
   async create(): Promise<Conversation> {
+    this.#assertOpen();
     const now = this.#now();
     const created: Conversation = {
       id: randomUUID(),
@@ -116,37 +146,81 @@ export class ConversationStore {
       updatedAt: now,
       messages: [],
     };
+    const state: DiskState = { base: undefined, jsonBytes: 0, hasJournal: false, unsaved: true };
+    const file = this.#newFile(created.id, state);
+    try {
+      await file.save(() => created, { sync: true });
+    } catch (error) {
+      this.#logger.error('conversation_save_failed', {
+        conversationId: created.id,
+        error: describeSaveError(error),
+      });
+      // The rename may have happened before the directory fsync failed.
+      await this.#fs.remove(join(this.#dir, `${created.id}.json`)).catch(() => {});
+      throw saveFailure(error);
+    }
     this.#conversations.set(created.id, created);
-    await this.#save(created.id);
+    this.#files.set(created.id, file);
     return structuredClone(created);
   }
 
+  /** Deletes the conversation's files durably; false if there was no such conversation. */
   async delete(id: string): Promise<boolean> {
-    if (!this.#conversations.has(id)) return false;
+    assertUuid(id, 'conversation');
+    const file = this.#files.get(id);
+    if (!this.#conversations.has(id) || !file) return false;
     this.#conversations.delete(id);
-    this.#cancelTimer(id);
-    await this.#writes.get(id);
-    await rm(this.#path(id), { force: true });
-    this.#writes.delete(id);
+    this.#files.delete(id);
+    this.#saving.cancel(id);
+    try {
+      await file.remove();
+    } catch (error) {
+      this.#logger.error('conversation_delete_failed', {
+        conversationId: id,
+        error: describeSaveError(error),
+      });
+      throw new ApiFailure(
+        'internal',
+        `Hearth could not delete the conversation: ${describeSaveError(error)}`,
+      );
+    }
     return true;
   }
 
-  /** Appends messages and saves before returning. */
+  /**
+   * Appends messages (a prompt and its answer) and saves them before
+   * returning. If the save fails, memory is left as it was and an ApiFailure
+   * says why ('storage_full' for a full disk): no later save can write them.
+   */
   async addMessages(conversationId: string, messages: Message[]): Promise<Conversation> {
-    const target = this.#require(conversationId);
-    for (const message of messages) {
-      target.messages.push({ ...message });
-      if (target.title === UNTITLED && message.role === 'user')
-        target.title = titleFrom(message.text);
+    assertUuid(conversationId, 'conversation');
+    for (const m of messages) assertUuid(m.id, 'message');
+    this.#assertOpen();
+    const target = this.#conversations.get(conversationId);
+    const file = this.#files.get(conversationId);
+    if (!target || !file) throw new ApiFailure('not_found', `No conversation ${conversationId}`);
+    let title = target.title;
+    for (const m of messages)
+      if (title === UNTITLED && m.role === 'user') title = titleFrom(m.text);
+    const record: AddRecord = { add: messages.map((m) => ({ ...m })), title, at: this.#now() };
+    try {
+      // Memory changes only once the messages are on disk.
+      await this.#saving.save(conversationId, file, { sync: true, add: record }, () =>
+        applyRecord(target, record),
+      );
+    } catch (error) {
+      throw saveFailure(error);
     }
-    target.updatedAt = this.#now();
-    await this.#save(conversationId);
+    if (!this.#conversations.has(conversationId)) {
+      throw new ApiFailure('not_found', `No conversation ${conversationId}`);
+    }
     return structuredClone(target);
   }
 
   /**
-   * Changes a message. `save: 'now'` writes before resolving (status changes,
-   * final text); `'soon'` writes within saveIntervalMs (streamed text).
+   * Changes a message in memory at once. `save: 'now'` writes before
+   * resolving (status changes, final text; a failure rejects with ApiFailure
+   * and the change is saved later); `'soon'` writes within saveIntervalMs.
    */
   async updateMessage(
     conversationId: string,
@@ -154,130 +228,100 @@ export class ConversationStore {
     patch: MessagePatch,
     save: 'now' | 'soon' = 'now',
   ): Promise<Message | undefined> {
-    const target = this.#conversations.get(conversationId);
-    const message = target?.messages.find((m) => m.id === messageId);
-    if (!target || !message) return undefined;
+    const found = this.#locate(conversationId, messageId);
+    const file = this.#files.get(conversationId);
+    if (!found || !file) return undefined;
+    const { conversation, message, index } = found;
+    const recorded = { ...patch };
+    // The final text usually equals what was streamed: the journal has it already.
+    if (recorded.text === message.text) delete recorded.text;
     Object.assign(message, patch);
-    if (save === 'now') {
-      target.updatedAt = this.#now();
-      await this.#save(conversationId);
+    const at = save === 'now' ? this.#now() : undefined;
+    if (at !== undefined) conversation.updatedAt = at;
+    file.queuePatch(index, recorded, at);
+    if (save === 'soon') {
+      this.#saving.soon(conversationId);
     } else {
-      this.#saveSoon(conversationId);
+      await this.#saving.save(conversationId, file, { sync: true }).catch((error: unknown) => {
+        throw saveFailure(error);
+      });
     }
     return { ...message };
   }
 
-  /** Streamed text: kept in memory at once, written at most every saveIntervalMs. */
+  /** Streamed text: in memory at once, appended to the journal at most every saveIntervalMs. */
   appendText(conversationId: string, messageId: string, text: string): void {
-    const message = this.#conversations
-      .get(conversationId)
-      ?.messages.find((m) => m.id === messageId);
-    if (!message) return;
-    message.text += text;
-    this.#saveSoon(conversationId);
+    const found = this.#locate(conversationId, messageId);
+    const file = this.#files.get(conversationId);
+    if (!found || !file || text === '') return;
+    found.message.text += text;
+    file.queueText(found.index, text);
+    this.#saving.soon(conversationId);
   }
 
-  /** Writes every pending change now. */
+  /** Writes every pending change now; rejects with the first failure. */
   async flush(): Promise<void> {
-    const pending = [...this.#timers.keys()];
-    await Promise.all(pending.map((id) => this.#save(id)));
-    await Promise.all([...this.#writes.values()]);
+    const failures = await this.#saving.saveAllPending();
+    if (failures[0]) throw saveFailure(failures[0].error);
   }
 
-  async close(): Promise<void> {
-    await this.flush();
-    this.#closed = true;
-  }
-
-  // ---- files ----
-
-  #path(id: string): string {
-    return join(this.#dir, `${id}.json`);
-  }
-
-  #require(id: string): Conversation {
-    const found = this.#conversations.get(id);
-    if (!found) throw new Error(`no conversation ${id}`);
-    return found;
-  }
-
-  async #read(path: string, name: string): Promise<Conversation | undefined> {
-    let problem: string;
-    try {
-      const parsed = conversationSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-      if (parsed.success && `${parsed.data.id}.json` === name) return parsed.data;
-      problem = parsed.success
-        ? `its id ${parsed.data.id} does not match the file name`
-        : parsed.error.issues
-            .slice(0, 3)
-            .map((i) => `${i.path.join('.') || 'file'}: ${i.message}`)
-            .join('; ');
-    } catch (error) {
-      problem = (error as Error).message;
-    }
-    const aside = `${path}.corrupt-${new Date(this.#now()).toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      await rename(path, aside);
-    } catch (error) {
-      this.#logger.error('conversation_set_aside_failed', {
-        file: path,
-        error: (error as Error).message,
+  /**
+   * Stops the timers, writes what is pending and waits for every write. It
+   * always completes and releases the timers; if a last write fails, it logs
+   * it and then rejects with an Error that says how many conversations were
+   * not saved and why. Calling it again returns the same promise.
+   */
+  dispose(): Promise<void> {
+    this.#disposing ??= (async () => {
+      this.#saving.stop();
+      const failures = await this.#saving.saveAllPending();
+      await Promise.all([...this.#files.values()].map((file) => file.settled()));
+      if (failures.length === 0) return;
+      const problem = describeSaveError(failures[0]?.error);
+      this.#logger.error('conversations_not_saved_at_exit', {
+        count: failures.length,
+        conversationIds: failures.map((f) => f.id),
+        problem,
       });
-      return undefined;
+      throw new Error(
+        `Hearth could not save ${failures.length} conversation(s) before closing: ${problem}`,
+        { cause: failures[0]?.error },
+      );
+    })();
+    return this.#disposing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  #newFile(id: string, state: DiskState): ConversationFile {
+    const options = {
+      fs: this.#fs,
+      dir: this.#dir,
+      id,
+      textSyncMs: this.#textSyncMs,
+      monotonic: this.#monotonic,
+    };
+    return new ConversationFile(options, state);
+  }
+
+  #assertOpen(): void {
+    if (this.#disposing) throw new ApiFailure('internal', 'Hearth is shutting down');
+  }
+
+  #locate(
+    conversationId: string,
+    messageId: string,
+  ): { conversation: Conversation; message: Message; index: number } | undefined {
+    assertUuid(conversationId, 'conversation');
+    const conversation = this.#conversations.get(conversationId);
+    if (!conversation) return undefined;
+    // The message that changes is nearly always the last one.
+    for (let index = conversation.messages.length - 1; index >= 0; index--) {
+      const message = conversation.messages[index];
+      if (message?.id === messageId) return { conversation, message, index };
     }
-    this.#logger.warn('conversation_corrupt', { file: path, movedTo: aside, problem });
     return undefined;
   }
-
-  #saveSoon(id: string): void {
-    if (this.#timers.has(id) || this.#closed) return;
-    this.#timers.set(
-      id,
-      // A failed save is logged in #save; the next change retries.
-      setTimeout(() => this.#save(id).catch(() => {}), this.#saveIntervalMs),
-    );
-  }
-
-  #cancelTimer(id: string): void {
-    const timer = this.#timers.get(id);
-    if (timer !== undefined) clearTimeout(timer);
-    this.#timers.delete(id);
-  }
-
-  #save(id: string): Promise<void> {
-    this.#cancelTimer(id);
-    const previous = this.#writes.get(id) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const current = this.#conversations.get(id);
-      // Deleted meanwhile: do not bring the file back.
-      if (!current) return;
-      try {
-        await writeFileAtomic(this.#path(id), JSON.stringify(current));
-      } catch (error) {
-        this.#logger.error('conversation_save_failed', {
-          conversationId: id,
-          error: (error as Error).message,
-        });
-        throw error;
-      }
-    });
-    // A failed save must not block the ones after it.
-    this.#writes.set(
-      id,
-      next.catch(() => {}),
-    );
-    return next;
-  }
-}
-
-/** A message left queued or streaming by a dead process becomes interrupted. */
-function recoverInterrupted(conversation: Conversation): number {
-  let changed = 0;
-  for (const message of conversation.messages) {
-    if (message.status === 'streaming' || message.status === 'queued') {
-      message.status = 'interrupted';
-      changed++;
-    }
-  }
-  return changed;
 }

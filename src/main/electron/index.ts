@@ -1,32 +1,28 @@
-// The Electron kiosk: a thin adapter that puts the composed HearthApi behind a
+// The Electron kiosk: a thin adapter that puts the composed Hearth behind a
 // locked-down window and the preload bridge. Every decision it makes lives in
 // policy.ts as a plain function; this file only wires them to Electron.
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/channels';
-import { dispatch } from '../rpc/dispatch';
-import { composeHearth } from '../runtime/compose';
+import { startHearth } from '../runtime/hearthProcess';
 import { ConfigError, loadConfig, type HearthConfig } from '../config/config';
-import type { HearthApi } from '../rpc/hearthApi';
 import { createLogger, type Logger } from '../base/log';
-import { contentSecurityPolicy, startHearthServer, type HearthServer } from '../server';
+import { contentSecurityPolicy } from '../server';
 import {
   allowNavigation,
   allowPermission,
-  isTrustedSender,
   kioskWindowOptions,
   rendererUrl,
   windowOpenDecision,
   withCsp,
 } from './policy';
+import { serveIpcApi } from './ipcApi';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const preloadPath = resolve(mainDir, '../preload/index.cjs');
 const rendererDir = resolve(mainDir, '../renderer');
 const rendererIndex = resolve(rendererDir, 'index.html');
 const appUrl = rendererUrl(rendererIndex);
-const KIOSK_CLIENT_ID = 'kiosk';
 
 function readConfig(): HearthConfig | undefined {
   try {
@@ -74,33 +70,6 @@ function lockDownSession(): void {
   );
 }
 
-function serveApi(hearth: HearthApi, window: BrowserWindow, logger: Logger): () => void {
-  ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, args: unknown) => {
-    const frame = event.senderFrame;
-    const sender = {
-      frameUrl: frame?.url,
-      isMainFrame: frame ? frame.parent === null : false,
-      webContentsId: event.sender.id,
-      expectedWebContentsId: window.isDestroyed() ? -1 : window.webContents.id,
-    };
-    if (!isTrustedSender(sender, appUrl)) {
-      logger.warn('ipc_rejected', {
-        frameUrl: sender.frameUrl,
-        webContentsId: sender.webContentsId,
-      });
-      throw new Error('hearth:call refused: the sender is not the HearthApi page');
-    }
-    return dispatch(hearth.handlers, name, args, { clientId: KIOSK_CLIENT_ID });
-  });
-  const unsubscribe = hearth.events.subscribe((event) => {
-    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
-  });
-  return () => {
-    unsubscribe();
-    ipcMain.removeHandler(CALL_CHANNEL);
-  };
-}
-
 async function main(): Promise<void> {
   const config = readConfig();
   if (!config) {
@@ -113,27 +82,21 @@ async function main(): Promise<void> {
   await app.whenReady();
   lockDownSession();
 
-  const hearth = await composeHearth(config, logger);
+  // The same start-up and shutdown as `npm run serve`; phones reach the services over
+  // HTTP + WebSocket, and the kiosk keeps running without them if the port is taken.
+  const running = await startHearth({
+    config,
+    logger,
+    staticDir: rendererDir,
+    processName: 'the Hearth kiosk',
+    serverRequired: false,
+  });
   const window = new BrowserWindow(kioskWindowOptions({ windowed: config.windowed, preloadPath }));
-  const stopApi = serveApi(hearth, window, logger);
+  const stopApi = serveIpcApi({ ipc: ipcMain, hearth: running.hearth, window, appUrl, logger });
   window.once('ready-to-show', () => window.show());
   window.webContents.on('render-process-gone', (_event, details) =>
     logger.error('renderer_gone', { reason: details.reason, exitCode: details.exitCode }),
   );
-
-  // Phones reach the same services over HTTP + WebSocket (loopback only until pairing lands).
-  let server: HearthServer | undefined;
-  try {
-    server = await startHearthServer({
-      hearth,
-      staticDir: rendererDir,
-      host: config.host,
-      port: config.port,
-      logger,
-    });
-  } catch (error) {
-    logger.error('server_start_failed', { error: (error as Error).message, port: config.port });
-  }
 
   app.on('second-instance', () => {
     if (window.isDestroyed()) return;
@@ -149,8 +112,7 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         stopApi();
-        await server?.close();
-        await hearth.close();
+        await running.dispose();
         logger.info('stopped', {});
       } catch (error) {
         logger.error('shutdown_failed', { error: (error as Error).message });
@@ -172,7 +134,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   main().catch((error: unknown) => {
     process.stderr.write(
-      `HearthApi failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      `Hearth failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     app.exit(1);
   });

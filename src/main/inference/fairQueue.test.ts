@@ -17,13 +17,14 @@ describe('FairQueue', () => {
 
   it('puts a client that just arrived ahead of a busy client’s second prompt', () => {
     const queue = new FairQueue<string>();
-    queue.push('kiosk', 'k1');
-    queue.push('kiosk', 'k2');
+    for (const item of ['k1', 'k2', 'k3']) queue.push('kiosk', item);
     expect(queue.shift()).toBe('k1');
+    // The kiosk still has k2 and k3 waiting when the phone sends its first prompt.
     queue.push('phone', 'p1');
-    expect(queue.ordered()).toEqual(['k2', 'p1']);
-    queue.push('kiosk', 'k3');
     expect(queue.ordered()).toEqual(['k2', 'p1', 'k3']);
+    const served: string[] = [];
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) served.push(item);
+    expect(served).toEqual(['k2', 'p1', 'k3']);
   });
 
   it('removes a waiting item', () => {

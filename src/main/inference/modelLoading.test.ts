@@ -5,7 +5,8 @@ import { ApiFailure } from '../contracts/failure';
 import { createMemoryLogger } from '../../testing/loggers';
 import { chatWrapperFor } from './chatSettings';
 import { InferenceEngine } from './engine';
-import { countPhysicalCores } from './physicalCores';
+import { countPhysicalCores, inferenceThreads } from './physicalCores';
+import { engineDiagnostics } from '../../testing/engineDiagnostics';
 import {
   engineConfig,
   FIXTURE_CHATML_MODEL,
@@ -27,7 +28,11 @@ function scratch(): string {
 
 async function settle(model: string | undefined, dataDir = scratch()) {
   const logger = createMemoryLogger();
-  const engine = new InferenceEngine({ config: engineConfig({ model, dataDir }), logger });
+  const engine = new InferenceEngine({
+    config: engineConfig({ model, dataDir }),
+    logger,
+    baseThreads: 1,
+  });
   cleanups.push(() => engine.dispose());
   const status = await engine.start();
   return { engine, status, logger };
@@ -181,23 +186,20 @@ describe('thread count', () => {
     expect(countPhysicalCores('processor\t: 0\nBogoMIPS\t: 108.00\n')).toBeNull();
   });
 
-  it('defaults to the physical core count, and HEARTH_THREADS overrides it', async () => {
-    const logger = createMemoryLogger();
-    const byDefault = new InferenceEngine({
-      config: engineConfig({ threads: undefined, model: '/nonexistent.gguf' }),
-      logger,
-      physicalCores: 3,
+  it('defaults to the physical core count, and HEARTH_THREADS overrides it', () => {
+    expect(inferenceThreads(undefined, 3)).toBe(3);
+    expect(inferenceThreads(1, 3)).toBe(1);
+  });
+
+  it('loads the model with the base thread count the composition root gives it', async () => {
+    const engine = new InferenceEngine({
+      config: engineConfig({ contextSize: 256 }),
+      logger: createMemoryLogger(),
+      baseThreads: 2,
     });
-    const configured = new InferenceEngine({
-      config: engineConfig({ threads: 1, model: '/nonexistent.gguf' }),
-      logger,
-      physicalCores: 3,
-    });
-    cleanups.push(
-      () => byDefault.dispose(),
-      () => configured.dispose(),
-    );
-    expect(byDefault.threads).toBe(3);
-    expect(configured.threads).toBe(1);
+    cleanups.push(() => engine.dispose());
+    expect(engine.threads).toBe(2);
+    expect(await engine.start()).toMatchObject({ state: 'ready', threads: 2 });
+    expect(engineDiagnostics(engine)).toMatchObject({ maxThreads: 2, contextThreads: 2 });
   });
 });

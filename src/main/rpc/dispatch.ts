@@ -1,6 +1,7 @@
 // Validates a call from any transport against the shared schema and runs its handler.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { commands, type CommandName, type CommandResult, type Commands } from '../../shared/api';
+import { describeIssues } from '../../shared/describeIssues';
 import type { CallOutcome } from '../../shared/wire';
 import { ApiFailure } from '../contracts/failure';
 
@@ -16,12 +17,7 @@ export type HearthHandlers = {
   ) => Promise<CommandResult<K>>;
 };
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'arguments'}: ${issue.message}`)
-    .join('; ');
-}
-
+/** Never throws: every failure becomes the caller's error. */
 export async function dispatch(
   handlers: HearthHandlers,
   name: unknown,
@@ -39,7 +35,10 @@ export async function dispatch(
   if (!parsed.success) {
     return {
       ok: false,
-      error: { code: 'bad_request', message: `${command}: ${describeIssues(parsed.error)}` },
+      error: {
+        code: 'bad_request',
+        message: `${command}: ${describeIssues(parsed.error, 'arguments')}`,
+      },
     };
   }
   try {

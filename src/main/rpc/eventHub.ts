@@ -1,28 +1,14 @@
-// Fan-out of API events from the services to every connected client.
+// Fan-out of API events from the services to every connected client: the one
+// Emitter, where a client whose listener throws is logged and the others still
+// hear the event.
 import type { HearthEvent } from '../../shared/api';
+import { Emitter } from '../../shared/emitter';
+import type { Logger } from '../base/log';
 
-export type EventListener = (event: HearthEvent) => void;
+export type EventHub = Emitter<HearthEvent>;
 
-export class EventHub {
-  readonly #listeners = new Set<EventListener>();
-
-  subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  emit(event: HearthEvent): void {
-    for (const listener of this.#listeners) {
-      // One broken client must not stop the others from hearing the event.
-      try {
-        listener(event);
-      } catch {
-        /* the transport logs its own failures */
-      }
-    }
-  }
-
-  get size(): number {
-    return this.#listeners.size;
-  }
+export function createEventHub(logger: Logger): EventHub {
+  return new Emitter<HearthEvent>((error) =>
+    logger.error('event_listener_failed', { error: String(error) }),
+  );
 }

@@ -5,6 +5,7 @@ import type { HearthHandlers } from './dispatch';
 import type { EventHub } from './eventHub';
 import type { HearthConfig } from '../config/config';
 import type { Logger } from '../base/log';
+import type { ConnectedClients } from './connectedClients';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'error';
@@ -19,7 +20,9 @@ export interface HearthApi {
   readonly logger: Logger;
   readonly handlers: HearthHandlers;
   readonly events: EventHub;
+  /** Every connected client; each transport registers its own. */
+  readonly clients: ConnectedClients;
   health(): HealthReport;
-  /** Stops every service, worker and timer it started. */
-  close(): Promise<void>;
+  /** Releases every service, worker and timer it started. */
+  dispose(): Promise<void>;
 }

@@ -1,85 +1,132 @@
-// The composition root: every service is constructed here and handed its
-// dependencies. The Electron adapter and the headless server both start from it.
-import { EventHub } from '../rpc/eventHub';
-import { HearthService } from '../service/hearthService';
-import type { HearthConfig } from '../config/config';
-import type { HearthApi, HealthReport } from '../rpc/hearthApi';
+// The composition root: every service is constructed here, handed its
+// dependencies, and registered with the one DisposableStore that releases them
+// in reverse order. The Electron entry and the headless server both start from it
+// (through runtime/hearthProcess.ts); tests build the same core with stand-ins
+// for the thermal side.
+import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
+import type { HearthConfig } from '../config/config';
+import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
+import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle';
+import { conversationsDirectory, ConversationStore } from '../conversations/store';
+import { InferenceEngine } from '../inference/engine';
+import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores';
+import { ConnectedClients } from '../rpc/connectedClients';
+import { createEventHub } from '../rpc/eventHub';
+import type { HearthApi } from '../rpc/hearthApi';
+import { HearthService } from '../service/hearthService';
 import { createThermal } from '../thermal/createThermal';
+import { healthReport } from './health';
 
-export async function composeHearth(config: HearthConfig, logger: Logger): Promise<HearthApi> {
-  const events = new EventHub();
-  // The simulated board heats with the engine's load and the governor throttles the
-  // engine, so each needs the other: the board reads the load through this late binding.
-  const late: { app?: HearthService } = {};
-  const thermal = createThermal({
-    config,
-    logger,
-    inferenceLoad: () => late.app?.engineLoad() ?? { busy: false, threads: 0 },
-  });
-  const app = new HearthService({
-    config,
-    logger,
-    events,
-    thermal: thermal.monitor,
-    coolingCheck: thermal.coolingCheck,
-    throttle: thermal.governor,
-  });
-  late.app = app;
-  const unsubscribe = [
-    // The trend history goes out once in the snapshot; each change then carries only
-    // its newest reading, which the client appends, instead of minutes of readings a second.
-    thermal.monitor.onStatus((status) =>
-      events.emit({ type: 'thermal', thermal: { ...status, recent: status.recent.slice(-1) } }),
-    ),
-    thermal.coolingCheck.onReport((report) => events.emit({ type: 'coolingCheck', report })),
-  ];
-  thermal.start();
-  await app.start();
-  const started = app;
+export interface ComposedHearth extends HearthApi {
+  /** Loads conversations and starts thermal monitoring; the model loads in the background. */
+  start(): Promise<void>;
+  readonly engine: InferenceEngine;
+  readonly store: ConversationStore;
+}
 
-  const health = (): HealthReport => {
-    const appHealth = started.health();
-    const t = thermal.monitor.status();
-    const status =
-      appHealth.model.state === 'error'
-        ? 'error'
-        : t.protection || appHealth.model.state !== 'ready'
-          ? 'degraded'
-          : 'ok';
-    return {
-      status,
-      thermal: {
-        available: t.available,
-        temperatureC: t.temperatureC,
-        protection: t.protection,
-        source: t.source,
-        ...(t.reason === undefined ? {} : { reason: t.reason }),
-      },
-      model: appHealth.model,
-      sessions: {
-        clients: 0,
-        activeGenerations: appHealth.activeGenerations,
-        queuedPrompts: appHealth.queuedPrompts,
-      },
-      conversations: appHealth.conversations,
-    };
-  };
+export interface CoreOptions {
+  config: HearthConfig;
+  logger: Logger;
+  thermal: ThermalPort;
+  coolingCheck: CoolingCheckPort;
+  throttle: InferenceThrottle;
+  /** Computed once by the caller: the engine starts with it and the governor caps below it. */
+  baseThreads: number;
+  activity?: InferenceActivity;
+  /** How often a streaming answer's journal is flushed (tests shorten it). */
+  saveIntervalMs?: number;
+  /** Called by start() before the service loads, e.g. to start thermal polling. */
+  beforeStart?: () => void;
+}
 
-  let closing: Promise<void> | undefined;
+/** The engine, the conversation store and the API service over a given thermal side. */
+export function composeCore(options: CoreOptions, owned = new DisposableStore()): ComposedHearth {
+  const { config, logger } = options;
+  const events = owned.add(createEventHub(logger));
+  const store = owned.add(
+    new ConversationStore({
+      dir: conversationsDirectory(config.dataDir),
+      logger,
+      saveIntervalMs: options.saveIntervalMs,
+    }),
+  );
+  const engine = owned.add(
+    new InferenceEngine({
+      config,
+      logger,
+      baseThreads: options.baseThreads,
+      throttle: options.throttle,
+      activity: options.activity,
+    }),
+  );
+  const service = owned.add(
+    new HearthService({
+      logger,
+      events,
+      engine,
+      store,
+      thermal: options.thermal,
+      coolingCheck: options.coolingCheck,
+    }),
+  );
+  const clients = new ConnectedClients();
   return {
     config,
     logger,
     events,
-    handlers: started.handlers,
-    health,
-    close: () => {
-      closing ??= (async () => {
-        for (const off of unsubscribe) off();
-        await started.close();
-        await thermal.close();
-      })();
-      return closing;
+    clients,
+    engine,
+    store,
+    handlers: service.handlers,
+    health: () =>
+      healthReport({
+        model: () => engine.status(),
+        thermal: () => options.thermal.status(),
+        answers: () => ({ active: engine.activeCount, queued: engine.queuedCount }),
+        conversations: () => store.size,
+        clients,
+      }),
+    async start() {
+      options.beforeStart?.();
+      await service.start();
     },
+    dispose: () => owned.dispose(),
   };
+}
+
+/** The whole product: the thermal side from config, then the core over it. */
+export function composeHearth(config: HearthConfig, logger: Logger): ComposedHearth {
+  const owned = new DisposableStore();
+  const baseThreads = inferenceThreads(config.threads, physicalCoreCount());
+  // The engine publishes its load here and the simulated board reads it, so neither
+  // needs the other.
+  const activity = new InferenceActivity();
+  const thermal = owned.add(createThermal({ config, logger, baseThreads, activity }));
+  const hearth = composeCore(
+    {
+      config,
+      logger,
+      thermal: thermal.monitor,
+      coolingCheck: thermal.coolingCheck,
+      throttle: thermal.governor,
+      baseThreads,
+      activity,
+      beforeStart: () => thermal.start(),
+    },
+    owned,
+  );
+  const { events } = hearth;
+  // The trend goes out whole with each status change and in the snapshot; each poll
+  // then sends only its new reading.
+  owned.add(
+    thermal.monitor.onStatus((status) => events.fire({ type: 'thermal', thermal: status })),
+  );
+  owned.add(
+    thermal.monitor.onReading((sample) => events.fire({ type: 'thermalReading', ...sample })),
+  );
+  owned.add(
+    thermal.coolingCheck.onReport((report) => events.fire({ type: 'coolingCheck', report })),
+  );
+  return hearth;
 }

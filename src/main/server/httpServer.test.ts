@@ -1,5 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +14,13 @@ import {
   type HearthServerOptions,
 } from './httpServer';
 import { createTestHearth } from '../../testing/fakeHearthApi';
-import { NO_CALL_ID } from './wsApi';
+import { NO_CALL_ID } from '../../shared/wire';
+import { fixedUuid } from '../../testing/ids';
+
+const CONVERSATION_ID = fixedUuid(1);
+const MESSAGE_ID = fixedUuid(2);
+/** A well-formed id that names no conversation. */
+const UNKNOWN_ID = fixedUuid(404);
 
 let root: string;
 let staticDir: string;
@@ -261,7 +269,7 @@ describe('WebSocket API', () => {
       ok: false,
       error: { code: 'internal', message: 'cooling check exploded' },
     });
-    const missing = await client.call('openConversation', { id: 'nope' });
+    const missing = await client.call('openConversation', { id: UNKNOWN_ID });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(fake.logger.entries.some((e) => e.eventType === 'ws_connected')).toBe(true);
   });
@@ -292,7 +300,7 @@ describe('WebSocket API', () => {
         t: 'call',
         id: 42,
         name: 'sendPrompt',
-        args: { conversationId: 'c1', text: '' },
+        args: { conversationId: CONVERSATION_ID, text: '' },
       }),
     );
     expectError(
@@ -302,7 +310,12 @@ describe('WebSocket API', () => {
     );
 
     client.sendRaw(
-      JSON.stringify({ t: 'call', id: 43, name: 'stop', args: { conversationId: 'c1', extra: 1 } }),
+      JSON.stringify({
+        t: 'call',
+        id: 43,
+        name: 'stop',
+        args: { conversationId: CONVERSATION_ID, extra: 1 },
+      }),
     );
     expectError(await client.nextFrame((f) => f.t === 'result' && f.id === 43), 43, /stop:/);
 
@@ -321,7 +334,7 @@ describe('WebSocket API', () => {
       t: 'call',
       id: 45,
       name: 'sendPrompt',
-      args: { conversationId: 'c1', text: 'x'.repeat(20_000) },
+      args: { conversationId: CONVERSATION_ID, text: 'x'.repeat(20_000) },
     });
     client.sendRaw(big);
     expectError(
@@ -342,7 +355,7 @@ describe('WebSocket API', () => {
     // A BigInt cannot be JSON-serialised: the caller must still hear back.
     fake.hearth.handlers.stop = async () => ({ stopped: 1n as unknown as boolean });
     const client = await connect();
-    const frame = await client.call('stop', { conversationId: 'c1' });
+    const frame = await client.call('stop', { conversationId: CONVERSATION_ID });
     expect(frame).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(fake.logger.entries.some((e) => e.eventType === 'ws_call_failed')).toBe(true);
     expect(await client.call('listConversations')).toMatchObject({ ok: true });
@@ -373,7 +386,12 @@ describe('WebSocket API', () => {
         event: { type: 'conversationDeleted', conversationId: created.value.id },
       });
     }
-    fake.events.emit({ type: 'tokens', conversationId: 'c1', messageId: 'm1', text: 'Once' });
+    fake.events.fire({
+      type: 'tokens',
+      conversationId: CONVERSATION_ID,
+      messageId: MESSAGE_ID,
+      text: 'Once',
+    });
     for (const client of [a, b]) {
       const frame = await client.nextFrame((f) => f.t === 'event' && f.event.type === 'tokens');
       expect(frame).toMatchObject({ event: { text: 'Once' } });
@@ -424,7 +442,12 @@ describe('WebSocket API', () => {
       i < 400 && !fake.logger.entries.some((e) => e.eventType === 'ws_slow_client');
       i++
     ) {
-      fake.events.emit({ type: 'tokens', conversationId: 'c1', messageId: 'm1', text });
+      fake.events.fire({
+        type: 'tokens',
+        conversationId: CONVERSATION_ID,
+        messageId: MESSAGE_ID,
+        text,
+      });
       await new Promise((resolve) => setImmediate(resolve));
     }
     const entry = fake.logger.entries.find((e) => e.eventType === 'ws_slow_client');
@@ -467,11 +490,30 @@ describe('close()', () => {
     expect(fake.hearth.events.size).toBe(0);
   });
 
-  it('can be called twice', async () => {
+  it('can be called twice, and then nothing listens and no connection is left', async () => {
     await start();
     const s = live();
+    const client = await connect();
+    const socketClosed = new Promise<number>((resolve) =>
+      client.socket.once('close', (code) => resolve(code)),
+    );
+    // A browser's idle keep-alive connection: open, between requests.
+    const idle = createConnection({ host: '127.0.0.1', port: s.port });
+    await once(idle, 'connect');
+    const idleClosed = once(idle, 'close');
+
     await Promise.all([s.close(), s.close()]);
     await s.close();
+    server = undefined;
+
+    expect(await socketClosed).toBe(1001);
+    await idleClosed;
+    const refused = createConnection({ host: '127.0.0.1', port: s.port });
+    const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
+    expect(error.code).toBe('ECONNREFUSED');
+    expect(fake.logger.entries.filter((e) => e.eventType === 'server_closed')).toHaveLength(1);
+    expect(fake.hearth.clients.count).toBe(0);
+    expect(fake.hearth.events.size).toBe(0);
   });
 });
 

@@ -15,8 +15,10 @@ import type { Logger } from '../base/log';
 import { allowedHostNames, isAllowedHost, isSameOrigin } from './originCheck';
 import { httpSecurityHeaders } from './securityHeaders';
 import { WsApi } from './wsApi';
+import { wsLimits, type WsLimits } from './wsLimits';
 
-export interface HearthServerOptions {
+/** WebSocket limits not given here are DEFAULT_WS_LIMITS. */
+export interface HearthServerOptions extends Partial<WsLimits> {
   hearth: HearthApi;
   /** The built renderer (out/renderer). */
   staticDir: string;
@@ -24,13 +26,6 @@ export interface HearthServerOptions {
   /** 0 picks a free port. */
   port: number;
   logger: Logger;
-  /** Largest call frame answered normally (bytes). A prompt is at most 8000 characters. */
-  maxFrameBytes?: number;
-  /** Largest frame ws accepts at all; above it the socket is closed with 1009. */
-  maxPayloadBytes?: number;
-  /** Unsent bytes a client may have queued before it is disconnected. */
-  maxBufferedBytes?: number;
-  pingIntervalMs?: number;
 }
 
 export interface HearthServer {
@@ -107,22 +102,7 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     : null;
   if (!staticFiles) logger.warn('static_dir_missing', { staticDir });
 
-  const ws = new WsApi({
-    hearth,
-    logger,
-    maxFrameBytes: options.maxFrameBytes ?? 64 * 1024,
-    maxPayloadBytes: options.maxPayloadBytes ?? 1024 * 1024,
-    maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
-    pingIntervalMs: options.pingIntervalMs ?? 30_000,
-  });
-
-  const health = (): HealthReport => {
-    const report = hearth.health();
-    return {
-      ...report,
-      sessions: { ...report.sessions, clients: report.sessions.clients + ws.clientCount },
-    };
-  };
+  const ws = new WsApi({ hearth, logger, ...wsLimits(options) });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(httpSecurityHeaders)) res.setHeader(name, value);
@@ -137,7 +117,7 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     if (pathname === '/healthz') {
       let report: HealthReport;
       try {
-        report = health();
+        report = hearth.health();
       } catch (error) {
         logger.error('health_failed', { error: (error as Error).message });
         return sendText(res, 500, 'health report failed');

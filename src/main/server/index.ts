@@ -5,3 +5,4 @@ export {
   type HearthServerOptions,
 } from './httpServer';
 export { contentSecurityPolicy, httpSecurityHeaders } from './securityHeaders';
+export { DEFAULT_WS_LIMITS, type WsLimits } from './wsLimits';

@@ -57,7 +57,7 @@ it('after kill -9 mid-answer, completed messages survive and the partial answer 
     dir: join(dir.path, 'conversations'),
     logger: createMemoryLogger(),
   });
-  cleanups.push(() => store.close());
+  cleanups.push(() => store.dispose());
   await store.load();
   const messages = store.get(ids.conversationId)?.messages ?? [];
   expect(messages.map((m) => [m.role, m.status])).toEqual([

@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HearthEvent } from '../../shared/api';
 import { dispatch, type CallContext } from '../rpc/dispatch';
-import { EventHub } from '../rpc/eventHub';
 import type { HearthConfig } from '../config/config';
 import { ConversationStore } from '../conversations/store';
+import { composeCore } from '../runtime/compose';
 import { manualThrottle, tempDir } from '../../testing/inferenceFixtures';
 import type { InferenceThrottle } from '../contracts/throttle';
 import { noThrottle } from '../contracts/throttle';
 import { createMemoryLogger } from '../../testing/loggers';
-import { HearthService } from './hearthService';
 import { appConfig, fakeCoolingCheck, fakeThermal } from '../../testing/serviceFakes';
 
 const cleanups: (() => unknown)[] = [];
@@ -31,22 +30,22 @@ async function startApp(
   throttle: InferenceThrottle = noThrottle,
   { waitForModel = true } = {},
 ) {
-  const events = new EventHub();
-  const seen: HearthEvent[] = [];
-  events.subscribe((event) => seen.push(event));
   const logger = createMemoryLogger();
   const coolingCheck = fakeCoolingCheck();
-  const app = new HearthService({
+  const app = composeCore({
     config,
     logger,
-    events,
     thermal: fakeThermal(),
     coolingCheck,
     throttle,
+    baseThreads: config.threads ?? 1,
   });
-  cleanups.push(() => app.close());
+  cleanups.push(() => app.dispose());
+  const { events } = app;
+  const seen: HearthEvent[] = [];
+  events.subscribe((event) => seen.push(event));
   await app.start();
-  if (waitForModel) await app.whenModelSettled();
+  if (waitForModel) await app.engine.whenSettled();
   const call = async (name: string, args: unknown = {}, ctx = kiosk) => {
     const outcome = await dispatch(app.handlers, name, args, ctx);
     if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
@@ -80,7 +79,7 @@ describe('HearthService', () => {
     });
     const first = await call('getSnapshot');
     expect((first as { model: { state: string } }).model.state).toBe('loading');
-    expect(await app.whenModelSettled()).toMatchObject({ state: 'ready', threads: 1 });
+    expect(await app.engine.whenSettled()).toMatchObject({ state: 'ready', threads: 1 });
     const models = seen.flatMap((e) => (e.type === 'model' ? [e.model.state] : []));
     expect(models[0]).toBe('loading');
     expect(models.at(-1)).toBe('ready');
@@ -135,9 +134,9 @@ describe('HearthService', () => {
     expect(opened.title).toBe('Once upon a time');
     expect(opened.messages.map((m) => m.status)).toEqual(['complete', 'complete']);
     expect(app.health()).toMatchObject({
+      status: 'ok',
       conversations: 1,
-      activeGenerations: 0,
-      queuedPrompts: 0,
+      sessions: { clients: 0, activeGenerations: 0, queuedPrompts: 0 },
     });
     expect(seen.some((e) => e.type === 'conversations')).toBe(true);
   });
@@ -256,7 +255,7 @@ describe('HearthService', () => {
         }
       }, 10);
     });
-    await app.close();
+    await app.dispose();
     const store = new ConversationStore({
       dir: join(dir, 'conversations'),
       logger: createMemoryLogger(),
@@ -265,6 +264,6 @@ describe('HearthService', () => {
     const [, answer] = store.get(id)?.messages ?? [];
     expect(answer?.status).toBe('interrupted');
     expect(answer?.text.length).toBeGreaterThan(0);
-    await store.close();
+    await store.dispose();
   });
 });

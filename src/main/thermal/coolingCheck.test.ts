@@ -2,11 +2,10 @@ import { describe, expect, test } from 'vitest';
 import type { CoolingCheckReport, ThermalReading } from '../../shared/api';
 import { createMemoryLogger } from '../../testing/loggers';
 import { threadRegistry } from '../threads/registry';
-import { secondsToSteadyState, toCsv, verdict } from './coolingCheck';
+import { InferenceActivity } from '../contracts/throttle';
+import { secondsToSteadyState, verdict } from './coolingReport';
 import { createThermal } from './createThermal';
 import { ManualScheduler } from '../../testing/manualScheduler';
-
-const idle = () => ({ busy: false, threads: 0 });
 
 function simulated(profile: 'bare' | 'active') {
   const scheduler = new ManualScheduler();
@@ -18,10 +17,10 @@ function simulated(profile: 'bare' | 'active') {
       thermalTrigger: 85,
       thermalResume: 80,
       thermalPollMs: 1000,
-      threads: undefined,
     },
     logger,
-    inferenceLoad: idle,
+    baseThreads: 2,
+    activity: new InferenceActivity(),
     scheduler,
     cores: 2,
   });
@@ -62,7 +61,7 @@ describe('Check cooling', () => {
     expect(report.firmwareThrottled).toBe(false);
     expect(report.verdict).toMatch(/^(Cooling is good|Marginal)/);
     expect(threadRegistry.size).toBe(0);
-    await thermal.close();
+    await thermal.dispose();
   });
 
   test('stops by itself when protection triggers on a bare board, leaving no thread behind', async () => {
@@ -76,7 +75,7 @@ describe('Check cooling', () => {
     expect(report.firmwareThrottled).toBe(true);
     expect(report.verdict).toMatch(/^Insufficient: add a fan/);
     expect(threadRegistry.size).toBe(0);
-    await thermal.close();
+    await thermal.dispose();
   });
 
   test('stops on request', async () => {
@@ -89,16 +88,19 @@ describe('Check cooling', () => {
     expect(report.verdict).toMatch(/^Stopped early\./);
     expect(report.samples.length).toBe(31);
     expect(threadRegistry.size).toBe(0);
-    await thermal.close();
+    await thermal.dispose();
   });
 
-  test('closing the thermal services mid-check stops its threads', async () => {
+  test('disposing the thermal services mid-check stops its threads', async () => {
     const { thermal } = simulated('active');
     thermal.coolingCheck.start(600);
     await threadsRunning(2);
-    await thermal.close();
+    await thermal.dispose();
     expect(threadRegistry.size).toBe(0);
     expect(thermal.coolingCheck.report().state).toBe('stopped');
+    // Disposed for good: a new check does not start.
+    expect(thermal.coolingCheck.start(600).state).toBe('stopped');
+    expect(threadRegistry.size).toBe(0);
   });
 
   test('without a sensor it reports an error and starts no thread', async () => {
@@ -109,10 +111,10 @@ describe('Check cooling', () => {
         thermalTrigger: 85,
         thermalResume: 80,
         thermalPollMs: 1000,
-        threads: undefined,
       },
       logger: createMemoryLogger(),
-      inferenceLoad: idle,
+      baseThreads: 2,
+      activity: new InferenceActivity(),
       scheduler: new ManualScheduler(),
     });
     thermal.start();
@@ -120,7 +122,7 @@ describe('Check cooling', () => {
     expect(report.state).toBe('error');
     expect(report.error).toMatch(/No temperature reading/);
     expect(threadRegistry.size).toBe(0);
-    await thermal.close();
+    await thermal.dispose();
   });
 });
 
@@ -154,13 +156,5 @@ describe('report helpers', () => {
     );
     expect(verdict({ ...base, peakC: 85.2, protection: true })).toMatch(/^Insufficient: add a fan/);
     expect(verdict({ ...base, peakC: 60, secondsToSteadyState: null })).toMatch(/still rising/);
-  });
-
-  test('toCsv writes a header and one row per sample', () => {
-    const start = Date.UTC(2025, 0, 1);
-    const csv = toCsv({ state: 'done', startedAt: start, samples: series([50, 50.25], start) });
-    expect(csv).toBe(
-      'time,elapsed_s,temperature_c\n2025-01-01T00:00:00.000Z,0.0,50.0\n2025-01-01T00:00:01.000Z,1.0,50.3\n',
-    );
   });
 });

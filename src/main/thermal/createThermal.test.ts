@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMemoryLogger } from '../../testing/loggers';
+import { InferenceActivity } from '../contracts/throttle';
 import { createThermal } from './createThermal';
 import { ManualScheduler } from '../../testing/manualScheduler';
 import { zoneFile } from '../../testing/thermalFakes';
@@ -10,7 +11,6 @@ const config = {
   thermalTrigger: 85,
   thermalResume: 80,
   thermalPollMs: 1000,
-  threads: 4,
 };
 const noSysfsExtras = {
   cpuFreqPath: null,
@@ -29,11 +29,12 @@ describe('createThermal', () => {
     const thermal = createThermal({
       config,
       logger,
-      inferenceLoad: () => ({ busy: false, threads: 0 }),
+      baseThreads: 4,
+      activity: new InferenceActivity(),
       sysfs: noSysfsExtras,
     });
     thermal.start();
-    cleanups.push(() => thermal.close());
+    cleanups.push(() => thermal.dispose());
     expect(thermal.monitor.status()).toMatchObject({
       available: false,
       temperatureC: -1,
@@ -53,11 +54,12 @@ describe('createThermal', () => {
     const thermal = createThermal({
       config: { ...config, thermalZone: zone.path, thermalPollMs: 100 },
       logger: createMemoryLogger(),
-      inferenceLoad: () => ({ busy: false, threads: 0 }),
+      baseThreads: 6,
+      activity: new InferenceActivity(),
       sysfs: noSysfsExtras,
     });
     thermal.start();
-    cleanups.push(() => thermal.close());
+    cleanups.push(() => thermal.dispose());
     expect(thermal.monitor.status()).toMatchObject({
       available: true,
       temperatureC: 47.5,
@@ -67,23 +69,24 @@ describe('createThermal', () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(thermal.monitor.status().protection).toBe(true);
     expect(thermal.governor.holdReason()).toMatch(/^Cooling down: the board is at 86 °C/);
+    expect(thermal.governor.threadCap()).toBe(3); // half the base threads it was given
   });
 
   test('HEARTH_THERMAL_SIMULATE heats the board with the inference load', async () => {
     const scheduler = new ManualScheduler();
-    const load = { busy: false, threads: 0 };
+    const activity = new InferenceActivity();
     const thermal = createThermal({
       config: { ...config, thermalSimulate: 'bare' },
       logger: createMemoryLogger(),
-      inferenceLoad: () => load,
+      baseThreads: 4,
+      activity,
       scheduler,
     });
     thermal.start();
-    cleanups.push(() => thermal.close());
+    cleanups.push(() => thermal.dispose());
     expect(thermal.monitor.status().source).toBe('simulated');
     expect(thermal.monitor.status().temperatureC).toBeCloseTo(50, 0);
-    load.busy = true;
-    load.threads = 4;
+    activity.report({ busy: true, threads: 4 });
     scheduler.advance(3 * 60_000);
     expect(thermal.monitor.status().temperatureC).toBeGreaterThan(80);
   });

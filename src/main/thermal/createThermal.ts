@@ -2,14 +2,15 @@
 // board when HEARTH_THERMAL_SIMULATE is set), the monitor, the governor that
 // throttles inference, and the "Check cooling" self-test.
 import { availableParallelism } from 'node:os';
+import { DisposableStore } from '../../shared/lifecycle';
 import type { HearthConfig } from '../config/config';
-import { inferenceThreads } from '../inference/physicalCores';
-import type { InferenceLoad } from '../contracts/throttle';
+import type { InferenceActivity } from '../contracts/throttle';
 import type { Logger } from '../base/log';
+import { realScheduler, type Scheduler } from '../base/scheduler';
 import { CoolingCheck } from './coolingCheck';
 import { ThermalGovernor } from './governor';
 import { ThermalMonitor } from './monitor';
-import { realScheduler, type Scheduler } from '../base/scheduler';
+import { Polling } from './polling';
 import { SimulatedBoard } from './simulatedBoard';
 import type { ThermalSource } from './source';
 import { SysfsThermalSource, type SysfsThermalSourceOptions } from './sysfsSource';
@@ -17,16 +18,13 @@ import { SysfsThermalSource, type SysfsThermalSourceOptions } from './sysfsSourc
 export interface CreateThermalOptions {
   config: Pick<
     HearthConfig,
-    | 'thermalZone'
-    | 'thermalSimulate'
-    | 'thermalTrigger'
-    | 'thermalResume'
-    | 'thermalPollMs'
-    | 'threads'
+    'thermalZone' | 'thermalSimulate' | 'thermalTrigger' | 'thermalResume' | 'thermalPollMs'
   >;
   logger: Logger;
+  /** Threads inference uses when not cooling: the governor caps below it. */
+  baseThreads: number;
   /** What inference is doing now: the simulated board heats up with it. */
-  inferenceLoad: () => InferenceLoad;
+  activity: InferenceActivity;
   scheduler?: Scheduler;
   /** Overrides for the Pi extras' paths (tests). */
   sysfs?: Partial<SysfsThermalSourceOptions>;
@@ -34,73 +32,80 @@ export interface CreateThermalOptions {
   cores?: number;
 }
 
-export interface ThermalServices {
+export interface ThermalServices extends AsyncDisposable {
   monitor: ThermalMonitor;
   governor: ThermalGovernor;
   coolingCheck: CoolingCheck;
   /** The simulated board, when simulating. */
   board?: SimulatedBoard;
   start(): void;
-  /** Stops polling, the cooling check's threads and any vcgencmd still running. */
-  close(): Promise<void>;
+  /** Ends a running cooling check and its threads, polling and any vcgencmd still running. */
+  dispose(): Promise<void>;
 }
 
+/** A Pi 5 has four cores; the cooling check's threads load the simulated board too. */
+const boardCores = 4;
+
 export function createThermal(options: CreateThermalOptions): ThermalServices {
-  const { config, logger } = options;
+  const { config, logger, activity } = options;
   const scheduler = options.scheduler ?? realScheduler;
-  const cores = options.cores ?? availableParallelism();
-  // Filled in once the cooling check exists (the board is built first).
+  const owned = new DisposableStore();
+  // The board is built before the cooling check whose threads also heat it.
   let checkThreads = (): number => 0;
-  let board: SimulatedBoard | undefined;
-  let source: ThermalSource;
+  const board =
+    config.thermalSimulate === 'off'
+      ? undefined
+      : new SimulatedBoard({
+          profile: config.thermalSimulate,
+          now: () => scheduler.now(),
+          cores: boardCores,
+          load: () => {
+            const inference = activity.current;
+            const check = checkThreads();
+            const inferenceThreads = inference.busy ? inference.threads : 0;
+            return {
+              busy: inference.busy || check > 0,
+              threads: Math.min(boardCores, check > 0 ? boardCores : inferenceThreads),
+            };
+          },
+        });
+  const source: ThermalSource =
+    board ?? new SysfsThermalSource({ zonePath: config.thermalZone, ...options.sysfs });
 
-  if (config.thermalSimulate !== 'off') {
-    // A Pi 5 has four cores; the cooling check's threads load the simulated board too.
-    const boardCores = 4;
-    board = new SimulatedBoard({
-      profile: config.thermalSimulate,
-      now: () => scheduler.now(),
-      cores: boardCores,
-      load: () => {
-        const inference = options.inferenceLoad();
-        const check = checkThreads();
-        const inferenceThreads = inference.busy ? inference.threads : 0;
-        return {
-          busy: inference.busy || check > 0,
-          threads: Math.min(boardCores, check > 0 ? boardCores : inferenceThreads),
-        };
-      },
-    });
-    source = board;
-  } else {
-    source = new SysfsThermalSource({ zonePath: config.thermalZone, ...options.sysfs });
-  }
-
-  const monitor = new ThermalMonitor({
-    source,
-    logger,
-    scheduler,
-    triggerC: config.thermalTrigger,
-    resumeC: config.thermalResume,
-    pollMs: config.thermalPollMs,
-  });
-  const governor = new ThermalGovernor(monitor, {
-    // The same count the engine starts with, so the governor's cap is a real reduction.
-    baseThreads: inferenceThreads(config.threads),
-    logger,
-  });
-  const coolingCheck = new CoolingCheck({ monitor, logger, scheduler, cores });
+  const monitor = owned.add(
+    new ThermalMonitor({
+      source,
+      logger,
+      scheduler,
+      triggerC: config.thermalTrigger,
+      resumeC: config.thermalResume,
+      pollMs: config.thermalPollMs,
+    }),
+  );
+  const governor = owned.add(
+    new ThermalGovernor(monitor, { baseThreads: options.baseThreads, logger }),
+  );
+  const coolingCheck = owned.add(
+    new CoolingCheck({
+      monitor,
+      logger,
+      scheduler,
+      cores: options.cores ?? availableParallelism(),
+    }),
+  );
   checkThreads = () => coolingCheck.activeThreads;
+  // The board follows load changes faster than the poll.
+  const boardTicks = board ? owned.add(new Polling(scheduler, 250, () => board.tick())) : undefined;
 
-  let cancelBoardTick: (() => void) | undefined;
   let started = false;
+  const dispose = (): Promise<void> => owned.dispose();
   return {
     monitor,
     governor,
     coolingCheck,
     ...(board ? { board } : {}),
     start() {
-      if (started) return;
+      if (started || owned.isDisposed) return;
       started = true;
       logger.info('thermal_started', {
         source:
@@ -111,15 +116,9 @@ export function createThermal(options: CreateThermalOptions): ThermalServices {
         pollMs: config.thermalPollMs,
       });
       monitor.start();
-      // The board follows load changes faster than the poll.
-      if (board) cancelBoardTick = scheduler.every(250, () => board?.tick());
+      boardTicks?.start();
     },
-    async close() {
-      cancelBoardTick?.();
-      cancelBoardTick = undefined;
-      governor.close();
-      await coolingCheck.close();
-      await monitor.close();
-    },
+    dispose,
+    [Symbol.asyncDispose]: dispose,
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ThermalStatus } from '../../shared/api';
+import { Emitter } from '../../shared/emitter';
+import type { ThermalPort, ThermalReadingSample } from '../contracts/thermal';
 import { noThrottle, type InferenceThrottle } from '../contracts/throttle';
 import { createMemoryLogger } from '../../testing/loggers';
 import { ThermalGovernor } from './governor';
@@ -31,15 +33,15 @@ function sustainedLoad(withGovernor: boolean, minutes: number) {
   monitor.start();
   let peakC = 0;
   let maxLevel = 0;
-  const off = monitor.onStatus((s) => {
-    peakC = Math.max(peakC, s.temperatureC);
+  const off = monitor.onReading(({ reading }) => {
+    peakC = Math.max(peakC, reading.temperatureC);
     maxLevel = Math.max(maxLevel, governor.level);
   });
   scheduler.advance(minutes * 60_000);
   off();
   stopTick();
   monitor.stop();
-  governor.close();
+  governor.dispose();
   return { peakC, maxLevel, logger, engine, monitor };
 }
 
@@ -74,20 +76,26 @@ function statusAt(temperatureC: number, protection: boolean): ThermalStatus {
 }
 
 describe('ThermalGovernor levels', () => {
+  /** A monitor whose status the test sets, as a status change or as a new reading. */
   const fakePort = () => {
-    const listeners: ((s: ThermalStatus) => void)[] = [];
+    const statuses = new Emitter<ThermalStatus>();
+    const readings = new Emitter<ThermalReadingSample>();
     let current = statusAt(60, false);
-    return {
+    const port: ThermalPort = {
       status: () => current,
-      onStatus: (l: (s: ThermalStatus) => void) => {
-        listeners.push(l);
-        return () => listeners.splice(listeners.indexOf(l), 1);
-      },
+      onStatus: (l) => statuses.subscribe(l),
+      onReading: (l) => readings.subscribe(l),
+    };
+    return Object.assign(port, {
       set(s: ThermalStatus) {
         current = s;
-        for (const l of listeners) l(s);
+        statuses.fire(s);
       },
-    };
+      read(s: ThermalStatus) {
+        current = s;
+        readings.fire({ reading: { time: 0, temperatureC: s.temperatureC } });
+      },
+    });
   };
 
   test('is graduated: half the threads first, one thread if it keeps rising, and back to normal', () => {
@@ -110,7 +118,7 @@ describe('ThermalGovernor levels', () => {
     );
     expect(changes).toBe(1);
 
-    port.set(statusAt(86.3, true));
+    port.read(statusAt(86.3, true)); // a reading while protected, not a status change
     expect(governor.level).toBe(2);
     expect(governor.threadCap()).toBe(1);
     expect(governor.holdReason()).toBe(
@@ -119,7 +127,7 @@ describe('ThermalGovernor levels', () => {
     const level2Delay = governor.tokenDelayMs();
     expect(changes).toBe(2);
 
-    port.set(statusAt(83, true)); // cooling, but protection is still on: stay at level 2
+    port.read(statusAt(83, true)); // cooling, but protection is still on: stay at level 2
     expect(governor.level).toBe(2);
     expect(governor.tokenDelayMs()).toBe(level2Delay);
     expect(changes).toBe(3); // the reason's temperature changed
@@ -132,7 +140,9 @@ describe('ThermalGovernor levels', () => {
     ]);
     expect(governor.level).toBe(0);
     expect(changes).toBe(4);
-    governor.close();
+    governor.dispose();
+    port.set(statusAt(86, true));
+    expect(governor.level).toBe(0); // disposed: it no longer follows the monitor
   });
 
   test('never caps below one thread', () => {
@@ -140,6 +150,6 @@ describe('ThermalGovernor levels', () => {
     const governor = new ThermalGovernor(port, { baseThreads: 1 });
     port.set(statusAt(85, true));
     expect(governor.threadCap()).toBe(1);
-    governor.close();
+    governor.dispose();
   });
 });

@@ -5,6 +5,8 @@
 //   level 2 (still rising by 1 °C after level 1 began): one thread and a longer pause.
 // Everything returns to normal when protection ends.
 import type { ThermalStatus } from '../../shared/api';
+import { Emitter, type Subscription } from '../../shared/emitter';
+import type { Disposable } from '../../shared/lifecycle';
 import type { ThermalPort } from '../contracts/thermal';
 import type { InferenceThrottle } from '../contracts/throttle';
 import type { Logger } from '../base/log';
@@ -21,13 +23,13 @@ export interface ThermalGovernorOptions {
 
 export type GovernorLevel = 0 | 1 | 2;
 
-export class ThermalGovernor implements InferenceThrottle {
+export class ThermalGovernor implements InferenceThrottle, Disposable {
   readonly #baseThreads: number;
   readonly #log: Logger | undefined;
   readonly #delays: readonly [number, number];
   readonly #escalateAfterRiseC: number;
-  readonly #listeners: (() => void)[] = [];
-  readonly #unsubscribe: () => void;
+  readonly #changes: Emitter<void>;
+  readonly #following: Subscription[];
   #level: GovernorLevel = 0;
   #levelOneStartC = 0;
   #cap: number | undefined;
@@ -39,7 +41,17 @@ export class ThermalGovernor implements InferenceThrottle {
     this.#log = options.logger;
     this.#delays = options.tokenDelayMs ?? [25, 100];
     this.#escalateAfterRiseC = options.escalateAfterRiseC ?? 1;
-    this.#unsubscribe = monitor.onStatus((status) => this.update(status));
+    const log = options.logger;
+    this.#changes = new Emitter<void>(
+      log
+        ? (error) => log.error('thermal_governor_listener_failed', { error: String(error) })
+        : undefined,
+    );
+    // A new reading matters too: the level and the reason follow the temperature.
+    this.#following = [
+      monitor.onStatus((status) => this.update(status)),
+      monitor.onReading(() => this.update(monitor.status())),
+    ];
     this.update(monitor.status());
   }
 
@@ -59,15 +71,11 @@ export class ThermalGovernor implements InferenceThrottle {
     return this.#hold;
   }
 
-  onChange(listener: () => void): () => void {
-    this.#listeners.push(listener);
-    return () => {
-      const index = this.#listeners.indexOf(listener);
-      if (index >= 0) this.#listeners.splice(index, 1);
-    };
+  onChange(listener: () => void): Subscription {
+    return this.#changes.subscribe(listener);
   }
 
-  /** Applies a new thermal status (the monitor calls this on every change). */
+  /** Applies a thermal status (on every status change and every new reading). */
   update(status: ThermalStatus): void {
     const t = status.available ? status.temperatureC : undefined;
     let level: GovernorLevel = 0;
@@ -102,20 +110,16 @@ export class ThermalGovernor implements InferenceThrottle {
     this.#cap = cap;
     this.#delay = delay;
     this.#hold = hold;
-    if (changed) this.#emit();
+    if (changed) this.#changes.fire();
   }
 
-  #emit(): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.#log?.error('thermal_governor_listener_failed', { message: (error as Error).message });
-      }
-    }
+  /** Stops following the monitor and drops every listener. */
+  dispose(): void {
+    for (const unsubscribe of this.#following) unsubscribe();
+    this.#changes.dispose();
   }
 
-  close(): void {
-    this.#unsubscribe();
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }

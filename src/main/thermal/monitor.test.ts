@@ -1,9 +1,11 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ThermalStatus } from '../../shared/api';
+import type { ThermalReadingSample } from '../contracts/thermal';
 import { loadConfig } from '../config/config';
 import { createMemoryLogger } from '../../testing/loggers';
-import { ThermalMonitor, validateThresholds } from './monitor';
+import { ThermalMonitor } from './monitor';
+import { validateThresholds } from './protection';
 import { ManualScheduler } from '../../testing/manualScheduler';
 import { SysfsThermalSource } from './sysfsSource';
 import { zoneFile } from '../../testing/thermalFakes';
@@ -12,6 +14,14 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()?.();
 });
+
+/** Only the zone file: no clock, fan or firmware flags. */
+const withoutPiExtras = {
+  cpuFreqPath: null,
+  thermalClassDir: null,
+  hwmonDir: null,
+  vcgencmdPath: null,
+};
 
 function setup(
   initialC: number | undefined = 50,
@@ -23,10 +33,7 @@ function setup(
   const logger = createMemoryLogger();
   const source = new SysfsThermalSource({
     zonePath: zone.path,
-    cpuFreqPath: null,
-    thermalClassDir: null,
-    hwmonDir: null,
-    vcgencmdPath: null,
+    ...withoutPiExtras,
   });
   const monitor = new ThermalMonitor({ source, logger, scheduler, ...extra });
   monitor.start();
@@ -149,10 +156,7 @@ describe('sensor faults give "unavailable" (temperature -1, a reason), never an 
     const scheduler = new ManualScheduler();
     const source = new SysfsThermalSource({
       zonePath: zone.path,
-      cpuFreqPath: null,
-      thermalClassDir: null,
-      hwmonDir: null,
-      vcgencmdPath: null,
+      ...withoutPiExtras,
       readText: () => {
         if (denied) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
         return '60123\n';
@@ -250,20 +254,92 @@ describe('callbacks', () => {
     expect(calls).toEqual(['a:true', 'c:true', 'a:false', 'c:false']);
     const failures = logger.entries.filter((e) => e.eventType === 'thermal_listener_failed');
     expect(failures).toHaveLength(2);
-    expect(failures[0]?.context.message).toBe('listener bug');
+    expect(String(failures[0]?.context.error)).toMatch(/listener bug/);
   });
 
-  test('onStatus fires when the status changes and not for an identical reading', () => {
-    const { monitor, step } = setup(50);
-    const seen: number[] = [];
-    const off = monitor.onStatus((s) => seen.push(s.temperatureC));
-    step(51);
-    step(51);
-    step(51.02); // same to 0.1 °C
-    step(52);
+  test('a poll with a new temperature fires onReading with the reading, and not onStatus', () => {
+    // One trend point per poll, so the trend line shows every reading.
+    const { monitor, scheduler, step } = setup(50, { recentPoints: 600 });
+    const statuses: ThermalStatus[] = [];
+    const readings: ThermalReadingSample[] = [];
+    monitor.onStatus((s) => statuses.push(s));
+    const off = monitor.onReading((r) => readings.push(r));
+    step(51.04);
+    step(51.04);
+    step(62);
+    expect(statuses).toEqual([]);
+    expect(readings.map((r) => r.reading.temperatureC)).toEqual([51, 51, 62]);
+    expect(readings.at(-1)?.reading.time).toBe(scheduler.now());
+    // status() still has the newest reading and the whole trend line.
+    expect(monitor.status().temperatureC).toBe(62);
+    expect(monitor.status().recent.map((r) => r.temperatureC)).toEqual([50, 51, 51, 62]);
     off();
-    step(53);
-    expect(seen).toEqual([51, 52]);
+    step(63);
+    expect(readings).toHaveLength(3);
+  });
+
+  test('a reading carries the clock and the fan read with it', () => {
+    const source = {
+      kind: 'sysfs' as const,
+      read: () => ({ ok: true as const, temperatureC: 55.55, cpuMHz: 2400, fan: 'level 2 of 4' }),
+    };
+    const scheduler = new ManualScheduler();
+    const monitor = new ThermalMonitor({ source, logger: createMemoryLogger(), scheduler });
+    const readings: ThermalReadingSample[] = [];
+    monitor.onReading((r) => readings.push(r));
+    monitor.poll();
+    expect(readings).toEqual([
+      {
+        reading: { time: scheduler.now(), temperatureC: 55.6 },
+        cpuMHz: 2400,
+        fan: 'level 2 of 4',
+      },
+    ]);
+  });
+
+  test('crossing the trigger and losing the sensor fire onStatus; an unusable sample fires no reading', () => {
+    const { monitor, step } = setup(80);
+    const statuses: ThermalStatus[] = [];
+    const readings: number[] = [];
+    monitor.onStatus((s) => statuses.push(s));
+    monitor.onReading((r) => readings.push(r.reading.temperatureC));
+    step(86);
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]).toMatchObject({ protection: true, temperatureC: 86 });
+    expect(statuses[0]?.protectionSince).toBeTypeOf('number');
+    step(87); // still protected: only a reading
+    expect(statuses).toHaveLength(1);
+    step('garbage');
+    expect(statuses).toHaveLength(2);
+    expect(statuses[1]).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/unreadable/),
+    });
+    step(79);
+    expect(statuses.map((s) => [s.available, s.protection])).toEqual([
+      [true, true],
+      [false, true],
+      [true, false],
+    ]);
+    expect(readings).toEqual([86, 87, 79]);
+  });
+});
+
+describe('lifecycle', () => {
+  test('stop() pauses polling and start() resumes it; dispose() ends it for good and drops listeners', async () => {
+    const { monitor, step } = setup(50);
+    const readings: number[] = [];
+    monitor.onReading((r) => readings.push(r.reading.temperatureC));
+    monitor.stop();
+    expect(step(51).temperatureC).toBe(50);
+    monitor.start(); // polls at once
+    expect(monitor.status().temperatureC).toBe(51);
+    await monitor.dispose();
+    await monitor.dispose(); // idempotent
+    monitor.start();
+    expect(step(52).temperatureC).toBe(51);
+    monitor.poll(); // a direct poll after dispose reaches no listener
+    expect(readings).toEqual([51]);
   });
 });
 

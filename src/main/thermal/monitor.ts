@@ -1,13 +1,21 @@
-// Watches the board's temperature: polls a source every second, switches
-// protection on at the trigger and off below the resume temperature (a
-// Schmitt trigger, so noise near the trigger does not flap it), keeps the last
-// ten minutes of readings and turns every sensor fault into an "unavailable"
-// status with a reason, never an exception.
+// Watches the board's temperature: polls a source every second, judges each
+// sample, keeps the last minutes of readings, switches protection at the
+// thresholds and tells listeners. Each of those jobs has a module of its own;
+// this front runs them in order on every poll. Sensor faults become an
+// "unavailable" status with a reason, never an exception.
 import type { ThermalReading, ThermalStatus } from '../../shared/api';
-import type { ThermalPort } from '../contracts/thermal';
+import { Emitter, type Subscription } from '../../shared/emitter';
+import { DisposableStore } from '../../shared/lifecycle';
+import type { ThermalPort, ThermalReadingSample } from '../contracts/thermal';
 import type { Logger } from '../base/log';
 import { realScheduler, type Scheduler } from '../base/scheduler';
-import type { SensorSample, ThermalSource } from './source';
+import { SensorAvailability } from './availability';
+import { Polling } from './polling';
+import { ProtectionSwitch } from './protection';
+import { SampleJudge } from './sampleJudge';
+import type { ThermalSource } from './source';
+import { assembleStatus, initialStatus, roundToTenth, statusChangeKey } from './thermalStatus';
+import { ReadingTrend } from './trend';
 
 export interface ThermalMonitorOptions {
   source: ThermalSource;
@@ -26,100 +34,90 @@ export interface ThermalMonitorOptions {
   faultGraceMs?: number;
 }
 
-/** Readings outside this range are not temperatures of a working board. */
-export const plausibleRangeC = { min: -40, max: 150 } as const;
-
-/** Throws a RangeError naming the problem unless trigger and resume make sense together. */
-export function validateThresholds(triggerC: number, resumeC: number): void {
-  if (!Number.isFinite(triggerC) || triggerC < 40 || triggerC > 110) {
-    throw new RangeError(`thermal trigger ${triggerC} °C is not plausible (40-110 °C)`);
-  }
-  if (!Number.isFinite(resumeC) || resumeC < 30 || resumeC > 105) {
-    throw new RangeError(`thermal resume ${resumeC} °C is not plausible (30-105 °C)`);
-  }
-  if (!(triggerC > resumeC)) {
-    throw new RangeError(
-      `thermal trigger (${triggerC} °C) must be above thermal resume (${resumeC} °C)`,
-    );
-  }
-}
-
-type StatusListener = (status: ThermalStatus) => void;
-type ProtectionListener = (on: boolean, status: ThermalStatus) => void;
-
-const round1 = (n: number): number => Math.round(n * 10) / 10;
-
-export class ThermalMonitor implements ThermalPort {
-  readonly triggerC: number;
-  readonly resumeC: number;
+export class ThermalMonitor implements ThermalPort, AsyncDisposable {
   readonly pollMs: number;
   readonly #source: ThermalSource;
   readonly #log: Logger;
   readonly #scheduler: Scheduler;
-  readonly #historyMs: number;
-  readonly #recentEveryMs: number;
-  readonly #stuckAfterMs: number;
-  readonly #faultGraceMs: number;
-  readonly #statusListeners: StatusListener[] = [];
-  readonly #protectionListeners: ProtectionListener[] = [];
-  /** Ring of every reading within historyMs. */
-  #history: ThermalReading[] = [];
-  #historyStart = 0;
-  #recent: ThermalReading[] = [];
+  readonly #judge: SampleJudge;
+  readonly #availability: SensorAvailability;
+  readonly #protection: ProtectionSwitch;
+  readonly #trend: ReadingTrend;
+  readonly #polling: Polling;
+  readonly #owned = new DisposableStore();
+  readonly #statuses: Emitter<ThermalStatus>;
+  readonly #readings: Emitter<ThermalReadingSample>;
+  readonly #protectionSwitches: Emitter<ThermalStatus>;
   #status: ThermalStatus;
-  #cancelPoll: (() => void) | undefined;
-  #protectionSince: number | undefined;
-  #unavailableSince: number | undefined;
-  #lastValue: number | undefined;
-  #lastValueSince = 0;
-  #lastEmitKey = '';
+  #lastStatusKey = '';
 
   constructor(options: ThermalMonitorOptions) {
-    this.triggerC = options.triggerC ?? 85;
-    this.resumeC = options.resumeC ?? 80;
-    validateThresholds(this.triggerC, this.resumeC);
+    this.#log = options.logger;
+    this.#protection = new ProtectionSwitch({
+      triggerC: options.triggerC ?? 85,
+      resumeC: options.resumeC ?? 80,
+      faultGraceMs: options.faultGraceMs ?? 30_000,
+      logger: this.#log,
+    });
     this.pollMs = options.pollMs ?? 1000;
     this.#source = options.source;
-    this.#log = options.logger;
     this.#scheduler = options.scheduler ?? realScheduler;
-    this.#historyMs = options.historyMs ?? 10 * 60_000;
-    this.#recentEveryMs = Math.max(this.pollMs, this.#historyMs / (options.recentPoints ?? 120));
-    this.#stuckAfterMs = options.stuckAfterMs ?? 3 * 60_000;
-    this.#faultGraceMs = options.faultGraceMs ?? 30_000;
-    this.#status = {
-      available: false,
-      temperatureC: -1,
-      reason: 'not read yet',
-      protection: false,
+    this.#judge = new SampleJudge(options.stuckAfterMs ?? 3 * 60_000);
+    this.#availability = new SensorAvailability(this.#log);
+    const historyMs = options.historyMs ?? 10 * 60_000;
+    this.#trend = new ReadingTrend({
+      historyMs,
+      pointEveryMs: Math.max(this.pollMs, historyMs / (options.recentPoints ?? 120)),
+    });
+    this.#status = initialStatus({
       triggerC: this.triggerC,
       resumeC: this.resumeC,
       source: this.#source.kind,
-      recent: [],
-    };
+    });
+
+    const onListenerError = (error: unknown): void =>
+      this.#log.error('thermal_listener_failed', { error: String(error) });
+    this.#owned.defer(() => this.#source.dispose?.());
+    this.#statuses = this.#owned.add(new Emitter(onListenerError));
+    this.#readings = this.#owned.add(new Emitter(onListenerError));
+    this.#protectionSwitches = this.#owned.add(new Emitter(onListenerError));
+    this.#polling = this.#owned.add(new Polling(this.#scheduler, this.pollMs, () => this.poll()));
   }
 
-  /** Polls now and then every pollMs. */
-  start(): void {
-    if (this.#cancelPoll) return;
-    this.poll();
-    if (this.#source.kind === 'none') {
-      this.#log.info('thermal_sensor_absent', { reason: this.#status.reason });
-    }
-    this.#cancelPoll = this.#scheduler.every(this.pollMs, () => this.poll());
+  get triggerC(): number {
+    return this.#protection.triggerC;
   }
 
-  stop(): void {
-    this.#cancelPoll?.();
-    this.#cancelPoll = undefined;
-  }
-
-  async close(): Promise<void> {
-    this.stop();
-    await this.#source.close?.();
+  get resumeC(): number {
+    return this.#protection.resumeC;
   }
 
   get protection(): boolean {
     return this.#status.protection;
+  }
+
+  /** Polls now and then every pollMs, until stop(). */
+  start(): void {
+    if (this.#polling.running || this.#owned.isDisposed) return;
+    this.poll();
+    if (this.#source.kind === 'none') {
+      this.#log.info('thermal_sensor_absent', { reason: this.#status.reason });
+    }
+    this.#polling.start();
+  }
+
+  /** Stops polling; start() resumes it. */
+  stop(): void {
+    this.#polling.stop();
+  }
+
+  /** Stops polling for good, drops every listener and releases the source. */
+  dispose(): Promise<void> {
+    return this.#owned.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   status(): ThermalStatus {
@@ -128,178 +126,60 @@ export class ThermalMonitor implements ThermalPort {
 
   /** Every reading of the last historyMs (10 minutes), oldest first. */
   history(): ThermalReading[] {
-    return this.#history.slice(this.#historyStart);
+    return this.#trend.history();
   }
 
-  /** Called when the status changes (temperature to 0.1 °C, availability, protection, extras). */
-  onStatus(listener: StatusListener): () => void {
-    return this.#subscribe(this.#statusListeners, listener);
+  onStatus(listener: (status: ThermalStatus) => void): Subscription {
+    return this.#statuses.subscribe(listener);
+  }
+
+  /** A poll that also changes the status fires onReading first, then onStatus. */
+  onReading(listener: (sample: ThermalReadingSample) => void): Subscription {
+    return this.#readings.subscribe(listener);
   }
 
   /** Called only when protection switches on or off. */
-  onProtection(listener: ProtectionListener): () => void {
-    return this.#subscribe(this.#protectionListeners, listener);
-  }
-
-  #subscribe<T>(list: T[], listener: T): () => void {
-    list.push(listener);
-    return () => {
-      const index = list.indexOf(listener);
-      if (index >= 0) list.splice(index, 1);
-    };
+  onProtection(listener: (on: boolean, status: ThermalStatus) => void): Subscription {
+    return this.#protectionSwitches.subscribe((status) => listener(status.protection, status));
   }
 
   /** Takes one reading and updates the status. Never throws. */
   poll(): ThermalStatus {
     const now = this.#scheduler.now();
-    const sample = this.#readSafely();
-    const fault = sample.ok ? this.#judge(sample.temperatureC, now) : sample.reason;
-    const wasProtected = this.#status.protection;
-    const wasAvailable = this.#status.available;
-    const previousReason = this.#status.reason;
-
-    let protection = wasProtected;
-    let temperatureC = -1;
-    if (fault === undefined && sample.ok) {
-      temperatureC = round1(sample.temperatureC);
-      this.#record({ time: now, temperatureC: sample.temperatureC });
-      if (!protection && sample.temperatureC >= this.triggerC) protection = true;
-      else if (protection && sample.temperatureC < this.resumeC) protection = false;
-      if (!wasAvailable && this.#unavailableSince !== undefined) {
-        this.#log.info('thermal_sensor_recovered', {
-          temperatureC,
-          unavailableMs: now - this.#unavailableSince,
-        });
-      }
-      this.#unavailableSince = undefined;
+    const sample = this.#judge.take(this.#source, now);
+    let switched: boolean;
+    if (sample.ok) {
+      const shownC = roundToTenth(sample.temperatureC);
+      this.#availability.up(shownC, now);
+      this.#trend.record({ time: now, temperatureC: sample.temperatureC });
+      switched = this.#protection.reading(sample.temperatureC, shownC, now);
     } else {
-      this.#unavailableSince ??= now;
-      if (wasAvailable || previousReason !== fault) {
-        // The first look at a board without a sensor is not a fault worth a warning.
-        const level = this.#source.kind === 'none' && !wasAvailable ? 'debug' : 'warn';
-        this.#log.log(level, 'thermal_sensor_unavailable', { reason: fault });
-      }
-      if (protection && now - this.#unavailableSince >= this.#faultGraceMs) protection = false;
+      const unavailableMs = this.#availability.down(sample.reason, this.#source.kind, now);
+      switched = this.#protection.fault(sample.reason, unavailableMs, now);
     }
-
-    this.#status = {
-      available: fault === undefined,
-      temperatureC,
-      ...(fault === undefined ? {} : { reason: fault }),
-      protection,
-      ...(protection ? { protectionSince: this.#protectionSince ?? now } : {}),
+    const status = assembleStatus({
+      sample,
+      protection: this.#protection,
       triggerC: this.triggerC,
       resumeC: this.resumeC,
-      ...(sample.cpuMHz === undefined ? {} : { cpuMHz: sample.cpuMHz }),
-      ...(sample.fan === undefined ? {} : { fan: sample.fan }),
-      ...(sample.firmwareThrottled === undefined
-        ? {}
-        : { firmwareThrottled: sample.firmwareThrottled }),
       source: this.#source.kind,
-      recent: this.#recent,
-    };
+      recent: this.#trend.recent,
+    });
+    this.#status = status;
 
-    if (protection !== wasProtected) this.#protectionChanged(protection, now, fault);
-    this.#emitIfChanged();
-    return this.#status;
-  }
-
-  #readSafely(): SensorSample {
-    try {
-      return this.#source.read();
-    } catch (error) {
-      return { ok: false, reason: `sensor read failed: ${(error as Error).message}` };
-    }
-  }
-
-  /** Why a numeric reading is not to be trusted, or undefined when it is fine. */
-  #judge(value: number, now: number): string | undefined {
-    if (!Number.isFinite(value) || value < plausibleRangeC.min || value > plausibleRangeC.max) {
-      this.#lastValue = undefined;
-      return `implausible reading ${value} °C (expected ${plausibleRangeC.min} to ${plausibleRangeC.max} °C)`;
-    }
-    if (value !== this.#lastValue) {
-      this.#lastValue = value;
-      this.#lastValueSince = now;
-      return undefined;
-    }
-    const stuckMs = now - this.#lastValueSince;
-    if (stuckMs >= this.#stuckAfterMs) {
-      return `the sensor has read exactly ${value} °C for ${Math.round(stuckMs / 60_000)} min: it looks stuck`;
-    }
-    return undefined;
-  }
-
-  #record(reading: ThermalReading): void {
-    this.#history.push(reading);
-    const horizon = reading.time - this.#historyMs;
-    while (this.#historyStart < this.#history.length) {
-      const oldest = this.#history[this.#historyStart];
-      if (!oldest || oldest.time >= horizon) break;
-      this.#historyStart++;
-    }
-    // Compact now and then rather than shifting on every poll.
-    if (this.#historyStart > 1024 && this.#historyStart * 2 > this.#history.length) {
-      this.#history = this.#history.slice(this.#historyStart);
-      this.#historyStart = 0;
-    }
-    const lastRecent = this.#recent[this.#recent.length - 1];
-    if (!lastRecent || reading.time - lastRecent.time >= this.#recentEveryMs) {
-      const rounded = { time: reading.time, temperatureC: round1(reading.temperatureC) };
-      this.#recent = [...this.#recent.filter((r) => r.time >= horizon), rounded];
-    }
-  }
-
-  #protectionChanged(on: boolean, now: number, fault: string | undefined): void {
-    if (on) {
-      this.#protectionSince = now;
-      this.#status = { ...this.#status, protectionSince: now };
-      this.#log.critical('thermal_protection_started', {
-        temperatureC: this.#status.temperatureC,
-        triggerC: this.triggerC,
-        resumeC: this.resumeC,
-      });
-    } else {
-      const durationMs = now - (this.#protectionSince ?? now);
-      this.#protectionSince = undefined;
-      this.#log.info('thermal_protection_ended', {
-        temperatureC: this.#status.temperatureC,
-        durationMs,
-        durationSec: Math.round(durationMs / 1000),
-        ...(fault === undefined ? {} : { reason: `sensor unavailable: ${fault}` }),
+    if (switched) this.#protectionSwitches.fire(status);
+    if (status.available) {
+      this.#readings.fire({
+        reading: { time: now, temperatureC: status.temperatureC },
+        ...(status.cpuMHz === undefined ? {} : { cpuMHz: status.cpuMHz }),
+        ...(status.fan === undefined ? {} : { fan: status.fan }),
       });
     }
-    this.#notify(this.#protectionListeners, (listener) => listener(on, this.#status));
-  }
-
-  #emitIfChanged(): void {
-    const s = this.#status;
-    const key = [
-      s.available,
-      s.temperatureC,
-      s.reason,
-      s.protection,
-      s.cpuMHz,
-      s.fan,
-      s.firmwareThrottled,
-      s.source,
-    ].join('|');
-    if (key === this.#lastEmitKey) return;
-    this.#lastEmitKey = key;
-    this.#notify(this.#statusListeners, (listener) => listener(s));
-  }
-
-  /** Calls each listener in registration order; one that throws is logged, the rest still run. */
-  #notify<T>(listeners: T[], call: (listener: T) => void): void {
-    for (const listener of [...listeners]) {
-      try {
-        call(listener);
-      } catch (error) {
-        this.#log.error('thermal_listener_failed', {
-          message: (error as Error).message,
-          stack: (error as Error).stack,
-        });
-      }
+    const key = statusChangeKey(status);
+    if (key !== this.#lastStatusKey) {
+      this.#lastStatusKey = key;
+      this.#statuses.fire(status);
     }
+    return status;
   }
 }

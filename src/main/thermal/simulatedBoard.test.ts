@@ -22,7 +22,7 @@ function board(profile: 'bare' | 'active', load: InferenceLoad) {
   return { sim, after, current };
 }
 
-// Figures from DESIGN section 5 (published Pi 5 measurements).
+// Figures from published Pi 5 measurements.
 describe('SimulatedBoard calibration', () => {
   test('a bare board idles near 50 °C in a 22 °C room', () => {
     const { after } = board('bare', { busy: false, threads: 0 });

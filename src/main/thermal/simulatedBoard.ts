@@ -2,7 +2,7 @@
 // whole protection loop can be seen and tested without a Pi.
 //
 // First-order model: dT/dt = (T_room + R*P - T) / tau, with P the share of the
-// four cores busy. Calibrated to published Pi 5 figures (DESIGN section 5):
+// four cores busy. Calibrated to published Pi 5 figures:
 // bare board idles near 50 °C at 22 °C room and, under full 4-core load, reaches
 // 80 °C in about a minute and a half and would settle near 91 °C even with the
 // firmware's own throttling (Phoronix: mean 81, peak 89 °C); with the official

@@ -16,5 +16,6 @@ export interface ThermalSource {
   readonly kind: 'sysfs' | 'simulated' | 'none';
   /** Fast and synchronous; reports faults in the sample, never throws. */
   read(): SensorSample;
-  close?(): Promise<void>;
+  /** Releases what the source holds (a helper process still running), for good. */
+  dispose?(): Promise<void>;
 }

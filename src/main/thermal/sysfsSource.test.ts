@@ -1,7 +1,9 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { parseMillidegrees, parseThrottled, SysfsThermalSource } from './sysfsSource';
+import { parseThrottled } from './firmwareThrottle';
+import { parseMillidegrees } from './sensorFiles';
+import { SysfsThermalSource } from './sysfsSource';
 import { zoneFile } from '../../testing/thermalFakes';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -78,7 +80,7 @@ describe('SysfsThermalSource', () => {
       vcgencmdIntervalMs: 10_000,
       now: () => now,
     });
-    cleanups.push(() => source.close());
+    cleanups.push(() => source.dispose());
     // Not known yet: the read returns without waiting for vcgencmd's answer.
     expect(source.read().firmwareThrottled).toBeUndefined();
     for (let i = 0; i < 200 && source.throttleFlags === undefined; i++) {
@@ -89,7 +91,7 @@ describe('SysfsThermalSource', () => {
       now += 1000;
       expect(source.read().firmwareThrottled).toBe(true);
     }
-    await source.close();
+    await source.dispose();
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(join(pi.zone.dir, 'calls'), 'utf8')).toBe('get_throttled\n'); // once in 10 s
   });

@@ -23,12 +23,14 @@ export function ConversationLog() {
   const messages = current?.messages ?? [];
   const busy = messages.some((m) => m.status === 'streaming');
   return (
+    // Focusable so that a keyboard can scroll back through a long conversation.
     <section
       ref={ref}
       className="log"
       role="log"
       aria-label="Conversation"
       aria-busy={busy}
+      tabIndex={0}
       onScroll={(e) => {
         const el = e.currentTarget;
         stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;

@@ -1,17 +1,36 @@
 import { memo } from 'react';
 import Markdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 import type { Message } from '../../../shared/api';
 import { formatStats } from '../format';
-import type { QueueInfo } from '../store/hearthStore';
+import type { QueueInfo } from '../store/state';
+
+// Models write GitHub-flavoured markdown: tables, strikethrough, task lists.
+const remarkPlugins = [remarkGfm];
 
 // Model output is text: links are shown, not followed (the kiosk denies navigation
 // anyway), and images would reach for the network, which Hearth never does.
+// Wide tables and code scroll sideways inside the answer, never the page; a
+// scrolling box takes focus so that a keyboard can scroll it too.
 const components: Components = {
   a: ({ children, href }) => (
     <span className="md-link" title={href}>
       {children}
     </span>
   ),
+  table: ({ children }) => (
+    <div className="md-scroll" tabIndex={0} role="region" aria-label="Table">
+      <table>{children}</table>
+    </div>
+  ),
+  pre: ({ children }) => <pre tabIndex={0}>{children}</pre>,
+  // A task list's boxes record what the model wrote; they are not controls to tick.
+  input: ({ type, checked }) =>
+    type === 'checkbox' ? (
+      <span className="md-task" role="img" aria-label={checked ? 'done' : 'not done'}>
+        {checked ? '☑' : '☐'}
+      </span>
+    ) : null,
 };
 
 const markers: Partial<Record<Message['status'], string>> = {
@@ -48,7 +67,13 @@ export const MessageView = memo(function MessageView({ message, queue }: Message
       {message.status === 'queued' && <p className="msg-waiting">{waitingText(queue)}</p>}
       {message.text && (
         <div className="markdown">
-          <Markdown skipHtml disallowedElements={['img']} unwrapDisallowed components={components}>
+          <Markdown
+            remarkPlugins={remarkPlugins}
+            skipHtml
+            disallowedElements={['img']}
+            unwrapDisallowed
+            components={components}
+          >
             {message.text}
           </Markdown>
         </div>

@@ -1,3 +1,4 @@
+import type { ThermalReading, ThermalStatus } from '../../../shared/api';
 import { formatTemperature, thermalBand } from '../format';
 import { useHearth } from '../store/context';
 import { Sparkline } from './Sparkline';
@@ -7,10 +8,27 @@ const SCALE_MAX = 95;
 const toPercent = (c: number) =>
   Math.max(0, Math.min(100, ((c - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)) * 100));
 
+// The meter's range for assistive technology. A meter needs a current value inside
+// its range even without a sensor; aria-valuetext then says "unavailable", and a
+// reading beyond the range is pinned to its end (the text still gives it exactly).
+const METER_MIN = 0;
+const METER_MAX = 100;
+const meterValue = (c: number | undefined) =>
+  c === undefined ? METER_MIN : Math.max(METER_MIN, Math.min(METER_MAX, c));
+
 /** The always-visible CPU temperature: value, colour band, bar with thresholds, trend. */
 export function ThermalGauge() {
   const thermal = useHearth((s) => s.thermal);
   const trend = useHearth((s) => s.trend);
+  return <ThermalGaugeView thermal={thermal} trend={trend} />;
+}
+
+export interface ThermalGaugeViewProps {
+  thermal: ThermalStatus | null;
+  trend: ThermalReading[];
+}
+
+export function ThermalGaugeView({ thermal, trend }: ThermalGaugeViewProps) {
   const band = thermalBand(thermal);
   const available = thermal?.available === true;
   const celsius = available ? Math.round(thermal.temperatureC * 10) / 10 : undefined;
@@ -28,9 +46,9 @@ export function ThermalGauge() {
         className="gauge-meter"
         role="meter"
         aria-label="CPU temperature"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={celsius}
+        aria-valuemin={METER_MIN}
+        aria-valuemax={METER_MAX}
+        aria-valuenow={meterValue(celsius)}
         aria-valuetext={celsius === undefined ? 'unavailable' : formatTemperature(celsius)}
       >
         <span className="gauge-value">

@@ -1,6 +1,8 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { HearthStore, HearthActions, HearthState } from './hearthStore';
+import type { HearthActions } from './actions';
+import type { HearthStore } from './hearthStore';
+import type { HearthState } from './state';
 
 export const HearthContext = createContext<HearthStore | null>(null);
 

@@ -1,110 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type {
-  AppSnapshot,
-  CommandName,
-  Conversation,
-  HearthEvent,
-  Message,
-} from '../../../shared/api';
-import type { HearthTransport, LinkState } from '../../../shared/transport';
-import type { FrameScheduler } from './frameBatcher';
+import {
+  conversation,
+  fakeTransport,
+  manualFrames,
+  message,
+  settle,
+  snapshot,
+} from '../../../testing/rendererFakes';
 import { createHearthStore, type HearthStore } from './hearthStore';
-
-/** A stand-in for requestAnimationFrame that runs frames only when told to. */
-function manualFrames() {
-  const queue = new Map<number, () => void>();
-  let next = 1;
-  const frames: FrameScheduler = {
-    request(callback) {
-      queue.set(next, callback);
-      return next++;
-    },
-    cancel(handle) {
-      queue.delete(handle as number);
-    },
-  };
-  return {
-    frames,
-    get scheduled() {
-      return queue.size;
-    },
-    runFrame() {
-      const callbacks = [...queue.values()];
-      queue.clear();
-      for (const callback of callbacks) callback();
-    },
-  };
-}
-
-const message = (
-  id: string,
-  role: Message['role'],
-  text = '',
-  status: Message['status'] = 'complete',
-): Message => ({
-  id,
-  role,
-  text,
-  status,
-  createdAt: 1,
-});
-
-const conversation = (id: string, messages: Message[] = []): Conversation => ({
-  id,
-  title: `Conversation ${id}`,
-  createdAt: 1,
-  updatedAt: 1,
-  messages,
-});
-
-const snapshot = (ids: { id: string; updatedAt: number }[] = []): AppSnapshot => ({
-  model: { state: 'ready', name: 'stories260K' },
-  thermal: {
-    available: true,
-    temperatureC: 55,
-    protection: false,
-    triggerC: 85,
-    resumeC: 80,
-    source: 'simulated',
-    recent: [],
-  },
-  conversations: ids.map(({ id, updatedAt }) => ({ id, title: id, updatedAt, messageCount: 0 })),
-  coolingCheck: { state: 'idle', samples: [] },
-});
-
-/** A transport whose commands are answered by a handler table and whose events the test emits. */
-function fakeTransport(handlers: Partial<Record<CommandName, (args: never) => unknown>>) {
-  const events = new Set<(event: HearthEvent) => void>();
-  const links = new Set<(link: LinkState) => void>();
-  const calls: { name: CommandName; args: unknown }[] = [];
-  const transport: HearthTransport = {
-    async call(name, args) {
-      calls.push({ name, args });
-      const handler = handlers[name];
-      if (!handler) throw new Error(`unexpected call ${name}`);
-      return handler(args as never) as never;
-    },
-    onEvent(listener) {
-      events.add(listener);
-      return () => events.delete(listener);
-    },
-    onLink(listener) {
-      links.add(listener);
-      listener({ state: 'connecting' });
-      return () => links.delete(listener);
-    },
-    retry() {},
-    close() {},
-  };
-  return {
-    transport,
-    calls,
-    emit: (event: HearthEvent) => events.forEach((l) => l(event)),
-    link: (link: LinkState) => links.forEach((l) => l(link)),
-  };
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 let hearth: HearthStore | undefined;
 afterEach(() => {

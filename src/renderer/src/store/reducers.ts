@@ -1,6 +1,6 @@
 // Pure state transitions of the open conversation, kept apart from the store so
 // they can be tested without a transport.
-import type { Conversation, Message, ThermalReading, ThermalStatus } from '../../../shared/api';
+import type { Conversation, Message } from '../../../shared/api';
 
 /** Adds a message or replaces the one with the same id (events are authoritative). */
 export function upsertMessage(conversation: Conversation, message: Message): Conversation {
@@ -39,28 +39,4 @@ export function activeAnswer(conversation: Conversation | null): Message | undef
   return conversation?.messages.find(
     (m) => m.role === 'assistant' && (m.status === 'streaming' || m.status === 'queued'),
   );
-}
-
-export const TREND_WINDOW_MS = 10 * 60_000;
-
-/**
- * Keeps the recent temperature readings for the trend line. The server may send its
- * own history (`recent`); otherwise each status adds its current reading.
- */
-export function nextTrend(
-  trend: ThermalReading[],
-  status: ThermalStatus,
-  now: number,
-): ThermalReading[] {
-  let next: ThermalReading[];
-  if (status.recent.length > 1) next = status.recent;
-  else if (!status.available) next = trend;
-  else {
-    const reading = status.recent.at(-1) ?? { time: now, temperatureC: status.temperatureC };
-    const last = trend.at(-1);
-    next = last && last.time >= reading.time ? trend : [...trend, reading];
-  }
-  const cutoff = (next.at(-1)?.time ?? now) - TREND_WINDOW_MS;
-  const first = next.findIndex((r) => r.time >= cutoff);
-  return first > 0 ? next.slice(first) : next;
 }

@@ -1,35 +1,27 @@
-// The kiosk's transport: the preload bridge (window.hearth) over Electron IPC.
-import type { CommandArgs, CommandName, CommandResult, HearthEvent } from '../../../shared/api';
+// The kiosk's transport: the preload bridge (window.hearth), a message port over
+// Electron IPC that carries the same frames as a phone's WebSocket.
+import type { CommandArgs, CommandName, CommandResult } from '../../../shared/api';
+import { subscription } from '../../../shared/emitter';
 import type { HearthBridge, HearthTransport, LinkState } from '../../../shared/transport';
-import { eventOf, resultOf } from './validate';
+import { createRpcClient } from './rpcClient';
 
 export function createIpcTransport(bridge: HearthBridge): HearthTransport {
-  const eventListeners = new Set<(event: HearthEvent) => void>();
+  const client = createRpcClient(bridge);
   // IPC to our own main process cannot drop, so the link is always up.
   const link: LinkState = { state: 'connected' };
 
-  const unsubscribe = bridge.onEvent((raw) => {
-    const event = eventOf(raw);
-    if (!event) return;
-    for (const listener of eventListeners) listener(event);
-  });
-
   return {
-    async call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
-      return resultOf(name, await bridge.call(name, args));
+    call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
+      return client.call(name, args);
     },
-    onEvent(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
+    onEvent: (listener) => client.onEvent(listener),
     onLink(listener) {
       listener(link);
-      return () => {};
+      return subscription(() => {});
     },
     retry() {},
     close() {
-      unsubscribe();
-      eventListeners.clear();
+      client.dispose();
     },
   };
 }

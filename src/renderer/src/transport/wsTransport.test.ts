@@ -2,8 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { HearthEvent } from '../../../shared/api';
 import type { HearthTransport, LinkState } from '../../../shared/transport';
+import { fixedUuid } from '../../../testing/ids';
 import { backoffSchedule } from './backoff';
 import { createWsTransport, defaultWsUrl, type WebSocketConstructor } from './wsTransport';
+
+const CONVERSATION_ID = fixedUuid(1);
+const MESSAGE_ID = fixedUuid(2);
 
 const servers: WebSocketServer[] = [];
 const transports: HearthTransport[] = [];
@@ -92,15 +96,19 @@ describe('wsTransport', () => {
   it('connects, calls with ids and validates results', async () => {
     const { server, port } = await listen();
     serve(server, {
-      stop: (args) => ({ stopped: (args as { conversationId: string }).conversationId === 'c1' }),
-      listConversations: () => [{ id: 'c1', title: 'Hi', updatedAt: 1, messageCount: 2 }],
+      stop: (args) => ({
+        stopped: (args as { conversationId: string }).conversationId === CONVERSATION_ID,
+      }),
+      listConversations: () => [
+        { id: CONVERSATION_ID, title: 'Hi', updatedAt: 1, messageCount: 2 },
+      ],
     });
     const { transport, links } = open(port);
     expect(links[0]).toEqual({ state: 'connecting' });
     await until(isConnected(links));
 
     const [stopped, list] = await Promise.all([
-      transport.call('stop', { conversationId: 'c1' }),
+      transport.call('stop', { conversationId: CONVERSATION_ID }),
       transport.call('listConversations', {}),
     ]);
     expect(stopped).toEqual({ stopped: true });
@@ -112,13 +120,17 @@ describe('wsTransport', () => {
     serve(server, { stop: () => ({ stopped: 'yes' }) });
     const { transport, links } = open(port);
     await until(isConnected(links));
-    await expect(transport.call('openConversation', { id: 'x' })).rejects.toMatchObject({
-      code: 'not_found',
-      message: 'no such thing',
-    });
-    await expect(transport.call('stop', { conversationId: 'c' })).rejects.toMatchObject({
-      code: 'bad_response',
-    });
+    await expect(transport.call('openConversation', { id: CONVERSATION_ID })).rejects.toMatchObject(
+      {
+        code: 'not_found',
+        message: 'no such thing',
+      },
+    );
+    await expect(transport.call('stop', { conversationId: CONVERSATION_ID })).rejects.toMatchObject(
+      {
+        code: 'bad_response',
+      },
+    );
   });
 
   it('delivers valid events and drops invalid ones', async () => {
@@ -136,7 +148,12 @@ describe('wsTransport', () => {
       socket?.send(
         JSON.stringify({
           t: 'event',
-          event: { type: 'tokens', conversationId: 'c', messageId: 'm', text: 'Hello' },
+          event: {
+            type: 'tokens',
+            conversationId: CONVERSATION_ID,
+            messageId: MESSAGE_ID,
+            text: 'Hello',
+          },
         }),
       );
       await until(() => events.length > 0);
@@ -144,7 +161,7 @@ describe('wsTransport', () => {
       console.warn = warn;
     }
     expect(events).toEqual([
-      { type: 'tokens', conversationId: 'c', messageId: 'm', text: 'Hello' },
+      { type: 'tokens', conversationId: CONVERSATION_ID, messageId: MESSAGE_ID, text: 'Hello' },
     ]);
   });
 

@@ -1,11 +1,12 @@
 // A phone's transport: the API over one WebSocket to the server that served the page.
-// Reconnects by itself with exponential backoff; after the last attempt the link is
-// 'lost' until retry(). Session resume (replaying missed events) will sit beneath this.
-import type { CommandArgs, CommandName, CommandResult, HearthEvent } from '../../../shared/api';
+// The frames and their checks are the RPC client's, as for the kiosk; this file
+// owns the socket: JSON text, reconnection with exponential backoff, and the
+// link state. After the last attempt the link is 'lost' until retry().
+import type { CommandArgs, CommandName, CommandResult } from '../../../shared/api';
+import { Emitter } from '../../../shared/emitter';
 import { HearthCallError, type HearthTransport, type LinkState } from '../../../shared/transport';
-import { serverFrame, type CallFrame } from '../../../shared/wire';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
-import { eventOf, resultOf } from './validate';
+import { createRpcClient, type FramePort } from './rpcClient';
 
 /** The part of the WebSocket API used here; the browser's and the `ws` package's both fit. */
 export interface WebSocketLike {
@@ -32,18 +33,11 @@ export function defaultWsUrl(location: Pick<Location, 'protocol' | 'host'>): str
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-interface PendingCall {
-  name: CommandName;
-  resolve: (value: never) => void;
-  reject: (error: Error) => void;
-}
-
 export function createWsTransport(options: WsTransportOptions): HearthTransport {
   const Ctor = options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor);
   const policy = options.backoff ?? defaultBackoff;
-  const eventListeners = new Set<(event: HearthEvent) => void>();
-  const linkListeners = new Set<(link: LinkState) => void>();
-  const pending = new Map<number, PendingCall>();
+  const links = new Emitter<LinkState>();
+  const frames = new Emitter<unknown>();
 
   let link: LinkState = { state: 'connecting' };
   let socket: WebSocketLike | null = null;
@@ -51,16 +45,22 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  let nextId = 1;
+
+  // Whichever socket is current carries the frames; between sockets, posting fails at once.
+  const port: FramePort = {
+    post(frame) {
+      if (!socket || socket.readyState !== OPEN) {
+        throw new HearthCallError('disconnected', 'Not connected to Hearth');
+      }
+      socket.send(JSON.stringify(frame));
+    },
+    onFrame: (listener) => frames.subscribe(listener),
+  };
+  const client = createRpcClient(port);
 
   function setLink(next: LinkState): void {
     link = next;
-    for (const listener of linkListeners) listener(next);
-  }
-
-  function failPending(message: string): void {
-    for (const call of pending.values()) call.reject(new HearthCallError('disconnected', message));
-    pending.clear();
+    links.fire(next);
   }
 
   function connect(): void {
@@ -90,7 +90,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
   }
 
   function linkDown(): void {
-    failPending('The connection to Hearth was lost');
+    client.failPending('The connection to Hearth was lost');
     if (closed) return;
     if (attempt >= policy.maxAttempts) {
       setLink({ state: 'lost', reason: `No answer after ${policy.maxAttempts} attempts` });
@@ -103,39 +103,14 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
 
   function receive(data: unknown): void {
     if (typeof data !== 'string') return;
-    let raw: unknown;
+    let frame: unknown;
     try {
-      raw = JSON.parse(data);
+      frame = JSON.parse(data);
     } catch {
       console.warn('hearth: dropped a frame that is not JSON');
       return;
     }
-    const frame = serverFrame.safeParse(raw);
-    if (!frame.success) {
-      // A malformed reply still settles its call, so the caller is not left waiting.
-      const id = (raw as { t?: unknown; id?: unknown } | null)?.id;
-      const call = typeof id === 'number' ? pending.get(id) : undefined;
-      if (call && (raw as { t?: unknown }).t === 'result') {
-        pending.delete(id as number);
-        call.reject(new HearthCallError('bad_response', `${call.name}: malformed reply`));
-      } else {
-        eventOf((raw as { event?: unknown } | null)?.event ?? raw); // warns
-      }
-      return;
-    }
-    const value = frame.data;
-    if (value.t === 'event') {
-      for (const listener of eventListeners) listener(value.event);
-      return;
-    }
-    const call = pending.get(value.id);
-    if (!call) return;
-    pending.delete(value.id);
-    try {
-      call.resolve(resultOf(call.name, value) as never);
-    } catch (error) {
-      call.reject(error as Error);
-    }
+    frames.fire(frame);
   }
 
   function reconnectNow(): void {
@@ -159,25 +134,13 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
 
   return {
     call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
-      if (!socket || socket.readyState !== OPEN) {
-        return Promise.reject(new HearthCallError('disconnected', 'Not connected to Hearth'));
-      }
-      const id = nextId++;
-      const frame: CallFrame = { t: 'call', id, name, args };
-      const ws = socket;
-      return new Promise<CommandResult<K>>((resolve, reject) => {
-        pending.set(id, { name, resolve: resolve as (value: never) => void, reject });
-        ws.send(JSON.stringify(frame));
-      });
+      return client.call(name, args);
     },
-    onEvent(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
+    onEvent: (listener) => client.onEvent(listener),
     onLink(listener) {
-      linkListeners.add(listener);
+      const subscription = links.subscribe(listener);
       listener(link);
-      return () => linkListeners.delete(listener);
+      return subscription;
     },
     retry: reconnectNow,
     close() {
@@ -186,12 +149,12 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       clearTimeout(timer);
       target?.removeEventListener('online', onWake);
       target?.document?.removeEventListener('visibilitychange', onWake);
-      failPending('The connection was closed');
+      client.dispose();
       const ws = socket;
       socket = null;
       ws?.close();
-      eventListeners.clear();
-      linkListeners.clear();
+      links.dispose();
+      frames.dispose();
     },
   };
 }

@@ -1,0 +1,72 @@
+// axe-core, a third-party accessibility engine, checks the UI as people meet it:
+// on the Pi's 7" display and on a phone; empty, streaming an answer, with the
+// history drawer open and while the board cools. No serious or critical finding.
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test, zoneFile } from './fixtures';
+import { sendPrompt, ui, waitUntilReady } from './ui';
+
+const screens = [
+  { name: 'Pi 7-inch display', width: 800, height: 480 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+/** The serious and critical violations on the page now, one line each with where they are. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+}
+
+for (const screen of screens) {
+  test(`axe finds nothing serious on the ${screen.name} (${screen.width}x${screen.height})`, async ({
+    page,
+    hearth,
+  }) => {
+    // No zone file yet: the gauge starts without a sensor, as on a machine that has none.
+    const zone = zoneFile(hearth.scratch);
+    const server = await hearth.start({
+      HEARTH_THERMAL_ZONE: zone.path,
+      HEARTH_THERMAL_POLL_MS: '200',
+      // The fixture model rarely ends on its own: a long limit keeps it streaming until Stop.
+      HEARTH_MAX_TOKENS: '32768',
+    });
+    await page.setViewportSize({ width: screen.width, height: screen.height });
+    await page.goto(server.url);
+    await waitUntilReady(page);
+    const view = ui(page);
+    const check = async (state: string): Promise<void> => {
+      const found = await seriousViolations(page);
+      expect
+        .soft(found, `serious or critical axe violations ${state}:\n${found.join('\n')}`)
+        .toEqual([]);
+    };
+
+    await expect(view.temperature).toHaveAttribute('aria-valuetext', 'unavailable');
+    await expect(view.conversation).toContainText('Ask Hearth anything.');
+    await check('in the empty state, without a sensor');
+
+    await sendPrompt(page, 'Tell me a long story about a dragon.');
+    await expect(view.stop).toBeVisible();
+    await expect(view.answers.last().locator('.markdown')).not.toBeEmpty();
+    await check('while an answer streams');
+    await expect(view.stop, 'the answer was still streaming when axe finished').toBeVisible();
+    await view.stop.click();
+    await expect(view.send).toBeVisible();
+
+    await view.history.click();
+    await expect(view.historyDrawer).toBeVisible();
+    await check('with the history drawer open');
+    await page.keyboard.press('Escape');
+    await expect(view.historyDrawer).toHaveCount(0);
+
+    zone.set(86.5);
+    await expect(view.coolingAlert).toBeVisible();
+    await expect(view.temperature).toHaveAttribute('aria-valuenow', '86.5');
+    await check('with the Cooling alert shown');
+  });
+}

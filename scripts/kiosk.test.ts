@@ -1,0 +1,277 @@
+// `npm run kiosk:install` / `kiosk:uninstall` against a temporary home directory. systemctl is a
+// recording stand-in (there is no user session bus here); the unit is checked by systemd's own
+// parser where systemd-analyze exists, and the autostart line is run by a real shell.
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot } from './testing/electronBuilder';
+
+const kioskScript = join(repoRoot, 'scripts', 'kiosk.mjs');
+const ownerLines = ['wf-panel-pi &', 'kanshi &', '# my own note', ''];
+const ownerAutostart = `${ownerLines.join('\n')}\n`;
+
+let dir: string;
+let home: string;
+let fakeBin: string;
+let systemctlLog: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hearth-kiosk-'));
+  home = join(dir, 'home');
+  mkdirSync(home);
+  fakeBin = join(dir, 'bin');
+  mkdirSync(fakeBin);
+  systemctlLog = join(dir, 'systemctl.log');
+  // Records each call; FAKE_SYSTEMCTL_FAIL makes it fail the way a missing user bus does.
+  writeExecutable(
+    join(fakeBin, 'systemctl'),
+    `#!/bin/sh\necho "$*" >> '${systemctlLog}'\n` +
+      'if [ -n "$FAKE_SYSTEMCTL_FAIL" ]; then echo "Failed to connect to bus: No medium found" >&2; exit 1; fi\n',
+  );
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeExecutable(file: string, text: string): void {
+  writeFileSync(file, text);
+  chmodSync(file, 0o755);
+}
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function kiosk(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [kioskScript, ...args],
+      { env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, HOME: home, ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const configDir = () => join(home, '.config');
+const unitFile = () => join(configDir(), 'systemd', 'user', 'hearth.service');
+const autostartFile = () => join(configDir(), 'labwc', 'autostart');
+const read = (file: string) => readFileSync(file, 'utf8');
+const systemctlCalls = () =>
+  existsSync(systemctlLog) ? read(systemctlLog).trim().split('\n') : [];
+const ourLines = (text: string) =>
+  text.split('\n').filter((line) => line.endsWith('# hearth-kiosk'));
+
+function writeOwnerAutostart(): void {
+  mkdirSync(join(configDir(), 'labwc'), { recursive: true });
+  writeFileSync(autostartFile(), ownerAutostart);
+}
+
+/** The unit's settings, key to values (a key may repeat, as Environment= does). */
+function unitSettings(text: string): Map<string, string[]> {
+  const settings = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const match = /^(\w+)=(.*)$/.exec(line);
+    if (match?.[1] && match[2] !== undefined) {
+      settings.set(match[1], [...(settings.get(match[1]) ?? []), match[2]]);
+    }
+  }
+  return settings;
+}
+
+describe('kiosk:install', () => {
+  it('writes a unit that runs this checkout and adds one autostart line after the owner’s own', async () => {
+    writeOwnerAutostart();
+    const result = await kiosk(['install', '--no-systemctl']);
+    expect(result.code).toBe(0);
+
+    const unit = unitSettings(read(unitFile()));
+    expect(unit.get('ExecStart')).toEqual([
+      `${process.execPath} ${join(repoRoot, 'scripts', 'start.mjs')}`,
+    ]);
+    expect(unit.get('WorkingDirectory')).toEqual([repoRoot]);
+    expect(unit.get('Restart')).toEqual(['on-failure']);
+    expect(unit.get('WantedBy')).toEqual(['graphical-session.target']);
+    expect(unit.get('Environment')).toContain('ELECTRON_OZONE_PLATFORM_HINT=wayland');
+
+    const lines = read(autostartFile()).split('\n');
+    expect(lines.slice(0, ownerLines.length)).toEqual(ownerLines);
+    const ours = ourLines(read(autostartFile()));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toContain('systemctl --user start hearth.service');
+    expect(ours[0]).toContain(join(repoRoot, 'scripts', 'start.mjs'));
+  });
+
+  it('installing again changes nothing: one line, the same unit', async () => {
+    writeOwnerAutostart();
+    await kiosk(['install', '--no-systemctl']);
+    const [unitBefore, autostartBefore] = [read(unitFile()), read(autostartFile())];
+    const again = await kiosk(['install', '--no-systemctl']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already there');
+    expect(read(autostartFile())).toBe(autostartBefore);
+    expect(read(unitFile())).toBe(unitBefore);
+  });
+
+  it('moving to an installed binary replaces the line in place instead of adding a second', async () => {
+    writeOwnerAutostart();
+    await kiosk(['install', '--no-systemctl']);
+    const binary = join(dir, 'opt', 'hearth');
+    mkdirSync(join(dir, 'opt'));
+    writeExecutable(binary, '#!/bin/sh\n');
+    await kiosk(['install', '--no-systemctl', '--binary', binary]);
+    const ours = ourLines(read(autostartFile()));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toContain(binary);
+    expect(ours[0]).not.toContain('start.mjs');
+    expect(unitSettings(read(unitFile())).get('ExecStart')).toEqual([binary]);
+  });
+
+  it('follows XDG_CONFIG_HOME for both files', async () => {
+    const xdg = join(dir, 'xdg');
+    const result = await kiosk(['install', '--no-systemctl'], { XDG_CONFIG_HOME: xdg });
+    expect(result.code).toBe(0);
+    expect(existsSync(join(xdg, 'systemd', 'user', 'hearth.service'))).toBe(true);
+    expect(ourLines(read(join(xdg, 'labwc', 'autostart')))).toHaveLength(1);
+    expect(existsSync(configDir())).toBe(false);
+  });
+
+  it('reloads and enables the unit through systemctl --user, unless told not to', async () => {
+    await kiosk(['install']);
+    expect(systemctlCalls()).toEqual(['--user daemon-reload', '--user enable hearth.service']);
+    rmSync(systemctlLog);
+    await kiosk(['install'], { HEARTH_KIOSK_NO_SYSTEMCTL: '1' });
+    await kiosk(['install', '--no-systemctl']);
+    expect(systemctlCalls()).toEqual([]);
+  });
+
+  it('still installs when systemctl cannot reach a user session, and says what to run', async () => {
+    const result = await kiosk(['install'], { FAKE_SYSTEMCTL_FAIL: '1' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /systemctl --user daemon-reload did not run \(Failed to connect to bus/,
+    );
+    expect(existsSync(unitFile())).toBe(true);
+    expect(ourLines(read(autostartFile()))).toHaveLength(1);
+  });
+
+  it('refuses an unknown option or command with the usage line and writes nothing', async () => {
+    for (const args of [['install', '--systemd'], ['enable'], ['install', '--binary']]) {
+      const result = await kiosk(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/Usage: node scripts\/kiosk\.mjs install/);
+    }
+    expect(readdirSync(home)).toEqual([]);
+  });
+});
+
+describe('kiosk:uninstall', () => {
+  it('gives the owner’s autostart file back byte for byte and removes the unit', async () => {
+    writeOwnerAutostart();
+    await kiosk(['install', '--no-systemctl']);
+    const result = await kiosk(['uninstall', '--no-systemctl']);
+    expect(result.code).toBe(0);
+    expect(read(autostartFile())).toBe(ownerAutostart);
+    expect(existsSync(unitFile())).toBe(false);
+  });
+
+  it('removes the folders it created for its files, and keeps the config home itself', async () => {
+    await kiosk(['install', '--no-systemctl']);
+    await kiosk(['uninstall', '--no-systemctl']);
+    expect(readdirSync(configDir())).toEqual([]);
+  });
+
+  it('disables the unit before removing it, then reloads systemd', async () => {
+    await kiosk(['install', '--no-systemctl']);
+    await kiosk(['uninstall']);
+    expect(systemctlCalls()).toEqual(['--user disable hearth.service', '--user daemon-reload']);
+  });
+
+  it('leaves a hearth.service it did not write, and an autostart file without its line', async () => {
+    writeOwnerAutostart();
+    mkdirSync(join(configDir(), 'systemd', 'user'), { recursive: true });
+    const someoneElses = '[Service]\nExecStart=/usr/bin/true\n';
+    writeFileSync(unitFile(), someoneElses);
+    const result = await kiosk(['uninstall']);
+    expect(result.code).toBe(0);
+    expect(read(unitFile())).toBe(someoneElses);
+    expect(read(autostartFile())).toBe(ownerAutostart);
+    expect(systemctlCalls()).toEqual([]);
+  });
+});
+
+describe('the installed autostart line, run by a shell as labwc does', () => {
+  async function runAutostart(env: Record<string, string>): Promise<string | undefined> {
+    const launched = join(dir, 'launched');
+    const binary = join(dir, 'hearth');
+    writeExecutable(binary, `#!/bin/sh\necho "$ELECTRON_OZONE_PLATFORM_HINT" > '${launched}'\n`);
+    await kiosk(['install', '--no-systemctl', '--binary', binary]);
+    const [line] = ourLines(read(autostartFile()));
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        'sh',
+        ['-c', `${line}\nwait`],
+        { env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, HOME: home, ...env } },
+        (error) => (error ? reject(error) : resolve()),
+      );
+    });
+    return existsSync(launched) ? read(launched).trim() : undefined;
+  }
+
+  it('hands the Wayland display to systemd and starts hearth.service', async () => {
+    const launched = await runAutostart({ WAYLAND_DISPLAY: 'wayland-0' });
+    expect(systemctlCalls()).toEqual([
+      '--user import-environment WAYLAND_DISPLAY XDG_CURRENT_DESKTOP',
+      '--user start hearth.service',
+    ]);
+    expect(launched).toBeUndefined();
+  });
+
+  it('starts Hearth directly, on Wayland, where systemd cannot', async () => {
+    const launched = await runAutostart({ WAYLAND_DISPLAY: 'wayland-0', FAKE_SYSTEMCTL_FAIL: '1' });
+    expect(launched).toBe('wayland');
+  });
+});
+
+const systemdAnalyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find(existsSync);
+const verifyTitle = systemdAnalyze
+  ? 'systemd parses the installed unit, also for a binary path with spaces and %'
+  : 'systemd parses the installed unit: skipped, systemd-analyze is not installed on this machine';
+
+it.skipIf(!systemdAnalyze)(verifyTitle, async () => {
+  const verify = (file: string) =>
+    new Promise<Outcome>((resolve) => {
+      execFile(systemdAnalyze ?? '', ['verify', file], (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stdout, stderr }),
+      );
+    });
+  // systemd-analyze verify exits 0 on mere warnings: those count as failures here too.
+  const clean = (outcome: Outcome) => ({ code: outcome.code, warnings: outcome.stderr.trim() });
+
+  await kiosk(['install', '--no-systemctl']);
+  expect(clean(await verify(unitFile()))).toEqual({ code: 0, warnings: '' });
+
+  const oddDir = join(dir, 'Hearth apps 100%');
+  mkdirSync(oddDir);
+  writeExecutable(join(oddDir, 'hearth'), '#!/bin/sh\n');
+  await kiosk(['install', '--no-systemctl', '--binary', join(oddDir, 'hearth')]);
+  // verify fails when ExecStart does not name an executable, so this proves the quoting.
+  expect(clean(await verify(unitFile()))).toEqual({ code: 0, warnings: '' });
+});

@@ -1,0 +1,207 @@
+// On a real, tiny filesystem that fills up: a tmpfs of 256 KiB, mounted for
+// these tests. Mounting needs root (as in CI); elsewhere they are skipped.
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../shared/api';
+import { createMemoryLogger } from '../../testing/loggers';
+import { eventually, savedConversation } from '../../testing/savedConversation';
+import { ConversationStore, type ConversationStoreOptions } from './store';
+
+const root = process.getuid?.() === 0;
+let mount = '';
+let mounted = false;
+
+beforeAll(() => {
+  if (!root) return;
+  mount = mkdtempSync(join(tmpdir(), 'hearth-full-disk-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount]);
+  mounted = true;
+});
+
+afterAll(() => {
+  if (mounted) execFileSync('umount', [mount]);
+  if (mount) rmdirSync(mount);
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Writes a file until the filesystem is full; returns how to free the space again. */
+function fillDisk(): () => void {
+  const path = join(mount, 'filler');
+  const fd = openSync(path, 'a');
+  const chunk = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+  let freed = false;
+  const free = () => {
+    if (!freed) rmSync(path);
+    freed = true;
+  };
+  cleanups.push(free);
+  return free;
+}
+
+function setup() {
+  const dir = join(mount, `conversations-${crypto.randomUUID().slice(0, 8)}`);
+  mkdirSync(dir);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const logger = createMemoryLogger();
+  const open = (options: Partial<ConversationStoreOptions> = {}) => {
+    const store = new ConversationStore({ dir, logger, saveIntervalMs: 10, ...options });
+    cleanups.push(() => store.dispose().catch(() => {}));
+    return store;
+  };
+  return { dir, logger, open };
+}
+
+const message = (role: Message['role'], text: string, extra: Partial<Message> = {}): Message => ({
+  id: crypto.randomUUID(),
+  role,
+  text,
+  status: 'complete',
+  createdAt: Date.now(),
+  ...extra,
+});
+
+describe('ConversationStore on a full disk', () => {
+  it.skipIf(!root)(
+    'starts with unsaved repairs in memory, refuses a prompt without a phantom, and saves once space returns (needs root to mount a tmpfs)',
+    async () => {
+      const { dir, logger, open } = setup();
+      // A Hearth that died in the middle of two answers.
+      const before = open();
+      await before.load();
+      const answers = new Map<string, Message>();
+      for (let i = 0; i < 2; i++) {
+        const { id } = await before.create();
+        const answer = message('assistant', '', { status: 'streaming' });
+        await before.addMessages(id, [message('user', `Question ${i}`), answer]);
+        before.appendText(id, answer.id, 'Half an answer');
+        answers.set(id, answer);
+      }
+      await before.dispose();
+      const [a, b] = [...answers.keys()] as [string, string];
+
+      const freeSpace = fillDisk();
+      const store = open({ retryMs: 50 });
+      await store.load();
+      for (const id of [a, b]) {
+        expect(store.get(id)?.messages[1]).toMatchObject({
+          status: 'interrupted',
+          text: 'Half an answer',
+        });
+        // Not saved yet: the disk still says streaming.
+        expect(savedConversation(dir, id).messages[1]?.status).toBe('streaming');
+      }
+      const unsaved = logger.entries.filter((e) => e.eventType === 'conversations_unsaved');
+      expect(unsaved).toHaveLength(1);
+      expect(unsaved[0]).toMatchObject({
+        level: 'warn',
+        context: { count: 2, problem: 'the disk is full' },
+      });
+      expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
+
+      const prompt = [
+        message('user', 'Are you there?'),
+        message('assistant', '', { status: 'queued' }),
+      ];
+      await expect(store.addMessages(a, prompt)).rejects.toMatchObject({
+        code: 'storage_full',
+        message: 'Hearth could not save the conversation: the disk is full',
+      });
+      expect(store.get(a)?.messages).toHaveLength(2);
+      expect(store.list().find((s) => s.id === a)?.messageCount).toBe(2);
+      await expect(store.create()).rejects.toMatchObject({ code: 'storage_full' });
+      expect(store.size).toBe(2);
+
+      freeSpace();
+      await eventually(
+        () =>
+          [a, b].every((id) => savedConversation(dir, id).messages[1]?.status === 'interrupted'),
+        'the retry saved both repairs',
+      );
+      expect(logger.entries.some((e) => e.eventType === 'conversations_saved_again')).toBe(true);
+      // No later save wrote the refused prompt.
+      expect(savedConversation(dir, a).messages).toHaveLength(2);
+
+      await store.addMessages(a, prompt);
+      await store.dispose();
+      const after = open();
+      await after.load();
+      expect(after.get(a)?.messages.map((m) => [m.text, m.status])).toEqual([
+        ['Question 0', 'complete'],
+        ['Half an answer', 'interrupted'],
+        ['Are you there?', 'complete'],
+        ['', 'interrupted'],
+      ]);
+      expect(after.get(b)?.messages).toHaveLength(2);
+    },
+  );
+
+  it.skipIf(!root)(
+    'dispose completes, releases its timers and rejects when the last save fails (needs root to mount a tmpfs)',
+    async () => {
+      const { dir, logger, open } = setup();
+      // Timers far in the future: only dispose can clear them in time for the leak guard.
+      const store = open({ saveIntervalMs: 60_000, retryMs: 60_000 });
+      await store.load();
+      const { id } = await store.create();
+      const answer = message('assistant', 'Saved part. ', { status: 'streaming' });
+      await store.addMessages(id, [message('user', 'Tell me more'), answer]);
+
+      const freeSpace = fillDisk();
+      store.appendText(id, answer.id, 'x'.repeat(20_000));
+      const outcome = await store.dispose().then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(outcome?.message).toBe(
+        'Hearth could not save 1 conversation(s) before closing: the disk is full',
+      );
+      expect(logger.entries).toContainEqual(
+        expect.objectContaining({ level: 'error', eventType: 'conversations_not_saved_at_exit' }),
+      );
+      // Disposing again reports the same outcome and does nothing more.
+      await expect(store.dispose()).rejects.toBe(outcome);
+
+      freeSpace();
+      const after = open();
+      await after.load();
+      expect(after.get(id)?.messages[1]).toMatchObject({
+        text: 'Saved part. ',
+        status: 'interrupted',
+      });
+      expect(savedConversation(dir, id).messages[1]?.text).toBe('Saved part. ');
+    },
+  );
+
+  it.skipIf(!root)(
+    'refuses a prompt on a read-only disk with an internal error in plain words (needs root to mount a tmpfs)',
+    async () => {
+      const { open } = setup();
+      const store = open();
+      await store.load();
+      const { id } = await store.create();
+      execFileSync('mount', ['-o', 'remount,ro', mount]);
+      cleanups.push(() => execFileSync('mount', ['-o', 'remount,rw', mount]));
+      await expect(
+        store.addMessages(id, [message('user', 'Hello'), message('assistant', '')]),
+      ).rejects.toMatchObject({
+        code: 'internal',
+        message: 'Hearth could not save the conversation: the disk is read-only',
+      });
+      expect(store.get(id)?.messages).toEqual([]);
+    },
+  );
+});

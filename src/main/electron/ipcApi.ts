@@ -1,0 +1,92 @@
+// The kiosk's end of the API: the preload bridge's two IPC channels as one
+// FrameChannel, served by the same RPC endpoint as every WebSocket. Each frame's
+// sender is checked before the frame is read; frames from anything but the app
+// page in the kiosk window are dropped and logged, never answered.
+// Electron's objects come in as parameters (ipcMain, the window), so this file
+// runs under plain Node in tests.
+import { FRAMES_TO_MAIN_CHANNEL, FRAMES_TO_PAGE_CHANNEL } from '../../shared/channels';
+import { Emitter, subscription, type Subscription } from '../../shared/emitter';
+import type { Logger } from '../base/log';
+import type { HearthApi } from '../rpc/hearthApi';
+import { serveRpc, type FrameChannel, type Received } from '../rpc/rpcEndpoint';
+import { isTrustedSender, type IpcSender } from './policy';
+
+const KIOSK_CLIENT_ID = 'kiosk';
+
+/** The part of an IpcMainEvent the sender check reads. */
+export interface IpcFrameEvent {
+  sender: { id: number };
+  senderFrame: { url: string; parent: unknown } | null;
+}
+type FrameHandler = (event: IpcFrameEvent, frame: unknown) => void;
+
+/** The part of ipcMain used here. */
+export interface IpcReceiver {
+  on(channel: string, handler: FrameHandler): unknown;
+  removeListener(channel: string, handler: FrameHandler): unknown;
+}
+
+/** The part of the kiosk BrowserWindow used here. */
+export interface KioskPage {
+  isDestroyed(): boolean;
+  webContents: { id: number; send(channel: string, frame: unknown): void };
+}
+
+export interface IpcApiOptions {
+  ipc: IpcReceiver;
+  hearth: HearthApi;
+  window: KioskPage;
+  /** The app page's URL: the only page whose frames are read. */
+  appUrl: string;
+  logger: Logger;
+}
+
+function senderOf(event: IpcFrameEvent, window: KioskPage): IpcSender {
+  const frame = event.senderFrame;
+  return {
+    frameUrl: frame?.url,
+    isMainFrame: frame ? frame.parent === null : false,
+    webContentsId: event.sender.id,
+    expectedWebContentsId: window.isDestroyed() ? -1 : window.webContents.id,
+  };
+}
+
+/** Serves the API to the kiosk window until the returned subscription is disposed. */
+export function serveIpcApi({ ipc, hearth, window, appUrl, logger }: IpcApiOptions): Subscription {
+  const received = new Emitter<Received>((error) =>
+    logger.error('ipc_listener_failed', { error: String(error) }),
+  );
+  const onFrame: FrameHandler = (event, frame) => {
+    const sender = senderOf(event, window);
+    if (!isTrustedSender(sender, appUrl)) {
+      logger.warn('ipc_rejected', {
+        frameUrl: sender.frameUrl,
+        webContentsId: sender.webContentsId,
+      });
+      return;
+    }
+    received.fire({ frame });
+  };
+  ipc.on(FRAMES_TO_MAIN_CHANNEL, onFrame);
+
+  const channel: FrameChannel = {
+    post: (frame) => {
+      if (!window.isDestroyed()) window.webContents.send(FRAMES_TO_PAGE_CHANNEL, frame);
+    },
+    onReceive: (listener) => received.subscribe(listener),
+  };
+  const endpoint = serveRpc(channel, {
+    handlers: hearth.handlers,
+    events: hearth.events,
+    clientId: KIOSK_CLIENT_ID,
+    logger,
+    transport: 'ipc',
+  });
+  const counted = hearth.clients.connect('kiosk');
+  return subscription(() => {
+    ipc.removeListener(FRAMES_TO_MAIN_CHANNEL, onFrame);
+    counted.dispose();
+    endpoint.dispose();
+    received.dispose();
+  });
+}

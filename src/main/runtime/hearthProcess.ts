@@ -1,0 +1,61 @@
+// Start-up and orderly shutdown, one sequence for both entries: `npm run serve`
+// (serve.ts) and the Electron kiosk (electron/index.ts). Shutdown releases every
+// step that started, newest first, even when one of them fails.
+import { DisposableStore } from '../../shared/lifecycle';
+import type { Logger } from '../base/log';
+import type { HearthConfig } from '../config/config';
+import { startHearthServer, type HearthServer } from '../server';
+import { acquireDataDirLock } from '../storage/dataDirLock';
+import { composeHearth, type ComposedHearth } from './compose';
+
+export interface StartHearthOptions {
+  config: HearthConfig;
+  logger: Logger;
+  /** The built renderer the server serves (out/renderer). */
+  staticDir: string;
+  /** Named in the lock, so a second start says who holds the data directory. */
+  processName: string;
+  /** The kiosk keeps running without phones when the port is taken; serve does not. */
+  serverRequired: boolean;
+}
+
+export interface RunningHearth extends AsyncDisposable {
+  readonly hearth: ComposedHearth;
+  readonly server: HearthServer | undefined;
+  /** Orderly shutdown: the server, then every service, then the data directory lock. */
+  dispose(): Promise<void>;
+}
+
+export async function startHearth(options: StartHearthOptions): Promise<RunningHearth> {
+  const { config, logger } = options;
+  const steps = new DisposableStore();
+  try {
+    steps.add(await acquireDataDirLock(config.dataDir, { processName: options.processName }));
+    const hearth = steps.add(composeHearth(config, logger));
+    await hearth.start();
+    let server: HearthServer | undefined;
+    try {
+      server = await startHearthServer({
+        hearth,
+        staticDir: options.staticDir,
+        host: config.host,
+        port: config.port,
+        logger,
+      });
+      const listening = server;
+      steps.defer(() => listening.close());
+    } catch (error) {
+      if (options.serverRequired) throw error;
+      logger.error('server_start_failed', { error: (error as Error).message, port: config.port });
+    }
+    const dispose = (): Promise<void> => steps.dispose();
+    return { hearth, server, dispose, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await steps
+      .dispose()
+      .catch((cleanup: unknown) =>
+        logger.error('startup_cleanup_failed', { error: String(cleanup) }),
+      );
+    throw error;
+  }
+}

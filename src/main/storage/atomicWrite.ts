@@ -1,0 +1,56 @@
+// Crash-safe file replacement and removal: after kill -9 or a power cut, a
+// reader sees either the old file or the new one, never a torn mix, and a
+// delete or set-aside that returned stays done.
+import { randomUUID } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import type { StorageFileSystem } from './fileSystem';
+
+/** Suffix of in-flight temporary files; leftovers from a crash can be deleted. */
+export const TEMP_SUFFIX = '.tmp';
+
+/**
+ * Replaces path with data: a uniquely named temporary file, created
+ * exclusively (so it never joins a file another writer has open), is written
+ * and fsynced, renamed over path, and the directory is fsynced.
+ */
+export async function writeFileAtomic(
+  fs: StorageFileSystem,
+  path: string,
+  data: string,
+): Promise<void> {
+  const temp = `${path}.${randomUUID().slice(0, 8)}${TEMP_SUFFIX}`;
+  try {
+    const file = await fs.open(temp, 'wx');
+    try {
+      await file.write(data);
+      // The data must be on disk before the rename makes it the file.
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.remove(temp).catch(() => {});
+    throw error;
+  }
+  // Makes the rename itself durable.
+  await fs.syncDirectory(dirname(path));
+}
+
+/** Removes files and fsyncs their directory, so they do not come back after a power cut. */
+export async function removeDurably(fs: StorageFileSystem, ...paths: string[]): Promise<void> {
+  for (const path of paths) await fs.remove(path);
+  const first = paths[0];
+  if (first !== undefined) await fs.syncDirectory(dirname(first));
+}
+
+/** Moves a file aside under a new name in the same directory, durably. */
+export async function renameDurably(
+  fs: StorageFileSystem,
+  from: string,
+  to: string,
+): Promise<void> {
+  if (dirname(from) !== dirname(to)) throw new Error(`${basename(to)} must stay beside ${from}`);
+  await fs.rename(from, to);
+  await fs.syncDirectory(dirname(from));
+}
