@@ -5,6 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleRows } from './bundle';
+import { phoneLanRows } from './phoneLan';
+import { burstRows, idleSessionMemoryRows, phoneLoadRows, protocolResumeRows } from './phones';
+import { sessionStoreRows } from './sessionStore';
 import { storageWriteRows } from './storageWrites';
 import { benchSensorRead } from './thermal';
 import { benchThreadLatency } from './threads';
@@ -27,6 +30,14 @@ const settings: BenchSettings = {
 
 const rows: BenchRow[] = [];
 const log = (line: string): void => console.error(`bench: ${line}`);
+
+/** A row whose figure is the median of its runs, the runs kept beside it. */
+const medianRow = (name: string, unit: string, runs: number[]): BenchRow => ({
+  name,
+  value: median(runs),
+  unit,
+  runs,
+});
 
 async function inference(): Promise<void> {
   // Each round is cheap (under a second), so take more of them than the slow sections.
@@ -66,25 +77,11 @@ async function inference(): Promise<void> {
   }
   const tps = (k: keyof typeof results) => results[k].map((r) => r.tokensPerSecond);
   const ttft = (k: keyof typeof results) => results[k].map((r) => r.timeToFirstTokenMs);
-  const rawTps = median(tps('raw'));
-  rows.push({
-    name: 'tokens/s raw node-llama-cpp',
-    value: rawTps,
-    unit: 'tok/s',
-    runs: tps('raw'),
-  });
-  rows.push({
-    name: 'tokens/s Hearth engine',
-    value: median(tps('engine')),
-    unit: 'tok/s',
-    runs: tps('engine'),
-  });
-  rows.push({
-    name: 'tokens/s Hearth over WebSocket',
-    value: median(tps('ws')),
-    unit: 'tok/s',
-    runs: tps('ws'),
-  });
+  rows.push(
+    medianRow('tokens/s raw node-llama-cpp', 'tok/s', tps('raw')),
+    medianRow('tokens/s Hearth engine', 'tok/s', tps('engine')),
+    medianRow('tokens/s Hearth over WebSocket', 'tok/s', tps('ws')),
+  );
   // Paired: each round's WebSocket figure over the raw one measured right beside it,
   // so a slow patch of the machine lands on both sides of the ratio.
   const ratio = median(
@@ -97,20 +94,11 @@ async function inference(): Promise<void> {
     target: '>= 95 %',
     pass: ratio >= 0.95,
   });
-  const rawTtft = median(ttft('raw'));
-  rows.push({ name: 'first token raw', value: rawTtft, unit: 'ms', runs: ttft('raw') });
-  rows.push({
-    name: 'first token Hearth engine',
-    value: median(ttft('engine')),
-    unit: 'ms',
-    runs: ttft('engine'),
-  });
-  rows.push({
-    name: 'first token Hearth over WebSocket',
-    value: median(ttft('ws')),
-    unit: 'ms',
-    runs: ttft('ws'),
-  });
+  rows.push(
+    medianRow('first token raw', 'ms', ttft('raw')),
+    medianRow('first token Hearth engine', 'ms', ttft('engine')),
+    medianRow('first token Hearth over WebSocket', 'ms', ttft('ws')),
+  );
   const added = median(
     results.ws.map((r, i) => r.timeToFirstTokenMs - (results.raw[i]?.timeToFirstTokenMs ?? NaN)),
   );
@@ -155,30 +143,12 @@ async function longConversation(): Promise<void> {
     await raw.close();
   }
   const m = (values: number[]): number => median(values);
-  rows.push({
-    name: 'first token, prompt 1 (Hearth)',
-    value: m(hearth.first),
-    unit: 'ms',
-    runs: hearth.first,
-  });
-  rows.push({
-    name: 'first token, prompt 20 (Hearth)',
-    value: m(hearth.twentieth),
-    unit: 'ms',
-    runs: hearth.twentieth,
-  });
-  rows.push({
-    name: 'first token, prompt 1 (raw)',
-    value: m(direct.first),
-    unit: 'ms',
-    runs: direct.first,
-  });
-  rows.push({
-    name: 'first token, prompt 20 (raw)',
-    value: m(direct.twentieth),
-    unit: 'ms',
-    runs: direct.twentieth,
-  });
+  rows.push(
+    medianRow('first token, prompt 1 (Hearth)', 'ms', hearth.first),
+    medianRow('first token, prompt 20 (Hearth)', 'ms', hearth.twentieth),
+    medianRow('first token, prompt 1 (raw)', 'ms', direct.first),
+    medianRow('first token, prompt 20 (raw)', 'ms', direct.twentieth),
+  );
   const ratio = m(hearth.twentieth) / m(hearth.first);
   rows.push({
     name: 'prompt 20 / prompt 1 first token (Hearth)',
@@ -208,13 +178,10 @@ async function startup(): Promise<void> {
     ready.push(r.readyMs);
     rss.push(r.rssMiB);
   }
-  rows.push({
-    name: 'headless start to model ready',
-    value: median(ready),
-    unit: 'ms',
-    runs: ready,
-  });
-  rows.push({ name: 'headless resident memory', value: median(rss), unit: 'MiB', runs: rss });
+  rows.push(
+    medianRow('headless start to model ready', 'ms', ready),
+    medianRow('headless resident memory', 'MiB', rss),
+  );
 }
 
 async function thermalAndThreads(): Promise<void> {
@@ -286,6 +253,24 @@ async function bundle(): Promise<void> {
   rows.push(...(await bundleRows()));
 }
 
+async function phones(): Promise<void> {
+  log(
+    'phones: session store, idle session memory, resume after a stalled link, 20 phones streaming',
+  );
+  rows.push(
+    ...sessionStoreRows(),
+    ...(await idleSessionMemoryRows()),
+    ...(await protocolResumeRows()),
+    ...(await burstRows()),
+    ...(await phoneLoadRows()),
+  );
+}
+
+async function phoneLan(): Promise<void> {
+  log('a phone on a private LAN (network namespaces): first load, link restored to Connected');
+  rows.push(...(await phoneLanRows()));
+}
+
 const only = process.argv.slice(2);
 const sections: Record<string, () => Promise<void>> = {
   inference,
@@ -294,6 +279,8 @@ const sections: Record<string, () => Promise<void>> = {
   thermalAndThreads,
   storage,
   bundle,
+  phones,
+  phoneLan,
 };
 for (const [name, section] of Object.entries(sections)) {
   if (only.length === 0 || only.includes(name)) await section();

@@ -42,6 +42,16 @@ test(title, async () => {
       },
     });
     const page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+
+    // The page comes from the app's own origin, never file://, and its CSP arrives as a
+    // header: frame-ancestors is ignored in a <meta> policy, so finding it proves the header.
+    expect(page.url()).toBe('app://hearth/index.html');
+    const csp = await page.evaluate(async () =>
+      (await fetch(location.href)).headers.get('content-security-policy'),
+    );
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
 
     // The security checklist, as the page sees it.
     const surface = await page.evaluate(() => {
@@ -56,25 +66,32 @@ test(title, async () => {
       };
     });
     expect(surface).toEqual({
-      bridge: ['call', 'onEvent'],
+      bridge: ['onFrame', 'post'],
       require: 'undefined',
       process: 'undefined',
       ipc: 'undefined',
       popup: true,
     });
-    const shape = await app.evaluate(({ BrowserWindow }) => {
+    const shape = await app.evaluate(({ BrowserWindow, Menu }) => {
       const windows = BrowserWindow.getAllWindows();
-      return { windows: windows.length, kiosk: windows[0]?.isKiosk() };
+      return {
+        windows: windows.length,
+        kiosk: windows[0]?.isKiosk(),
+        // No application menu: Ctrl+R, Ctrl+Q and the DevTools keys have nothing to trigger.
+        menu: Menu.getApplicationMenu(),
+      };
     });
-    expect(shape).toEqual({ windows: 1, kiosk: false }); // HEARTH_WINDOWED=1
+    expect(shape).toEqual({ windows: 1, kiosk: false, menu: null }); // HEARTH_WINDOWED=1
 
-    // Navigation away from the app is refused.
+    // Navigation away from the app is refused, to the web and to the disk alike.
     const before = page.url();
-    await page.evaluate(() => {
-      window.location.href = 'https://example.com/';
-    });
-    await page.waitForTimeout(500);
-    expect(page.url()).toBe(before);
+    for (const target of ['https://example.com/', 'file:///etc/passwd']) {
+      await page.evaluate((url) => {
+        window.location.href = url;
+      }, target);
+      await page.waitForTimeout(500);
+      expect(page.url(), target).toBe(before);
+    }
 
     // And it converses, through the preload bridge.
     await waitUntilReady(page);

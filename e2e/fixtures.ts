@@ -61,6 +61,8 @@ export class HearthProcess {
   constructor(
     readonly env: Record<string, string>,
     readonly script: string = serveScript,
+    /** Runs node under this command, e.g. `ip netns exec NS` to start Hearth in a network namespace. */
+    readonly launcher: readonly string[] = [],
   ) {}
 
   get running(): boolean {
@@ -69,7 +71,8 @@ export class HearthProcess {
 
   async start(): Promise<this> {
     assertBuilt();
-    const child = spawn(process.execPath, [this.script], {
+    const [command = process.execPath, ...args] = [...this.launcher, process.execPath, this.script];
+    const child = spawn(command, args, {
       cwd: repoRoot,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,6 +167,8 @@ export async function callApi(baseUrl: string, name: string, args: unknown = {})
         if (frame.ok) resolveCall(frame.value);
         else reject(new Error(`${name}: ${frame.error?.message}`));
       });
+      // Every connection starts with a hello; its welcome and snapshot are not looked at.
+      socket.send(JSON.stringify({ t: 'hello' }));
       socket.send(JSON.stringify({ t: 'call', id: 1, name, args }));
     });
   } finally {

@@ -1,4 +1,4 @@
-// The command-line contract of `npm run serve` and `npm start` (DESIGN section 4):
+// The command-line contract of `npm run serve` and `npm start`, as the README gives it:
 // what they print, how a bad setting stops them, and that SIGTERM ends them cleanly.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,7 +18,9 @@ test('serve prints where it listens and where to pair, and stops on SIGTERM', as
 }) => {
   const server = await hearth.start();
   expect(server.url).toBe(`http://127.0.0.1:${hearth.port}`);
-  await expect.poll(() => server.output).toContain(`Pair a device: ${server.url}`);
+  // The pairing URL carries a one-time code.
+  const pairLine = new RegExp(`^Pair a device: ${server.url}/pair\\?code=[\\w-]{16,}$`);
+  await expect.poll(() => server.output.some((line) => pairLine.test(line))).toBe(true);
   const health = await request.get(`${server.url}/healthz`);
   expect(health.ok()).toBe(true);
   expect(health.headers()['content-security-policy']).toContain("default-src 'self'");

@@ -1,4 +1,4 @@
-// The UI as a user meets it, by role and accessible name (DESIGN section 4).
+// The UI as a user meets it, by role and accessible name.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export function ui(page: Page) {

@@ -34,7 +34,20 @@ export const LAYERS = {
     'src/main/config',
     'src/main/threads',
   ],
-  'src/main/rpc': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
+  'src/main/models': [
+    'src/shared',
+    'src/main/base',
+    'src/main/contracts',
+    'src/main/config',
+    'src/main/threads',
+  ],
+  'src/main/rpc': [
+    'src/shared',
+    'src/main/base',
+    'src/main/contracts',
+    'src/main/config',
+    'src/main/sessions',
+  ],
   'src/main/pairing': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/sessions': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/service': [
@@ -45,6 +58,7 @@ export const LAYERS = {
     'src/main/rpc',
     'src/main/inference',
     'src/main/conversations',
+    'src/main/models',
   ],
   'src/main/server': [
     'src/shared',
@@ -65,6 +79,7 @@ export const LAYERS = {
     'src/main/conversations',
     'src/main/inference',
     'src/main/thermal',
+    'src/main/models',
     'src/main/rpc',
     'src/main/service',
     'src/main/server',

@@ -65,10 +65,11 @@ async function main(): Promise<void> {
     processName: 'npm run serve',
     serverRequired: true,
   });
-  const { server } = (await running) as RunningHearth;
+  const { server, pairing } = (await running) as RunningHearth;
   if (!server) return;
   process.stdout.write(`Hearth listening on ${server.url}\n`);
-  process.stdout.write(`Pair a device: ${server.url}\n`);
+  // The same URL as the kiosk's QR code, for machines without a screen.
+  process.stdout.write(`Pair a device: ${pairing.info().url}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,15 @@
 // The one definition of Hearth's API: commands a client may call and events the
 // main process pushes. Both transports (Electron IPC and WebSocket) validate
 // against these schemas at their boundary; the renderer's store uses the types.
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini carries no messages of its own: English, on both sides, so errors read the same.
+z.config(en());
 
 /** Conversation and message ids, as crypto.randomUUID() writes them (lowercase). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const id = z.string().regex(UUID_PATTERN, 'expected a UUID');
+const id = z.string().check(z.regex(UUID_PATTERN, 'expected a UUID'));
 
 export const messageStatus = z.enum([
   'queued', // waiting in the fair queue (or held while the board cools)
@@ -18,9 +22,9 @@ export const messageStatus = z.enum([
 export type MessageStatus = z.infer<typeof messageStatus>;
 
 export const answerStats = z.object({
-  tokens: z.number().int().nonnegative(),
-  tokensPerSecond: z.number().nonnegative(),
-  timeToFirstTokenMs: z.number().nonnegative(),
+  tokens: z.int().check(z.nonnegative()),
+  tokensPerSecond: z.number().check(z.nonnegative()),
+  timeToFirstTokenMs: z.number().check(z.nonnegative()),
 });
 export type AnswerStats = z.infer<typeof answerStats>;
 
@@ -30,10 +34,10 @@ export const message = z.object({
   text: z.string(),
   status: messageStatus,
   createdAt: z.number(),
-  stats: answerStats.optional(),
-  error: z.string().optional(),
+  stats: z.optional(answerStats),
+  error: z.optional(z.string()),
   /** Set when the thermal governor slowed or held this answer. */
-  slowedByCooling: z.boolean().optional(),
+  slowedByCooling: z.optional(z.boolean()),
 });
 export type Message = z.infer<typeof message>;
 
@@ -50,17 +54,17 @@ export const conversationSummary = z.object({
   id,
   title: z.string(),
   updatedAt: z.number(),
-  messageCount: z.number().int().nonnegative(),
+  messageCount: z.int().check(z.nonnegative()),
 });
 export type ConversationSummary = z.infer<typeof conversationSummary>;
 
 export const modelStatus = z.object({
   state: z.enum(['none', 'loading', 'ready', 'error']),
   /** 0..1 while loading. */
-  progress: z.number().min(0).max(1).optional(),
-  name: z.string().optional(),
-  error: z.string().optional(),
-  threads: z.number().int().positive().optional(),
+  progress: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  name: z.optional(z.string()),
+  error: z.optional(z.string()),
+  threads: z.optional(z.int().check(z.positive())),
 });
 export type ModelStatus = z.infer<typeof modelStatus>;
 
@@ -74,15 +78,15 @@ export const thermalStatus = z.object({
   /** False when there is no usable sensor; temperatureC is then -1. */
   available: z.boolean(),
   temperatureC: z.number(),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   protection: z.boolean(),
   /** When protection started (ms since epoch), while it is on. */
-  protectionSince: z.number().optional(),
+  protectionSince: z.optional(z.number()),
   triggerC: z.number(),
   resumeC: z.number(),
-  cpuMHz: z.number().optional(),
-  fan: z.string().optional(),
-  firmwareThrottled: z.boolean().optional(),
+  cpuMHz: z.optional(z.number()),
+  fan: z.optional(z.string()),
+  firmwareThrottled: z.optional(z.boolean()),
   source: z.enum(['sysfs', 'simulated', 'none']),
   /** Recent readings for the trend line, oldest first. */
   recent: z.array(thermalReading),
@@ -91,16 +95,162 @@ export type ThermalStatus = z.infer<typeof thermalStatus>;
 
 export const coolingCheckReport = z.object({
   state: z.enum(['idle', 'running', 'done', 'stopped', 'protection', 'error']),
-  startedAt: z.number().optional(),
-  durationSec: z.number().optional(),
+  startedAt: z.optional(z.number()),
+  durationSec: z.optional(z.number()),
   samples: z.array(thermalReading),
-  peakC: z.number().optional(),
-  secondsToSteadyState: z.number().nullable().optional(),
-  firmwareThrottled: z.boolean().optional(),
-  verdict: z.string().optional(),
-  error: z.string().optional(),
+  peakC: z.optional(z.number()),
+  secondsToSteadyState: z.optional(z.nullable(z.number())),
+  firmwareThrottled: z.optional(z.boolean()),
+  verdict: z.optional(z.string()),
+  error: z.optional(z.string()),
 });
 export type CoolingCheckReport = z.infer<typeof coolingCheckReport>;
+
+export const pairingInfo = z.object({
+  /** What a phone opens: http://<LAN address>:<port>/pair?code=<one-time code>. */
+  url: z.string(),
+  /** When the code stops working (ms since epoch); it also rotates after each use. */
+  expiresAt: z.number(),
+  /** False when Hearth listens on loopback only, so phones cannot reach it. */
+  reachable: z.boolean(),
+});
+export type PairingInfo = z.infer<typeof pairingInfo>;
+
+export const pairedDevice = z.object({
+  id: z.string(),
+  /** From the browser's user agent, e.g. "Chrome on Android". */
+  name: z.string(),
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+  connected: z.boolean(),
+});
+export type PairedDevice = z.infer<typeof pairedDevice>;
+
+/** Colours of every screen: the OS preference, or fixed light or dark. */
+export const theme = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof theme>;
+
+/** A model download, or a copy from a USB stick, from start to the model loading. */
+export const modelDownload = z.object({
+  state: z.enum(['downloading', 'copying', 'verifying', 'loading', 'done', 'failed', 'cancelled']),
+  /** The model's name as the catalog gives it, else its file name. */
+  model: z.string(),
+  catalogId: z.optional(z.string()),
+  /** Bytes so far: downloaded or copied, or checked while verifying. */
+  bytes: z.number().check(z.nonnegative()),
+  total: z.nullable(z.number().check(z.nonnegative())),
+  bytesPerSecond: z.number().check(z.nonnegative()),
+  secondsLeft: z.nullable(z.number().check(z.nonnegative())),
+  /** One sentence, when it failed or was cancelled. */
+  error: z.optional(z.string()),
+});
+export type ModelDownload = z.infer<typeof modelDownload>;
+
+/** Whether a model fits this machine's memory (node-llama-cpp's estimate, or the catalog's). */
+const modelFit = {
+  fits: z.boolean(),
+  /** Memory the model needs at Hearth's context size. */
+  memoryBytes: z.number().check(z.nonnegative()),
+  /** One sentence when it does not fit. */
+  fitWarning: z.optional(z.string()),
+};
+
+export const catalogModel = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  parameters: z.string(),
+  licence: z.string(),
+  description: z.string(),
+  sizeBytes: z.number().check(z.nonnegative()),
+  /** Decoding speed on a Raspberry Pi 5, an estimate. */
+  tokensPerSecond: z.number().check(z.nonnegative()),
+  recommended: z.boolean(),
+  /** Pinned to a checked revision and checksum: only then can it be downloaded. */
+  pinned: z.boolean(),
+  installed: z.boolean(),
+  ...modelFit,
+});
+export type CatalogModel = z.infer<typeof catalogModel>;
+
+/** A .gguf file Hearth can load: in its models folder, or on a USB stick. */
+export const modelFile = z.object({
+  path: z.string(),
+  fileName: z.string(),
+  sizeBytes: z.number().check(z.nonnegative()),
+  location: z.enum(['models', 'usb']),
+  catalogId: z.optional(z.string()),
+  /** The model Hearth is answering with (or loading). */
+  current: z.boolean(),
+  ...modelFit,
+});
+export type ModelFile = z.infer<typeof modelFile>;
+
+export const modelList = z.object({
+  catalog: z.array(catalogModel),
+  /** Models in the models folder. */
+  installed: z.array(modelFile),
+  /** Downloads that stopped midway; downloading again continues them. */
+  unfinished: z.array(
+    z.object({ fileName: z.string(), bytes: z.number(), total: z.nullable(z.number()) }),
+  ),
+  /** The model file in use, if any. */
+  currentPath: z.optional(z.string()),
+  /** The download or copy under way (or the last one), if any. */
+  download: z.nullable(modelDownload),
+});
+export type ModelList = z.infer<typeof modelList>;
+
+export const THERMAL_TRIGGER_RANGE = { min: 50, max: 95 } as const;
+export const THERMAL_RESUME_RANGE = { min: 40, max: 90 } as const;
+/** Below this gap, sensor noise would switch protection on and off. */
+export const THERMAL_MIN_GAP_C = 2;
+export const SYSTEM_PROMPT_MAX = 4000;
+
+export const settings = z.object({
+  systemPrompt: z.string(),
+  thermalTriggerC: z.number(),
+  thermalResumeC: z.number(),
+  theme,
+  kioskPinSet: z.boolean(),
+  /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
+  environmentOverrides: z.array(z.string()),
+  about: z.object({
+    version: z.string(),
+    model: z.optional(z.string()),
+    modelPath: z.optional(z.string()),
+    dataDir: z.string(),
+    configFile: z.string(),
+    modelsDir: z.string(),
+    logs: z.string(),
+  }),
+});
+export type Settings = z.infer<typeof settings>;
+
+export const settingsChange = z
+  .strictObject({
+    systemPrompt: z.optional(z.string().check(z.maxLength(SYSTEM_PROMPT_MAX))),
+    thermalTriggerC: z.optional(
+      z.number().check(z.gte(THERMAL_TRIGGER_RANGE.min), z.lte(THERMAL_TRIGGER_RANGE.max)),
+    ),
+    thermalResumeC: z.optional(
+      z.number().check(z.gte(THERMAL_RESUME_RANGE.min), z.lte(THERMAL_RESUME_RANGE.max)),
+    ),
+    theme: z.optional(theme),
+    /** A new PIN of 4 to 8 digits, or null to remove it. */
+    kioskPin: z.optional(
+      z.nullable(z.string().check(z.regex(/^\d{4,8}$/, 'expected 4 to 8 digits'))),
+    ),
+  })
+  .check(
+    z.refine(
+      (change) =>
+        change.thermalTriggerC === undefined ||
+        change.thermalResumeC === undefined ||
+        change.thermalResumeC <= change.thermalTriggerC - THERMAL_MIN_GAP_C,
+      `the resume temperature must be at least ${THERMAL_MIN_GAP_C} °C below the trigger`,
+    ),
+  );
+export type SettingsChange = z.infer<typeof settingsChange>;
 
 export const appSnapshot = z.object({
   model: modelStatus,
@@ -110,30 +260,86 @@ export const appSnapshot = z.object({
 });
 export type AppSnapshot = z.infer<typeof appSnapshot>;
 
-const empty = z.object({}).strict();
+const empty = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
 
 /** Every command: its argument schema and its result schema. */
 export const commands = {
   getSnapshot: { args: empty, result: appSnapshot },
   listConversations: { args: empty, result: z.array(conversationSummary) },
-  openConversation: { args: z.object({ id }).strict(), result: conversation },
+  openConversation: { args: z.strictObject({ id }), result: conversation },
   newConversation: { args: empty, result: conversation },
-  deleteConversation: { args: z.object({ id }).strict(), result: ok },
+  deleteConversation: { args: z.strictObject({ id }), result: ok },
   sendPrompt: {
-    args: z.object({ conversationId: id, text: z.string().trim().min(1).max(8000) }).strict(),
+    args: z.strictObject({
+      conversationId: id,
+      text: z.string().check(z.trim(), z.minLength(1), z.maxLength(8000)),
+    }),
     result: z.object({ userMessage: message, assistantMessage: message }),
   },
   stop: {
-    args: z.object({ conversationId: id }).strict(),
+    args: z.strictObject({ conversationId: id }),
     result: z.object({ stopped: z.boolean() }),
   },
   startCoolingCheck: {
-    args: z.object({ durationSec: z.number().int().min(5).max(3600) }).strict(),
+    args: z.strictObject({ durationSec: z.int().check(z.gte(5), z.lte(3600)) }),
     result: coolingCheckReport,
+    owner: true,
   },
-  stopCoolingCheck: { args: empty, result: coolingCheckReport },
+  stopCoolingCheck: { args: empty, result: coolingCheckReport, owner: true },
+  /** The pairing URL a phone opens (shown as a QR code), with its one-time code. */
+  getPairing: { args: empty, result: pairingInfo, owner: true },
+  listDevices: { args: empty, result: z.array(pairedDevice), owner: true },
+  /** Forgets a paired phone: its token stops working and its connections close at once. */
+  forgetDevice: {
+    args: z.strictObject({ deviceId: z.string().check(z.regex(UUID_PATTERN, 'expected a UUID')) }),
+    result: ok,
+    owner: true,
+  },
+  /** The catalog (with this machine's fit), installed models, the current one, a download under way. */
+  listModels: { args: empty, result: modelList, owner: true },
+  /** Starts downloading a catalog model, or a .gguf from an https address with its sha256. */
+  downloadModel: {
+    args: z.union([
+      z.strictObject({ catalogId: z.string().check(z.minLength(1), z.maxLength(100)) }),
+      z.strictObject({
+        url: z.string().check(z.minLength(1), z.maxLength(2000)),
+        sha256: z.optional(
+          z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits')),
+        ),
+      }),
+    ]),
+    result: modelDownload,
+    owner: true,
+  },
+  cancelDownload: { args: empty, result: z.object({ cancelled: z.boolean() }), owner: true },
+  /** .gguf files in the models folder and on USB sticks. */
+  listModelFiles: { args: empty, result: z.array(modelFile), owner: true },
+  /** Switches to a listed .gguf file (a file on a USB stick is copied in first). */
+  useModelFile: {
+    args: z.strictObject({ path: z.string().check(z.minLength(1), z.maxLength(4096)) }),
+    result: modelDownload,
+    owner: true,
+  },
+  getSettings: { args: empty, result: settings, owner: true },
+  /** Validates, applies (live where possible) and saves the changes. */
+  updateSettings: {
+    args: settingsChange,
+    result: z.object({
+      settings,
+      /** Names of the changed settings that take effect only after a restart. */
+      restartNeeded: z.array(z.string()),
+    }),
+    owner: true,
+  },
+  /** The theme every screen uses; any client may ask. */
+  getAppearance: { args: empty, result: z.object({ theme }) },
 } as const;
+
+/** Commands only the owner (the kiosk screen, or loopback) may call. */
+export function isOwnerCommand(name: CommandName): boolean {
+  return (commands[name] as { owner?: boolean }).owner === true;
+}
 
 export type Commands = typeof commands;
 export type CommandName = keyof Commands;
@@ -150,8 +356,8 @@ export const hearthEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('thermalReading'),
     reading: thermalReading,
-    cpuMHz: z.number().optional(),
-    fan: z.string().optional(),
+    cpuMHz: z.optional(z.number()),
+    fan: z.optional(z.string()),
   }),
   z.object({ type: z.literal('conversations'), conversations: z.array(conversationSummary) }),
   z.object({ type: z.literal('conversationDeleted'), conversationId: id }),
@@ -164,11 +370,29 @@ export const hearthEvent = z.discriminatedUnion('type', [
     type: z.literal('queue'),
     conversationId: id,
     messageId: id,
-    position: z.number().int().nonnegative(),
-    reason: z.string().optional(),
+    position: z.int().check(z.nonnegative()),
+    reason: z.optional(z.string()),
   }),
   z.object({ type: z.literal('coolingCheck'), report: coolingCheckReport }),
+  /** Owner only: the pairing code rotated (used, or expired). */
+  z.object({ type: z.literal('pairing'), pairing: pairingInfo }),
+  /** Owner only: a phone was paired, forgotten, connected or disconnected. */
+  z.object({ type: z.literal('devices'), devices: z.array(pairedDevice) }),
+  /** Owner only: a model download or copy moved on (throttled to a few per second). */
+  z.object({ type: z.literal('modelDownload'), download: modelDownload }),
+  /** Owner only: settings changed (from any owner screen). */
+  z.object({ type: z.literal('settings'), settings }),
+  /** The theme changed: every screen follows. */
+  z.object({ type: z.literal('appearance'), theme }),
 ]);
+
+/** Events that only the owner's clients receive. */
+export const OWNER_EVENTS: readonly HearthEventType[] = [
+  'pairing',
+  'devices',
+  'modelDownload',
+  'settings',
+];
 export type HearthEvent = z.infer<typeof hearthEvent>;
 export type HearthEventType = HearthEvent['type'];
 
@@ -180,6 +404,10 @@ export const apiError = z.object({
     'model_unavailable',
     'busy',
     'storage_full',
+    /** The caller may not do this (an owner action from a phone). */
+    'forbidden',
+    /** Too many requests: the caller is sending faster than its limit. */
+    'rate_limited',
     'internal',
   ]),
   message: z.string(),

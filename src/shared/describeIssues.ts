@@ -10,7 +10,7 @@ const MAX_LISTED = 3;
  * "text: Too small: expected string to have >=1 characters"; `whole` names the
  * value itself when the problem is not in one field ("arguments", "frame").
  */
-export function describeIssues(error: z.ZodError, whole = 'value'): string {
+export function describeIssues(error: z.core.$ZodError, whole = 'value'): string {
   const listed = error.issues
     .slice(0, MAX_LISTED)
     .map(

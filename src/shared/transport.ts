@@ -1,5 +1,12 @@
 // What the renderer's store needs from a connection to main, whichever it is.
-import type { CommandArgs, CommandName, CommandResult, HearthEvent } from './api';
+import type {
+  AppSnapshot,
+  CommandArgs,
+  CommandName,
+  CommandResult,
+  Conversation,
+  HearthEvent,
+} from './api';
 
 export type LinkState =
   | { state: 'connected' }
@@ -7,9 +14,31 @@ export type LinkState =
   | { state: 'reconnecting'; attempt: number; maxAttempts: number }
   | { state: 'lost'; reason: string };
 
+/** What the server said when this client's session started or resumed. */
+export interface SessionInfo {
+  /** The owner (the kiosk screen, loopback) may also pair phones and check cooling. */
+  role: 'owner' | 'device';
+  /** False for a new session: a snapshot follows, and the state starts over from it. */
+  resumed: boolean;
+}
+
+/** The whole state a client shows: on a new session, and when a resume gap could not be filled. */
+export interface Resync {
+  snapshot: AppSnapshot;
+  /** The conversation the session had open, when it still exists. */
+  open?: Conversation;
+}
+
+/**
+ * Events arrive in order, each once, after the snapshot they apply to; the link
+ * is 'connected' once the client holds the server's state (after a resume, or
+ * after a new session's snapshot).
+ */
 export interface HearthTransport {
   call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
   onEvent(listener: (event: HearthEvent) => void): () => void;
+  onSnapshot(listener: (resync: Resync) => void): () => void;
+  onSession(listener: (session: SessionInfo) => void): () => void;
   onLink(listener: (link: LinkState) => void): () => void;
   /** Try again after the link was declared lost. */
   retry(): void;
@@ -22,7 +51,7 @@ export interface HearthTransport {
  * checks every frame it receives; the page checks every frame it is sent.
  */
 export interface HearthBridge {
-  /** Sends one frame (a call frame) to main. */
+  /** Sends one frame (hello, call, ack, ping) to main. */
   post(frame: unknown): void;
   /** Calls listener with each frame main sends; the returned function unsubscribes. */
   onFrame(listener: (frame: unknown) => void): () => void;

@@ -4,7 +4,7 @@
 import { composeCore } from '../main/runtime/compose';
 import { subscription } from '../shared/emitter';
 import { createMemoryLogger } from './loggers';
-import { appConfig, fakeCoolingCheck, fakeThermal } from './serviceFakes';
+import { appConfig, fakeCoolingCheck, fakePairing, fakeThermal } from './serviceFakes';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crashChild.ts <dataDir>');
@@ -15,6 +15,7 @@ const app = composeCore({
   logger: createMemoryLogger(),
   thermal: fakeThermal(),
   coolingCheck: fakeCoolingCheck(),
+  pairing: fakePairing(),
   baseThreads: 1,
   saveIntervalMs: 100,
   // The second answer is slowed so it is still streaming when the kill comes.
@@ -28,7 +29,7 @@ const app = composeCore({
 const { events } = app;
 await app.start();
 await app.engine.whenSettled();
-const ctx = { clientId: 'kiosk' };
+const ctx = { clientId: 'kiosk', role: 'owner' as const };
 const conversation = await app.handlers.newConversation({}, ctx);
 const finished = (messageId: string) =>
   new Promise<void>((resolve) =>

@@ -4,13 +4,31 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation, CoolingCheckReport, ModelStatus, ThermalStatus } from '../shared/api';
 import type { HearthHandlers } from '../main/rpc/dispatch';
 import { ApiFailure } from '../main/contracts/failure';
+import type { PairingPort } from '../main/contracts/pairing';
+import { ClientSessions, type ClientSessionsOptions } from '../main/rpc/clientSessions';
 import { ConnectedClients } from '../main/rpc/connectedClients';
 import { createEventHub } from '../main/rpc/eventHub';
 import type { HearthConfig } from '../main/config/config';
 import type { HearthApi, HealthReport } from '../main/rpc/hearthApi';
 import { createMemoryLogger } from './loggers';
+import { fakePairing } from './serviceFakes';
 
-export function createTestHearth() {
+export interface TestHearthOptions extends Pick<
+  ClientSessionsOptions,
+  'limits' | 'sessionLimits' | 'scheduler'
+> {
+  /** What getPairing, listDevices and forgetDevice answer from (a real Pairing in server tests). */
+  pairing?: PairingPort;
+}
+
+function notHere(command: string): () => Promise<never> {
+  return async () => {
+    throw new ApiFailure('model_unavailable', `${command} is not in the test Hearth`);
+  };
+}
+
+export function createTestHearth(options: TestHearthOptions = {}) {
+  const pairing = options.pairing ?? fakePairing();
   const logger = createMemoryLogger();
   const events = createEventHub(logger);
   const clients = new ConnectedClients();
@@ -43,7 +61,8 @@ export function createTestHearth() {
   const handlers: HearthHandlers = {
     getSnapshot: async () => ({ model, thermal, conversations: summaries(), coolingCheck }),
     listConversations: async () => summaries(),
-    openConversation: async ({ id }) => find(id),
+    // A copy taken at the call, as the real store gives: later changes must arrive as events.
+    openConversation: async ({ id }) => structuredClone(find(id)),
     newConversation: async () => {
       const now = Date.now();
       const c: Conversation = {
@@ -54,7 +73,7 @@ export function createTestHearth() {
         messages: [],
       };
       conversations.set(c.id, c);
-      return c;
+      return structuredClone(c);
     },
     deleteConversation: async ({ id }) => {
       find(id);
@@ -87,7 +106,32 @@ export function createTestHearth() {
       throw new Error('cooling check exploded');
     },
     stopCoolingCheck: async () => coolingCheck,
+    getPairing: async () => pairing.info(),
+    listDevices: async () => pairing.devices(),
+    forgetDevice: async ({ deviceId }) => {
+      if (!(await pairing.forget(deviceId)))
+        throw new ApiFailure('not_found', 'No such paired device');
+      return { ok: true as const };
+    },
+    // Model setup and settings are tested against the real service; here they only refuse.
+    listModels: notHere('listModels'),
+    downloadModel: notHere('downloadModel'),
+    cancelDownload: notHere('cancelDownload'),
+    listModelFiles: notHere('listModelFiles'),
+    useModelFile: notHere('useModelFile'),
+    getSettings: notHere('getSettings'),
+    updateSettings: notHere('updateSettings'),
+    getAppearance: async () => ({ theme: 'system' as const }),
   };
+  const { limits, sessionLimits, scheduler } = options;
+  const sessions = new ClientSessions({
+    handlers,
+    events,
+    logger,
+    limits,
+    sessionLimits,
+    scheduler,
+  });
 
   const hearth: HearthApi = {
     config: { host: '127.0.0.1', port: 0, dataDir: '/nonexistent' } as HearthConfig,
@@ -95,6 +139,7 @@ export function createTestHearth() {
     handlers,
     events,
     clients,
+    sessions,
     health: () => ({
       status,
       thermal: { available: false, temperatureC: -1, protection: false, source: 'none' },
@@ -102,12 +147,13 @@ export function createTestHearth() {
       sessions: { clients: clients.count, activeGenerations: 0, queuedPrompts: 0 },
       conversations: conversations.size,
     }),
-    dispose: async () => {},
+    dispose: async () => sessions.dispose(),
   };
   return {
     hearth,
     logger,
     events,
+    pairing,
     setStatus: (s: HealthReport['status']) => {
       status = s;
     },

@@ -1,5 +1,6 @@
 // Test helpers for the renderer's store (not used by the app): a transport the
-// test drives by hand, animation frames that run only when told, and builders.
+// test drives by hand, animation frames that run only when told, a store
+// connected over both, and builders.
 import type {
   AppSnapshot,
   CommandName,
@@ -8,8 +9,16 @@ import type {
   Message,
   ThermalStatus,
 } from '../shared/api';
+import { afterEach } from 'vitest';
 import { Emitter } from '../shared/emitter';
-import type { HearthTransport, LinkState } from '../shared/transport';
+import {
+  HearthCallError,
+  type HearthTransport,
+  type LinkState,
+  type Resync,
+  type SessionInfo,
+} from '../shared/transport';
+import { createHearthStore, type HearthStore } from '../renderer/src/store/hearthStore';
 
 /** A stand-in for requestAnimationFrame that runs frames only when told to. */
 export function manualFrames() {
@@ -76,22 +85,48 @@ export const snapshot = (ids: { id: string; updatedAt: number }[] = []): AppSnap
   coolingCheck: { state: 'idle', samples: [] },
 });
 
-/** A transport whose commands are answered by a handler table and whose events the test emits. */
-export function fakeTransport(handlers: Partial<Record<CommandName, (args: never) => unknown>>) {
+type CommandHandlers = Partial<Record<CommandName, (args: never) => unknown>>;
+
+/**
+ * A transport whose commands are answered by a handler table and whose events
+ * the test emits. start() plays a server's new session: welcome, then a
+ * snapshot from the getSnapshot handler, then the link is connected; drop()
+ * cuts the link, failing the calls in flight as a real transport does.
+ */
+export function fakeTransport(handlers: CommandHandlers) {
   const events = new Emitter<HearthEvent>(rethrow);
   const links = new Emitter<LinkState>(rethrow);
+  const snapshots = new Emitter<Resync>(rethrow);
+  const sessions = new Emitter<SessionInfo>(rethrow);
   const calls: { name: CommandName; args: unknown }[] = [];
+  const inFlight = new Set<(error: Error) => void>();
+  let up = false;
+  let link: LinkState = { state: 'connecting' };
+  const setLink = (next: LinkState) => {
+    link = next;
+    links.fire(next);
+  };
   const transport: HearthTransport = {
     async call(name, args) {
       calls.push({ name, args });
+      if (!up) throw new HearthCallError('disconnected', 'Not connected to Hearth');
       const handler = handlers[name];
       if (!handler) throw new Error(`unexpected call ${name}`);
-      return handler(args as never) as never;
+      // Settles with the handler, or fails when the link drops first.
+      return new Promise((resolve, reject) => {
+        inFlight.add(reject);
+        Promise.resolve()
+          .then(() => handler(args as never))
+          .then(resolve as (value: unknown) => void, reject)
+          .finally(() => inFlight.delete(reject));
+      });
     },
     onEvent: (listener) => events.subscribe(listener),
+    onSnapshot: (listener) => snapshots.subscribe(listener),
+    onSession: (listener) => sessions.subscribe(listener),
     onLink(listener) {
       const subscription = links.subscribe(listener);
-      listener({ state: 'connecting' });
+      listener(link);
       return subscription;
     },
     retry() {},
@@ -101,12 +136,61 @@ export function fakeTransport(handlers: Partial<Record<CommandName, (args: never
     transport,
     calls,
     emit: (event: HearthEvent) => events.fire(event),
-    link: (link: LinkState) => links.fire(link),
+    link: setLink,
+    resync: (resync: Resync) => snapshots.fire(resync),
+    /** A new session: welcome, the snapshot (with `open`, if given), then connected. */
+    async start(options: { role?: SessionInfo['role']; open?: Conversation } = {}) {
+      up = true;
+      sessions.fire({ role: options.role ?? 'owner', resumed: false });
+      const state = (await handlers.getSnapshot?.(undefined as never)) as AppSnapshot;
+      snapshots.fire(options.open ? { snapshot: state, open: options.open } : { snapshot: state });
+      setLink({ state: 'connected' });
+    },
+    /** The session resumed: what was shown carries on. */
+    resume(role: SessionInfo['role'] = 'owner') {
+      up = true;
+      sessions.fire({ role, resumed: true });
+      setLink({ state: 'connected' });
+    },
+    /** The link dropped: calls in flight fail as 'disconnected'. */
+    drop(next: LinkState = { state: 'reconnecting', attempt: 1, maxAttempts: 10 }) {
+      up = false;
+      for (const reject of [...inFlight]) {
+        reject(new HearthCallError('disconnected', 'The connection to Hearth was lost'));
+      }
+      inFlight.clear();
+      setLink(next);
+    },
   };
 }
 
 /** Lets pending promise callbacks (a command's reply) run. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Opens hearth stores on a fake transport whose session has just started, once
+ * the store has synced; each is disposed when the test ends. Frames run only
+ * when the test calls clock.runFrame().
+ */
+export function connectedHearths(): (handlers: CommandHandlers) => Promise<{
+  hearth: HearthStore;
+  fake: ReturnType<typeof fakeTransport>;
+  clock: ReturnType<typeof manualFrames>;
+}> {
+  const opened: HearthStore[] = [];
+  afterEach(() => {
+    for (const hearth of opened.splice(0)) hearth.dispose();
+  });
+  return async (handlers) => {
+    const fake = fakeTransport(handlers);
+    const clock = manualFrames();
+    const hearth = createHearthStore(fake.transport, { frames: clock.frames });
+    opened.push(hearth);
+    await fake.start();
+    await settle();
+    return { hearth, fake, clock };
+  };
+}
 
 // A store that throws from a listener is a failing test, not a console line.
 function rethrow(error: unknown): void {

@@ -17,7 +17,7 @@ export function savedConversation(dir: string, id: string): Conversation {
 export async function eventually(
   check: () => boolean,
   what: string,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {

@@ -3,6 +3,7 @@ import type { CoolingCheckReport, ThermalStatus } from '../shared/api';
 import { subscription } from '../shared/emitter';
 import { loadConfig, type HearthConfig } from '../main/config/config';
 import { FIXTURE_MODEL } from './inferenceFixtures';
+import type { PairingPort } from '../main/contracts/pairing';
 import type { CoolingCheckPort, ThermalPort } from '../main/contracts/thermal';
 
 export function appConfig(dataDir: string, env: Record<string, string> = {}): HearthConfig {
@@ -44,5 +45,21 @@ export function fakeCoolingCheck(): CoolingCheckPort & { started: number[] } {
     stop: async () => ({ ...idle, state: 'stopped' }),
     report: () => idle,
     onReport: () => subscription(() => {}),
+  };
+}
+
+/** Pairing as a loopback-only Hearth has it: nothing paired, the URL unreachable. */
+export function fakePairing(): PairingPort & { forgotten: string[] } {
+  const forgotten: string[] = [];
+  return {
+    forgotten,
+    info: () => ({ url: 'http://127.0.0.1:8737/pair?code=test', expiresAt: 0, reachable: false }),
+    devices: () => [],
+    forget: async (deviceId) => {
+      forgotten.push(deviceId);
+      return false;
+    },
+    onInfo: () => subscription(() => {}),
+    onDevices: () => subscription(() => {}),
   };
 }

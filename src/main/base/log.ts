@@ -13,6 +13,18 @@ export interface Logger {
   debug(eventType: string, context?: Record<string, unknown>): void;
 }
 
+/** A Logger whose every level method goes through the one `log` given. */
+export function loggerFrom(log: Logger['log']): Logger {
+  return {
+    log,
+    info: (e, c) => log('info', e, c),
+    warn: (e, c) => log('warn', e, c),
+    error: (e, c) => log('error', e, c),
+    critical: (e, c) => log('critical', e, c),
+    debug: (e, c) => log('debug', e, c),
+  };
+}
+
 export function createLogger(
   level = 'info',
   destination: DestinationStream = pino.destination({ dest: 1, sync: false }),
@@ -31,13 +43,5 @@ export function createLogger(
   const log = (lvl: LogLevel, eventType: string, context: Record<string, unknown> = {}): void => {
     base[lvl]({ context }, eventType);
   };
-  return {
-    log,
-    info: (e, c) => log('info', e, c),
-    warn: (e, c) => log('warn', e, c),
-    error: (e, c) => log('error', e, c),
-    critical: (e, c) => log('critical', e, c),
-    debug: (e, c) => log('debug', e, c),
-    flush: () => base.flush(),
-  };
+  return { ...loggerFrom(log), flush: () => base.flush() };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, isLoopbackHost, loadConfig } from './config';
 
 const dirs: string[] = [];
 function dataDir(configJson?: string): string {
@@ -70,5 +70,80 @@ describe('settings', () => {
     expect(() => loadConfig({ HEARTH_DATA_DIR: dataDir('{"port": "x"}') })).toThrow(
       /config.json "port": invalid value "x"/,
     );
+  });
+});
+
+describe('network settings', () => {
+  test('pairing is on by default, and HEARTH_PAIRING=0 is allowed on loopback', () => {
+    const dir = dataDir();
+    expect(loadConfig({ HEARTH_DATA_DIR: dir }).pairing).toBe(true);
+    for (const host of ['127.0.0.1', '127.0.1.1', 'localhost', '::1', '[::1]']) {
+      expect(
+        loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_HOST: host, HEARTH_PAIRING: '0' }).pairing,
+      ).toBe(false);
+    }
+  });
+
+  test.each(['0.0.0.0', '::', '192.168.1.20', 'hearth.lan'])(
+    'refuses HEARTH_PAIRING=0 on %s in one line naming both settings',
+    (host) => {
+      const run = () =>
+        loadConfig({ HEARTH_DATA_DIR: dataDir(), HEARTH_HOST: host, HEARTH_PAIRING: '0' });
+      expect(run).toThrow(ConfigError);
+      let message = '';
+      try {
+        run();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/HEARTH_PAIRING/);
+      expect(message).toMatch(new RegExp(`HEARTH_HOST \\(${host.replace(/\./g, '\\.')}\\)`));
+    },
+  );
+
+  test('a config file that turns pairing off on the network is refused the same way', () => {
+    const dir = dataDir(JSON.stringify({ host: '0.0.0.0', pairing: false }));
+    expect(() => loadConfig({ HEARTH_DATA_DIR: dir })).toThrow(/HEARTH_PAIRING.*HEARTH_HOST/);
+  });
+
+  test('HEARTH_ALLOWED_HOSTS is a comma-separated list, the config file takes a list', () => {
+    const dir = dataDir(JSON.stringify({ allowedHosts: ['Hearth.Example', '.home.arpa'] }));
+    expect(loadConfig({ HEARTH_DATA_DIR: dir }).allowedHosts).toEqual([
+      'hearth.example',
+      '.home.arpa',
+    ]);
+    expect(
+      loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_ALLOWED_HOSTS: ' kitchen.lan , pi.example,' })
+        .allowedHosts,
+    ).toEqual(['kitchen.lan', 'pi.example']);
+    expect(loadConfig({ HEARTH_DATA_DIR: dataDir() }).allowedHosts).toEqual([]);
+  });
+
+  test.each(['http://evil.example', 'a b', 'host:8737', '*.example', 'under..dot'])(
+    'refuses %j as an allowed host, naming the setting',
+    (name) => {
+      expect(() => loadConfig({ HEARTH_DATA_DIR: dataDir(), HEARTH_ALLOWED_HOSTS: name })).toThrow(
+        /^HEARTH_ALLOWED_HOSTS: invalid value/,
+      );
+    },
+  );
+});
+
+describe('isLoopbackHost', () => {
+  test('knows loopback addresses and names, and nothing else', () => {
+    for (const host of ['127.0.0.1', '127.255.0.9', '::1', '[::1]', 'localhost', 'LOCALHOST']) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '192.168.1.20',
+      '128.0.0.1',
+      'hearth.lan',
+      '127.0.0.300',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
   });
 });

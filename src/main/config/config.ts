@@ -4,12 +4,29 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { KIOSK_PIN_HASH_PATTERN } from './kioskPin';
 
 const bool = z
   .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no'])])
   .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes'].includes(v)));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+/** A DNS name, or a leading-dot suffix that stands for the name and all its subdomains. */
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/,
+    'not a host name',
+  );
+/** Comma-separated in the environment, a list (or the same string) in the config file. */
+const hostNames = z
+  .union([
+    z.string().transform((v) => v.split(',').filter((name) => name.trim() !== '')),
+    z.array(z.string()),
+  ])
+  .pipe(z.array(hostName).max(64));
 
 /** Each setting: its environment variable, its config-file key, its schema and default. */
 const settings = {
@@ -47,9 +64,44 @@ const settings = {
     fallback: 'info' as const,
   },
   windowed: { env: 'HEARTH_WINDOWED', schema: bool, fallback: false },
+  /** How long a client's session waits for it after its link drops (ms). */
+  sessionExpiryMs: {
+    env: 'HEARTH_SESSION_EXPIRY_MS',
+    schema: int(1000, 24 * 3600_000),
+    fallback: 5 * 60_000,
+  },
+  /** Off only on loopback: on the network it would let anyone in. */
+  pairing: { env: 'HEARTH_PAIRING', schema: bool, fallback: true },
+  /** Host names (besides IP addresses, localhost and <hostname>.local) phones may use. */
+  allowedHosts: { env: 'HEARTH_ALLOWED_HOSTS', schema: hostNames, fallback: [] as string[] },
+  /** Colours of every screen: the OS preference, or fixed light or dark. */
+  theme: {
+    env: 'HEARTH_THEME',
+    schema: z.enum(['system', 'light', 'dark']),
+    fallback: 'system' as const,
+  },
+  /** scrypt hash of the PIN that leaves kiosk mode (set in Settings); never the PIN itself. */
+  kioskPinHash: {
+    env: 'HEARTH_KIOSK_PIN_HASH',
+    schema: z.string().regex(KIOSK_PIN_HASH_PATTERN, 'not a kiosk PIN hash').optional(),
+    fallback: undefined,
+  },
+  /** A JSON model catalog to offer instead of the built-in one (tests, local mirrors). */
+  catalogFile: {
+    env: 'HEARTH_CATALOG_FILE',
+    schema: z.string().min(1).optional(),
+    fallback: undefined,
+  },
 } as const;
 
 type Settings = typeof settings;
+/** A setting's name: its key in config.json. */
+export type SettingName = keyof Settings;
+
+/** The environment variable that sets this setting (and overrides config.json). */
+export function settingVariable(name: SettingName): string {
+  return settings[name].env;
+}
 export type HearthConfig = {
   [K in keyof Settings]: z.output<Settings[K]['schema']> | Settings[K]['fallback'];
 } & { dataDir: string; configFile: string };
@@ -58,12 +110,25 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * True for a loopback address or name: 127.0.0.0/8, ::1 (bracketed or not),
+ * IPv4-mapped 127.x and localhost. Only this machine can reach such a host.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  if (bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  const v4 = bare.replace(/^::ffff:/, '');
+  return /^127(\.\d{1,3}){3}$/.test(v4) && v4.split('.').every((part) => Number(part) <= 255);
+}
+
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(base, 'hearth');
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
+/** The settings config.json holds, checked for JSON and unknown keys; {} when there is no file. */
+export function readConfigFile(path: string): Record<string, unknown> {
   if (!existsSync(path)) return {};
   let parsed: unknown;
   try {
@@ -84,8 +149,20 @@ function readConfigFile(path: string): Record<string, unknown> {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HearthConfig {
   const dataDir = resolve(env.HEARTH_DATA_DIR || defaultDataDir(env));
   const configFile = join(dataDir, 'config.json');
-  const file = readConfigFile(configFile);
-  const out: Record<string, unknown> = { dataDir, configFile };
+  return resolveConfig(env, readConfigFile(configFile), { dataDir, configFile });
+}
+
+/**
+ * The configuration from the environment over the given config.json contents,
+ * checked as at start-up: what the next start would see with that file.
+ */
+export function resolveConfig(
+  env: NodeJS.ProcessEnv,
+  file: Record<string, unknown>,
+  paths: Pick<HearthConfig, 'dataDir' | 'configFile'>,
+): HearthConfig {
+  const { configFile } = paths;
+  const out: Record<string, unknown> = { ...paths };
   for (const [key, setting] of Object.entries(settings)) {
     const fromEnv = env[setting.env];
     const [raw, where] =
@@ -109,6 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HearthConfig {
   if (!(config.thermalTrigger > config.thermalResume)) {
     throw new ConfigError(
       `HEARTH_THERMAL_TRIGGER (${config.thermalTrigger}) must be above HEARTH_THERMAL_RESUME (${config.thermalResume})`,
+    );
+  }
+  if (!config.pairing && !isLoopbackHost(config.host)) {
+    throw new ConfigError(
+      `HEARTH_PAIRING is off but HEARTH_HOST (${config.host}) is not loopback: anyone on the network could use Hearth; turn pairing on or listen on 127.0.0.1`,
     );
   }
   return config;

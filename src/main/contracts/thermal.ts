@@ -23,6 +23,12 @@ export interface ThermalPort {
   onReading(listener: (sample: ThermalReadingSample) => void): Subscription;
 }
 
+/** Changes the protection thresholds while Hearth runs (from Settings). */
+export interface ThermalThresholdsPort {
+  /** Throws a RangeError naming the problem unless trigger and resume make sense together. */
+  setThresholds(triggerC: number, resumeC: number): void;
+}
+
 export interface CoolingCheckPort {
   start(durationSec: number): CoolingCheckReport;
   stop(): Promise<CoolingCheckReport>;

@@ -2,20 +2,16 @@
 // file-system port wrapped around the real node:fs.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Message } from '../../shared/api';
+import { describe, expect, it } from 'vitest';
 import { ApiFailure } from '../contracts/failure';
 import { tempDir } from '../../testing/inferenceFixtures';
-import { createMemoryLogger } from '../../testing/loggers';
 import { eventually } from '../../testing/savedConversation';
 import { writeFileAtomic } from '../storage/atomicWrite';
 import { nodeFileSystem, type StorageFileSystem } from '../storage/fileSystem';
-import { ConversationStore, type ConversationStoreOptions } from './store';
+import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
+import type { ConversationStoreOptions } from './store';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 /** node:fs, with every call written down as "<operation> <file name>". */
 function recordingFs(): { fs: StorageFileSystem; calls: string[] } {
@@ -45,26 +41,9 @@ function recordingFs(): { fs: StorageFileSystem; calls: string[] } {
 }
 
 function setup(options: Partial<ConversationStoreOptions> = {}) {
-  const dir = tempDir();
-  cleanups.push(dir.remove);
   const { fs, calls } = recordingFs();
-  const logger = createMemoryLogger();
-  const open = () => {
-    const store = new ConversationStore({ dir: dir.path, logger, fs, ...options });
-    cleanups.push(() => store.dispose());
-    return store;
-  };
-  return { dir: dir.path, calls, logger, open };
+  return { calls, ...conversationFolder(cleanups, { store: { fs, ...options } }) };
 }
-
-const message = (role: Message['role'], text: string, extra: Partial<Message> = {}): Message => ({
-  id: crypto.randomUUID(),
-  role,
-  text,
-  status: 'complete',
-  createdAt: Date.now(),
-  ...extra,
-});
 
 const TEMP = /^[0-9a-f-]{36}\.json\.[0-9a-f]{8}\.tmp$/;
 

@@ -4,11 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/api';
-import { createMemoryLogger } from '../../testing/loggers';
 import { eventually, savedConversation } from '../../testing/savedConversation';
-import { ConversationStore, type ConversationStoreOptions } from './store';
+import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
 
 const root = process.getuid?.() === 0;
 let mount = '';
@@ -26,10 +25,7 @@ afterAll(() => {
   if (mount) rmdirSync(mount);
 });
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 /** Writes a file until the filesystem is full; returns how to free the space again. */
 function fillDisk(): () => void {
@@ -56,23 +52,12 @@ function setup() {
   const dir = join(mount, `conversations-${crypto.randomUUID().slice(0, 8)}`);
   mkdirSync(dir);
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const logger = createMemoryLogger();
-  const open = (options: Partial<ConversationStoreOptions> = {}) => {
-    const store = new ConversationStore({ dir, logger, saveIntervalMs: 10, ...options });
-    cleanups.push(() => store.dispose().catch(() => {}));
-    return store;
-  };
-  return { dir, logger, open };
+  return conversationFolder(cleanups, {
+    dir,
+    store: { saveIntervalMs: 10 },
+    ignoreFailedLastSave: true,
+  });
 }
-
-const message = (role: Message['role'], text: string, extra: Partial<Message> = {}): Message => ({
-  id: crypto.randomUUID(),
-  role,
-  text,
-  status: 'complete',
-  createdAt: Date.now(),
-  ...extra,
-});
 
 describe('ConversationStore on a full disk', () => {
   it.skipIf(!root)(
@@ -126,12 +111,13 @@ describe('ConversationStore on a full disk', () => {
       expect(store.size).toBe(2);
 
       freeSpace();
+      // The files land before the retry logs that it is done: wait for both.
       await eventually(
         () =>
-          [a, b].every((id) => savedConversation(dir, id).messages[1]?.status === 'interrupted'),
-        'the retry saved both repairs',
+          [a, b].every((id) => savedConversation(dir, id).messages[1]?.status === 'interrupted') &&
+          logger.entries.some((e) => e.eventType === 'conversations_saved_again'),
+        'the retry saved both repairs and said so',
       );
-      expect(logger.entries.some((e) => e.eventType === 'conversations_saved_again')).toBe(true);
       // No later save wrote the refused prompt.
       expect(savedConversation(dir, a).messages).toHaveLength(2);
 

@@ -1,38 +1,16 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/api';
 import { tempDir } from '../../testing/inferenceFixtures';
-import { createMemoryLogger } from '../../testing/loggers';
 import { eventually, savedConversation } from '../../testing/savedConversation';
+import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
 import { ConversationStore } from './store';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
-function setup() {
-  const dir = tempDir();
-  cleanups.push(dir.remove);
-  const logger = createMemoryLogger();
-  const open = (at = dir.path) => {
-    const store = new ConversationStore({ dir: at, logger, saveIntervalMs: 20 });
-    cleanups.push(() => store.dispose());
-    return store;
-  };
-  return { dir: dir.path, logger, open };
-}
-
-const message = (role: Message['role'], text: string, extra: Partial<Message> = {}): Message => ({
-  id: crypto.randomUUID(),
-  role,
-  text,
-  status: 'complete',
-  createdAt: Date.now(),
-  ...extra,
-});
+const setup = () => conversationFolder(cleanups, { store: { saveIntervalMs: 20 } });
 
 /** A conversation of 50 earlier messages (about 20 KB on disk), and its streaming answer. */
 async function longConversation(store: ConversationStore) {
@@ -73,7 +51,7 @@ describe('ConversationStore journal', () => {
     cleanups.push(copyDir.remove);
     const copy = copyDir.path;
     cpSync(dir, copy, { recursive: true });
-    const restarted = open(copy);
+    const restarted = open({ dir: copy });
     await restarted.load();
     expect(restarted.get(id)?.messages.at(-1)).toMatchObject({
       text: 'tok '.repeat(100),

@@ -16,7 +16,9 @@ export const JOURNAL_SUFFIX = '.journal';
 /** Message fields a change may set (never its id, role or creation time). */
 export type MessagePatch = Partial<Omit<Message, 'id' | 'role' | 'createdAt'>>;
 
-const patchSchema = messageSchema
+// The shared schemas are zod/mini; this file's helpers are the full API's.
+const patchSchema = z
+  .object(messageSchema.shape)
   .omit({ id: true, role: true, createdAt: true })
   .partial()
   .strict();

@@ -1,43 +1,18 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/api';
-import { createMemoryLogger } from '../../testing/loggers';
-import { tempDir } from '../../testing/inferenceFixtures';
-import { ConversationStore } from './store';
+import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 function setup(saveIntervalMs = 500) {
-  const dir = tempDir();
-  const logger = createMemoryLogger();
   let clock = 1_000_000;
-  const open = () => {
-    const store = new ConversationStore({
-      dir: dir.path,
-      logger,
-      saveIntervalMs,
-      now: () => (clock += 1000),
-    });
-    cleanups.push(() => store.dispose());
-    return store;
-  };
-  cleanups.push(dir.remove);
-  return { dir: dir.path, logger, open };
+  return conversationFolder(cleanups, {
+    store: { saveIntervalMs, now: () => (clock += 1000) },
+  });
 }
-
-const message = (role: Message['role'], text: string, extra: Partial<Message> = {}): Message => ({
-  id: crypto.randomUUID(),
-  role,
-  text,
-  status: 'complete',
-  createdAt: Date.now(),
-  ...extra,
-});
 
 function onDisk(dir: string, id: string): unknown {
   return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8'));

@@ -1,7 +1,8 @@
 // The Electron kiosk: a thin adapter that puts the composed Hearth behind a
 // locked-down window and the preload bridge. Every decision it makes lives in
-// policy.ts as a plain function; this file only wires them to Electron.
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+// policy.ts and appProtocol.ts as plain functions; this file only wires them to
+// Electron.
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHearth } from '../runtime/hearthProcess';
@@ -12,17 +13,21 @@ import {
   allowNavigation,
   allowPermission,
   kioskWindowOptions,
-  rendererUrl,
+  opensDevTools,
   windowOpenDecision,
-  withCsp,
 } from './policy';
+import {
+  APP_PAGE_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  createAppProtocolHandler,
+} from './appProtocol';
 import { serveIpcApi } from './ipcApi';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const preloadPath = resolve(mainDir, '../preload/index.cjs');
 const rendererDir = resolve(mainDir, '../renderer');
-const rendererIndex = resolve(rendererDir, 'index.html');
-const appUrl = rendererUrl(rendererIndex);
+const appUrl = APP_PAGE_URL;
 
 function readConfig(): HearthConfig | undefined {
   try {
@@ -32,6 +37,17 @@ function readConfig(): HearthConfig | undefined {
     process.stderr.write(`${error.message}\n`);
     return undefined;
   }
+}
+
+/**
+ * What only works before the app is ready: the app:// scheme's privileges, and
+ * no application menu. Without a menu there is no Ctrl+R, Ctrl+Q, zoom or
+ * DevTools accelerator, and Electron never builds its default one.
+ */
+function prepareBeforeReady(): void {
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  Menu.setApplicationMenu(null);
+  app.enableSandbox();
 }
 
 /** Navigation, new windows and webviews are refused for every page Electron creates. */
@@ -52,9 +68,12 @@ function lockDownContents(logger: Logger): void {
       logger.warn('window_open_denied', { url });
       return windowOpenDecision();
     });
+    // A long press on a touchscreen asks for a context menu; a kiosk has none to give.
+    contents.on('context-menu', (event) => event.preventDefault());
   });
 }
 
+/** After ready: the permission handlers, and app:// served from the built renderer. */
 function lockDownSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
@@ -64,20 +83,34 @@ function lockDownSession(): void {
     allowPermission(permission, requestingOrigin),
   );
   // The same policy the headless server sends, minus WebSocket: the kiosk talks over IPC.
+  // It travels on every app:// response, so unlike a file:// page's, it applies.
   const csp = contentSecurityPolicy({ allowWebSocket: false });
-  ses.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: withCsp(details.responseHeaders, csp) }),
-  );
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir, csp }));
+}
+
+/** The kiosk window's own rules: no pinch zoom, and DevTools only in a windowed run. */
+function lockDownWindow(window: BrowserWindow, windowed: boolean, logger: Logger): void {
+  const contents = window.webContents;
+  contents.on('did-finish-load', () => {
+    contents
+      .setVisualZoomLevelLimits(1, 1)
+      .catch((error: unknown) => logger.warn('zoom_limit_failed', { error: String(error) }));
+  });
+  contents.on('before-input-event', (event, input) => {
+    if (!opensDevTools(input, windowed)) return;
+    event.preventDefault();
+    contents.toggleDevTools();
+  });
 }
 
 async function main(): Promise<void> {
+  prepareBeforeReady();
   const config = readConfig();
   if (!config) {
     app.exit(1);
     return;
   }
   const logger = createLogger(config.logLevel);
-  app.enableSandbox();
   lockDownContents(logger);
   await app.whenReady();
   lockDownSession();
@@ -92,6 +125,7 @@ async function main(): Promise<void> {
     serverRequired: false,
   });
   const window = new BrowserWindow(kioskWindowOptions({ windowed: config.windowed, preloadPath }));
+  lockDownWindow(window, config.windowed, logger);
   const stopApi = serveIpcApi({ ipc: ipcMain, hearth: running.hearth, window, appUrl, logger });
   window.once('ready-to-show', () => window.show());
   window.webContents.on('render-process-gone', (_event, details) =>
@@ -124,11 +158,12 @@ async function main(): Promise<void> {
     })();
   });
 
-  await window.loadFile(rendererIndex);
+  await window.loadURL(appUrl);
   logger.info('kiosk_ready', { windowed: config.windowed, url: appUrl });
 }
 
 // A second copy would fight the first over the model, the port and the data files.
+// (The data directory's lock, taken in startHearth, also keeps `npm run serve` out.)
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

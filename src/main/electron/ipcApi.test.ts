@@ -1,18 +1,21 @@
-// The kiosk's whole API path without Electron: the renderer's transport over the
-// real preload bridge, over a stand-in for Electron IPC, into serveIpcApi.
+// The kiosk's whole API path without Electron: a page speaking the protocol over
+// the real preload bridge, over a stand-in for Electron IPC, into serveIpcApi.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { HearthEvent } from '../../shared/api';
 import { FRAMES_TO_MAIN_CHANNEL } from '../../shared/channels';
-import type { Subscription } from '../../shared/emitter';
-import type { HearthTransport } from '../../shared/transport';
-import { callFrame, serverFrame } from '../../shared/wire';
+import {
+  clientFrame,
+  serverFrame,
+  type HelloFrame,
+  type ResultFrame,
+  type ServerFrame,
+  type WelcomeFrame,
+} from '../../shared/wire';
 import { createBridge, type BridgeIpc } from '../../preload/bridge';
-import { createIpcTransport } from '../../renderer/src/transport/ipcTransport';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
 import { serveIpcApi, type IpcFrameEvent, type IpcReceiver, type KioskPage } from './ipcApi';
 
-const APP_URL = 'file:///opt/hearth/out/renderer/index.html';
+const APP_URL = 'app://hearth/index.html';
 const KIOSK_ID = 7;
 const CONVERSATION_ID = fixedUuid(1);
 /** A well-formed id that names no conversation. */
@@ -93,14 +96,39 @@ function fakeElectron() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-const cleanup: (Subscription | HearthTransport)[] = [];
+const cleanup: { dispose(): unknown }[] = [];
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const item of cleanup.splice(0)) {
-    if ('close' in item) item.close();
-    else item.dispose();
-  }
+  for (const item of cleanup.splice(0)) item.dispose();
 });
+
+/** The page's side: frames over the bridge, kept in order; calls matched to results by id. */
+function page(ipc: BridgeIpc) {
+  const bridge = createBridge(ipc);
+  const frames: ServerFrame[] = [];
+  bridge.onFrame((frame) => frames.push(serverFrame.parse(frame)));
+  let nextId = 1;
+  const hello = async (frame: HelloFrame = { t: 'hello' }) => {
+    const before = frames.length;
+    bridge.post(frame);
+    await settle();
+    await settle();
+    const welcome = frames.slice(before).find((f): f is WelcomeFrame => f.t === 'welcome');
+    if (!welcome) throw new Error('no welcome');
+    return welcome;
+  };
+  const call = async (name: string, args: unknown = {}): Promise<ResultFrame> => {
+    const id = nextId++;
+    bridge.post({ t: 'call', id, name, args });
+    for (let i = 0; i < 20; i++) {
+      await settle();
+      const found = frames.find((f): f is ResultFrame => f.t === 'result' && f.id === id);
+      if (found) return found;
+    }
+    throw new Error(`no result for ${name}`);
+  };
+  return { bridge, frames, hello, call };
+}
 
 function kiosk() {
   const fake = createTestHearth();
@@ -112,52 +140,71 @@ function kiosk() {
     appUrl: APP_URL,
     logger: fake.logger,
   });
-  cleanup.push(serving);
-  const open = (from: PageSender = appPage) => {
-    const transport = createIpcTransport(createBridge(electron.pageIpc(from)));
-    cleanup.push(transport);
-    return transport;
-  };
+  cleanup.push(serving, fake.hearth);
+  const open = (from: PageSender = appPage) => page(electron.pageIpc(from));
   return { fake, electron, serving, open };
 }
 
 describe('the kiosk API over IPC', () => {
-  it('converses through the bridge with the frames a WebSocket carries', async () => {
+  it('gives the page an owner session and carries exactly the frames a WebSocket carries', async () => {
     const { fake, electron, open } = kiosk();
-    const transport = open();
-    const events: HearthEvent[] = [];
-    transport.onEvent((event) => events.push(event));
-
-    const created = await transport.call('newConversation', {});
-    const sent = await transport.call('sendPrompt', { conversationId: created.id, text: 'hi' });
-    expect(sent.assistantMessage.text).toBe('echo from kiosk: hi');
-    await expect(transport.call('openConversation', { id: UNKNOWN_ID })).rejects.toMatchObject({
-      code: 'not_found',
+    const kioskPage = open();
+    const welcome = await kioskPage.hello();
+    expect(welcome).toMatchObject({ resumed: false, role: 'owner' });
+    const created = await kioskPage.call('newConversation');
+    const id = (created as { value: { id: string } }).value.id;
+    const sent = await kioskPage.call('sendPrompt', { conversationId: id, text: 'hi' });
+    expect(sent).toMatchObject({
+      ok: true,
+      value: { assistantMessage: { text: `echo from ${welcome.sessionId}: hi` } },
     });
-    await transport.call('deleteConversation', { id: created.id });
+    expect(await kioskPage.call('openConversation', { id: UNKNOWN_ID })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    // The kiosk is the owner: owner commands run.
+    expect(await kioskPage.call('getPairing')).toMatchObject({ ok: true });
+    await kioskPage.call('deleteConversation', { id });
     await settle();
-    expect(events).toEqual([{ type: 'conversationDeleted', conversationId: created.id }]);
-
-    // One envelope: what crossed is exactly the shared call, result and event frames.
-    expect(electron.toMain.every((frame) => callFrame.safeParse(frame).success)).toBe(true);
+    expect(kioskPage.frames.filter((f) => f.t === 'event')).toEqual([
+      { t: 'event', seq: 1, event: { type: 'conversationDeleted', conversationId: id } },
+    ]);
+    // One envelope: what crossed is exactly the shared client and server frames.
+    expect(electron.toMain.every((frame) => clientFrame.safeParse(frame).success)).toBe(true);
     expect(electron.toPage.every((frame) => serverFrame.safeParse(frame).success)).toBe(true);
-    expect(electron.toPage.map((frame) => (frame as { t: string }).t)).toEqual([
-      'result',
-      'result',
-      'result',
-      'event',
-      'result',
+    expect(electron.toPage.slice(0, 2).map((frame) => (frame as { t: string }).t)).toEqual([
+      'welcome',
+      'snapshot',
     ]);
     expect(fake.logger.entries.some((e) => e.eventType === 'ipc_rejected')).toBe(false);
   });
 
+  it('resumes the session of a page that reloaded, with the events it had not processed', async () => {
+    const { fake, open } = kiosk();
+    const before = open();
+    const welcome = await before.hello();
+    fake.events.fire({ type: 'conversationDeleted', conversationId: CONVERSATION_ID });
+    fake.events.fire({ type: 'conversationDeleted', conversationId: UNKNOWN_ID });
+    await settle();
+    // The reloaded page says hello on the same channel, naming what it processed.
+    const after = open();
+    const resume = { sessionId: welcome.sessionId, secret: welcome.secret, lastSeq: 1 };
+    expect(await after.hello({ t: 'hello', resume })).toMatchObject({ resumed: true });
+    const replayed = after.frames.slice(after.frames.findLastIndex((f) => f.t === 'welcome') + 1);
+    expect(replayed).toEqual([
+      { t: 'event', seq: 2, event: { type: 'conversationDeleted', conversationId: UNKNOWN_ID } },
+    ]);
+    expect(fake.hearth.sessions.counts()).toEqual({ connected: 1, disconnected: 0 });
+  });
+
   it('answers a frame main cannot read with a clear error, and keeps serving', async () => {
     const { fake, electron, open } = kiosk();
-    const transport = open();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const kioskPage = open();
+    await kioskPage.hello();
+    const answered = electron.toPage.length;
     electron.pageIpc(appPage).send(FRAMES_TO_MAIN_CHANNEL, { t: 'call', id: 99, name: 'nope' });
     await settle();
-    expect(electron.toPage).toEqual([
+    expect(electron.toPage.slice(answered)).toEqual([
       {
         t: 'result',
         id: 99,
@@ -166,9 +213,7 @@ describe('the kiosk API over IPC', () => {
       },
     ]);
     expect(fake.logger.entries.some((e) => e.eventType === 'ipc_bad_frame')).toBe(true);
-    // The page was told too: an error that belongs to none of its calls is not swallowed.
-    expect(String(warn.mock.calls[0]?.[0])).toMatch(/unknown command: nope/);
-    expect(await transport.call('listConversations', {})).toEqual([]);
+    expect(await kioskPage.call('listConversations')).toMatchObject({ ok: true, value: [] });
   });
 
   it.each([
@@ -179,31 +224,35 @@ describe('the kiosk API over IPC', () => {
   ])('drops every frame from %s unanswered, and logs it', async (_who, sender) => {
     const { fake, electron, open } = kiosk();
     const trusted = open();
+    await trusted.hello();
     const stranger = electron.pageIpc(sender);
-    const created = await trusted.call('newConversation', {});
-    const frame = { t: 'call', id: 1, name: 'deleteConversation', args: { id: created.id } };
+    const created = await trusted.call('newConversation');
+    const id = (created as { value: { id: string } }).value.id;
+    const frame = { t: 'call', id: 1, name: 'deleteConversation', args: { id } };
     const answered = electron.toPage.length;
 
     // Checked per frame: a trusted page having spoken first lets nothing else through.
-    stranger.send(FRAMES_TO_MAIN_CHANNEL, frame);
+    stranger.send(FRAMES_TO_MAIN_CHANNEL, { t: 'hello' });
     stranger.send(FRAMES_TO_MAIN_CHANNEL, frame);
     await settle();
     expect(electron.toPage).toHaveLength(answered);
-    expect(await trusted.call('listConversations', {})).toHaveLength(1);
+    expect(await trusted.call('listConversations')).toMatchObject({ value: [{ id }] });
     expect(fake.logger.entries.filter((e) => e.eventType === 'ipc_rejected')).toHaveLength(2);
   });
 
   it('counts the kiosk as a client while served; after dispose it hears and sends nothing', async () => {
     const { fake, electron, serving, open } = kiosk();
     expect(fake.hearth.clients.count).toBe(1);
-    const transport = open();
-    await transport.call('listConversations', {});
+    const kioskPage = open();
+    await kioskPage.hello();
+    await kioskPage.call('listConversations');
     const sent = electron.toPage.length;
 
     serving.dispose();
     expect(fake.hearth.clients.count).toBe(0);
     expect(electron.mainHandlers.get(FRAMES_TO_MAIN_CHANNEL)?.size).toBe(0);
-    expect(fake.hearth.events.size).toBe(0);
+    // Its session waits for the page like any other.
+    expect(fake.hearth.sessions.counts()).toEqual({ connected: 0, disconnected: 1 });
     electron.pageIpc(appPage).send(FRAMES_TO_MAIN_CHANNEL, { t: 'call', id: 50, name: 'stop' });
     fake.events.fire({ type: 'conversationDeleted', conversationId: CONVERSATION_ID });
     await settle();
@@ -211,7 +260,9 @@ describe('the kiosk API over IPC', () => {
   });
 
   it('sends nothing to a window that is destroyed', async () => {
-    const { fake, electron } = kiosk();
+    const { fake, electron, open } = kiosk();
+    const kioskPage = open();
+    await kioskPage.hello();
     const send = vi.spyOn(electron.window.webContents, 'send');
     electron.destroy();
     fake.events.fire({ type: 'conversationDeleted', conversationId: CONVERSATION_ID });

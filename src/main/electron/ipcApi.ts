@@ -1,5 +1,7 @@
 // The kiosk's end of the API: the preload bridge's two IPC channels as one
-// FrameChannel, served by the same RPC endpoint as every WebSocket. Each frame's
+// FrameChannel, served by the same RPC endpoint as every WebSocket. The page
+// says hello like a phone and gets an owner session; a reloaded page says hello
+// again and starts over (or resumes) on the same channel. Each frame's
 // sender is checked before the frame is read; frames from anything but the app
 // page in the kiosk window are dropped and logged, never answered.
 // Electron's objects come in as parameters (ipcMain, the window), so this file
@@ -8,10 +10,11 @@ import { FRAMES_TO_MAIN_CHANNEL, FRAMES_TO_PAGE_CHANNEL } from '../../shared/cha
 import { Emitter, subscription, type Subscription } from '../../shared/emitter';
 import type { Logger } from '../base/log';
 import type { HearthApi } from '../rpc/hearthApi';
+import { OWNER } from '../rpc/principal';
 import { serveRpc, type FrameChannel, type Received } from '../rpc/rpcEndpoint';
 import { isTrustedSender, type IpcSender } from './policy';
 
-const KIOSK_CLIENT_ID = 'kiosk';
+const KIOSK_CONNECTION_ID = 'kiosk';
 
 /** The part of an IpcMainEvent the sender check reads. */
 export interface IpcFrameEvent {
@@ -76,11 +79,14 @@ export function serveIpcApi({ ipc, hearth, window, appUrl, logger }: IpcApiOptio
     onReceive: (listener) => received.subscribe(listener),
   };
   const endpoint = serveRpc(channel, {
-    handlers: hearth.handlers,
-    events: hearth.events,
-    clientId: KIOSK_CLIENT_ID,
+    sessions: hearth.sessions,
+    // The kiosk's own window: the owner, in a session like any phone's.
+    principal: OWNER,
     logger,
     transport: 'ipc',
+    connectionId: KIOSK_CONNECTION_ID,
+    // Nothing to close: the page starts over with its next hello.
+    close: () => {},
   });
   const counted = hearth.clients.connect('kiosk');
   return subscription(() => {

@@ -4,29 +4,26 @@ import {
   allowPermission,
   isTrustedSender,
   kioskWindowOptions,
-  rendererUrl,
+  opensDevTools,
   windowOpenDecision,
-  withCsp,
 } from './policy';
+import { APP_PAGE_URL } from './appProtocol';
 
-const appUrl = rendererUrl('/opt/Hearth/resources/app/out/renderer/index.html');
-
-describe('rendererUrl', () => {
-  it('is the file:// URL Chromium reports, with unusual characters escaped', () => {
-    expect(appUrl).toBe('file:///opt/Hearth/resources/app/out/renderer/index.html');
-    expect(rendererUrl('/home/pi/my apps/out/renderer/index.html')).toBe(
-      'file:///home/pi/my%20apps/out/renderer/index.html',
-    );
-  });
-});
+const appUrl = APP_PAGE_URL;
 
 describe('isTrustedSender', () => {
   const ok = { frameUrl: appUrl, isMainFrame: true, webContentsId: 3, expectedWebContentsId: 3 };
 
-  it('trusts the app page in its own window and top frame, at any in-page route', () => {
+  it('is keyed on app://hearth/, the page the window loads', () => {
+    expect(appUrl).toBe('app://hearth/index.html');
+  });
+
+  it('trusts a page of the app origin in its own window and top frame, at any route', () => {
     expect(isTrustedSender(ok, appUrl)).toBe(true);
     expect(isTrustedSender({ ...ok, frameUrl: `${appUrl}#/conversations/c1` }, appUrl)).toBe(true);
     expect(isTrustedSender({ ...ok, frameUrl: `${appUrl}?debug=1` }, appUrl)).toBe(true);
+    expect(isTrustedSender({ ...ok, frameUrl: 'app://hearth/' }, appUrl)).toBe(true);
+    expect(isTrustedSender({ ...ok, frameUrl: 'app://HEARTH/index.html' }, appUrl)).toBe(true);
   });
 
   it('refuses other pages, frames and windows', () => {
@@ -34,9 +31,15 @@ describe('isTrustedSender', () => {
       { ...ok, frameUrl: 'https://evil.example/' },
       { ...ok, frameUrl: 'http://127.0.0.1:8737/' },
       { ...ok, frameUrl: 'file:///etc/passwd' },
-      { ...ok, frameUrl: 'file:///opt/Hearth/resources/app/out/renderer/other.html' },
-      { ...ok, frameUrl: 'file:///opt/Hearth/resources/app/out/renderer/index.html.evil' },
-      { ...ok, frameUrl: 'file://remote-host/opt/Hearth/resources/app/out/renderer/index.html' },
+      // The page as it used to be loaded: file:// has no origin to trust.
+      { ...ok, frameUrl: 'file:///opt/Hearth/resources/app/out/renderer/index.html' },
+      { ...ok, frameUrl: 'app://evil/index.html' },
+      { ...ok, frameUrl: 'app://hearth.evil/index.html' },
+      { ...ok, frameUrl: 'app://hearth:8080/index.html' },
+      { ...ok, frameUrl: 'app://user:pw@hearth/index.html' },
+      { ...ok, frameUrl: 'app:///index.html' },
+      { ...ok, frameUrl: 'app:hearth/index.html' },
+      { ...ok, frameUrl: 'https://hearth/index.html' },
       { ...ok, frameUrl: 'about:blank' },
       { ...ok, frameUrl: 'data:text/html,hi' },
       { ...ok, frameUrl: 'not a url' },
@@ -52,12 +55,38 @@ describe('isTrustedSender', () => {
 });
 
 describe('navigation and windows', () => {
-  it('allows only the app page itself', () => {
+  it('allows only pages within app://hearth/', () => {
     expect(allowNavigation(appUrl, appUrl)).toBe(true);
     expect(allowNavigation(`${appUrl}#/x`, appUrl)).toBe(true);
-    expect(allowNavigation('https://example.com/', appUrl)).toBe(false);
-    expect(allowNavigation('file:///home/pi/.ssh/id_rsa', appUrl)).toBe(false);
-    expect(allowNavigation('javascript:alert(1)', appUrl)).toBe(false);
+    expect(allowNavigation('app://hearth/', appUrl)).toBe(true);
+    expect(allowNavigation('app://hearth/settings', appUrl)).toBe(true);
+    for (const target of [
+      'https://example.com/',
+      'http://127.0.0.1:8737/',
+      'file:///home/pi/.ssh/id_rsa',
+      'file:///opt/Hearth/resources/app/out/renderer/index.html',
+      'app://other/index.html',
+      'app://hearth.example.com/',
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'about:blank',
+      'chrome://gpu',
+      'devtools://devtools/bundled/inspector.html',
+      '',
+    ]) {
+      expect(allowNavigation(target, appUrl), target).toBe(false);
+    }
+  });
+
+  it('trusts nothing when the app URL itself has no origin', () => {
+    const fileUrl = 'file:///opt/hearth/out/renderer/index.html';
+    expect(allowNavigation(fileUrl, fileUrl)).toBe(false);
+    expect(
+      isTrustedSender(
+        { frameUrl: fileUrl, isMainFrame: true, webContentsId: 1, expectedWebContentsId: 1 },
+        fileUrl,
+      ),
+    ).toBe(false);
   });
 
   it('denies every new window', () => {
@@ -106,17 +135,45 @@ describe('kioskWindowOptions', () => {
     expect(options.kiosk).toBe(false);
     expect(options.fullscreen).toBe(false);
     expect(options.webPreferences.devTools).toBe(true);
-    expect(options.webPreferences.sandbox).toBe(true);
+    // Only DevTools differ: the renderer stays sandboxed and isolated without Node.
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
   });
 });
 
-describe('withCsp', () => {
-  it('replaces any policy the response had and keeps other headers', () => {
-    const out = withCsp(
-      { 'content-security-policy': ['default-src *'], 'X-Other': 'a' },
-      "default-src 'self'",
-    );
-    expect(out).toEqual({ 'X-Other': ['a'], 'Content-Security-Policy': ["default-src 'self'"] });
-    expect(withCsp(undefined, 'x')).toEqual({ 'Content-Security-Policy': ['x'] });
+describe('opensDevTools', () => {
+  const key = (
+    k: string,
+    mods: Partial<Record<'control' | 'shift' | 'alt' | 'meta', boolean>> = {},
+  ) => ({
+    type: 'keyDown',
+    key: k,
+    control: false,
+    shift: false,
+    alt: false,
+    meta: false,
+    ...mods,
+  });
+
+  it('opens DevTools on F12 or Ctrl+Shift+I in a windowed run', () => {
+    expect(opensDevTools(key('F12'), true)).toBe(true);
+    expect(opensDevTools(key('I', { control: true, shift: true }), true)).toBe(true);
+    expect(opensDevTools(key('i', { control: true, shift: true }), true)).toBe(true);
+  });
+
+  it('never in the kiosk, on key release, or for other keys', () => {
+    expect(opensDevTools(key('F12'), false)).toBe(false);
+    expect(opensDevTools(key('I', { control: true, shift: true }), false)).toBe(false);
+    expect(opensDevTools({ ...key('F12'), type: 'keyUp' }, true)).toBe(false);
+    expect(opensDevTools(key('i', { control: true }), true)).toBe(false);
+    expect(opensDevTools(key('r', { control: true }), true)).toBe(false);
+    expect(opensDevTools(key('F12', { control: true }), true)).toBe(false);
   });
 });

@@ -1,28 +1,27 @@
 // The kiosk's security decisions as plain functions over plain data, so they are
 // unit-tested without Electron. index.ts wires them to Electron's hooks.
-import { pathToFileURL } from 'node:url';
 
-/** The file:// URL of the renderer page, normalised the way Chromium reports it. */
-export function rendererUrl(rendererIndexPath: string): string {
-  return pathToFileURL(rendererIndexPath).href;
+/**
+ * scheme://host[:port] of a URL that has a host, lower-cased as Chromium
+ * canonicalises it; undefined for URLs without one (file:, data:, about:,
+ * javascript:), with credentials, or that do not parse. Node's URL.origin is
+ * "null" for schemes it does not know, such as app:, so it is built here.
+ */
+function hostedOrigin(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.host === '' || parsed.username !== '' || parsed.password !== '') return undefined;
+  return `${parsed.protocol}//${parsed.host.toLowerCase()}`;
 }
 
-/** The page, ignoring the in-page part (#route, ?query) a single-page app may change. */
-function samePage(candidate: string, expected: string): boolean {
-  let a: URL;
-  let b: URL;
-  try {
-    a = new URL(candidate);
-    b = new URL(expected);
-  } catch {
-    return false;
-  }
-  return (
-    a.protocol === 'file:' &&
-    b.protocol === 'file:' &&
-    a.host === b.host &&
-    a.pathname === b.pathname
-  );
+/** Both URLs have the same origin, and it is a real one (not file: or opaque). */
+function sameOrigin(candidate: string, appUrl: string): boolean {
+  const expected = hostedOrigin(appUrl);
+  return expected !== undefined && hostedOrigin(candidate) === expected;
 }
 
 export interface IpcSender {
@@ -36,20 +35,21 @@ export interface IpcSender {
 }
 
 /**
- * Only the app's own page, in its own top-level frame, in the window we made,
- * may call the API. A page the window was somehow navigated to, an iframe or
- * another window gets nothing.
+ * Only a page of the app's origin (app://hearth), in its own top-level frame,
+ * in the window we made, may call the API. A page the window was somehow
+ * navigated to, an iframe or another window gets nothing. Every page of that
+ * origin is one of the built files the app protocol serves, so any path will do.
  */
 export function isTrustedSender(sender: IpcSender, appUrl: string): boolean {
   if (sender.webContentsId !== sender.expectedWebContentsId) return false;
   if (!sender.isMainFrame) return false;
   if (!sender.frameUrl) return false;
-  return samePage(sender.frameUrl, appUrl);
+  return sameOrigin(sender.frameUrl, appUrl);
 }
 
-/** Navigation away from the app page is refused; reloading the app page itself is fine. */
+/** Navigation stays within the app's origin (a reload, another route); anything else is refused. */
 export function allowNavigation(targetUrl: string, appUrl: string): boolean {
-  return samePage(targetUrl, appUrl);
+  return sameOrigin(targetUrl, appUrl);
 }
 
 /** window.open and target=_blank: a kiosk has no second window to give. */
@@ -125,16 +125,23 @@ export function kioskWindowOptions(options: {
   };
 }
 
-/** Adds the CSP to a response's headers, replacing any the response carried. */
-export function withCsp(
-  headers: Record<string, string[] | string> | undefined,
-  csp: string,
-): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() === 'content-security-policy') continue;
-    out[name] = Array.isArray(value) ? value : [value];
-  }
-  out['Content-Security-Policy'] = [csp];
-  return out;
+/** The part of Electron's before-input-event Input the shortcut check reads. */
+export interface KeyInput {
+  type: string;
+  key: string;
+  control: boolean;
+  shift: boolean;
+  meta: boolean;
+  alt: boolean;
+}
+
+/**
+ * F12 or Ctrl+Shift+I: the DevTools key, honoured only in a windowed (developer)
+ * run. The kiosk has no application menu, so these keys do nothing there, and
+ * its window is made with devTools off, so nothing else can open them either.
+ */
+export function opensDevTools(input: KeyInput, windowed: boolean): boolean {
+  if (!windowed || input.type !== 'keyDown') return false;
+  if (input.key === 'F12') return !input.control && !input.shift && !input.alt && !input.meta;
+  return input.key.toLowerCase() === 'i' && input.control && input.shift && !input.alt;
 }

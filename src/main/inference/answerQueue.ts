@@ -134,6 +134,15 @@ export class AnswerQueue implements Disposable {
     for (const answer of this.#waiting.drain()) answer.finish({ status: 'error', text: '', error });
   }
 
+  /** Interrupts the running answer (its text is kept); queued ones stay queued. */
+  async interruptRunning(): Promise<void> {
+    if (this.#running) {
+      this.#running.endReason = 'interrupted';
+      this.#running.abort?.abort();
+    }
+    await this.#runningDone;
+  }
+
   /** Interrupts every answer, queued and running; resolves when the running one has ended. */
   async dispose(): Promise<void> {
     for (const answer of this.#waiting.drain()) answer.finish({ status: 'interrupted', text: '' });

@@ -47,6 +47,22 @@ async function readyEngine(
   return engine;
 }
 
+/** An engine with one thread, not started yet; disposed after the test. */
+function unstartedEngine(config = engineConfig(), logger = createMemoryLogger()): InferenceEngine {
+  const engine = new InferenceEngine({ config, logger, baseThreads: 1 });
+  engines.push(engine);
+  return engine;
+}
+
+/** A first prompt in a conversation: nothing said before it. */
+const firstPrompt = (): GenerationJob => ({
+  clientId: 'k',
+  conversationId: 'c',
+  messageId: 'm',
+  prompt: 'Hi',
+  history: () => [],
+});
+
 /** A conversation driven the way the app drives it: history from its own turns. */
 function conversation(engine: InferenceEngine, conversationId: string, clientId = 'kiosk') {
   const turns: ChatTurn[] = [];
@@ -401,33 +417,15 @@ describe('InferenceEngine throttle', () => {
 
 describe('InferenceEngine without a usable model', () => {
   it('rejects prompts with model_unavailable while in error', async () => {
-    const engine = new InferenceEngine({
-      config: engineConfig({ model: '/nonexistent/model.gguf' }),
-      logger: createMemoryLogger(),
-      baseThreads: 1,
-    });
-    engines.push(engine);
+    const engine = unstartedEngine(engineConfig({ model: '/nonexistent/model.gguf' }));
     await engine.start();
-    expect(() =>
-      engine.generate({
-        clientId: 'k',
-        conversationId: 'c',
-        messageId: 'm',
-        prompt: 'Hi',
-        history: () => [],
-      }),
-    ).toThrow(ApiFailure);
+    expect(() => engine.generate(firstPrompt())).toThrow(ApiFailure);
   });
 });
 
 describe('InferenceEngine readiness', () => {
   it('takes prompts while loading and when ready, and refuses them once disposed', async () => {
-    const engine = new InferenceEngine({
-      config: engineConfig(),
-      logger: createMemoryLogger(),
-      baseThreads: 1,
-    });
-    engines.push(engine);
+    const engine = unstartedEngine();
     expect(engine.status().state).toBe('loading');
     expect(() => engine.assertReady()).not.toThrow();
     expect((await engine.start()).state).toBe('ready');
@@ -435,30 +433,15 @@ describe('InferenceEngine readiness', () => {
     const disposed = engine.dispose();
     expect(() => engine.assertReady()).toThrow(/shutting down/);
     await disposed;
-    expect(() =>
-      engine.generate({
-        clientId: 'k',
-        conversationId: 'c',
-        messageId: 'm',
-        prompt: 'Hi',
-        history: () => [],
-      }),
-    ).toThrow(ApiFailure);
+    expect(() => engine.generate(firstPrompt())).toThrow(ApiFailure);
   });
 
   it('ends a prompt queued while the model was looked for with an error when there is none', async () => {
-    const logger = createMemoryLogger();
-    const config = engineConfig({ model: undefined, dataDir: '/nonexistent/hearth-data' });
-    const engine = new InferenceEngine({ config, logger, baseThreads: 1 });
-    engines.push(engine);
+    const engine = unstartedEngine(
+      engineConfig({ model: undefined, dataDir: '/nonexistent/hearth-data' }),
+    );
     const settled = engine.start();
-    const answer = engine.generate({
-      clientId: 'k',
-      conversationId: 'c',
-      messageId: 'm',
-      prompt: 'Hi',
-      history: () => [],
-    });
+    const answer = engine.generate(firstPrompt());
     expect((await settled).state).toBe('none');
     expect(await answer).toMatchObject({
       status: 'error',
@@ -471,8 +454,7 @@ describe('InferenceEngine readiness', () => {
 describe('InferenceEngine status listeners', () => {
   it('reports each status, keeps going past a listener that throws, and stops on unsubscribe', async () => {
     const logger = createMemoryLogger();
-    const engine = new InferenceEngine({ config: engineConfig(), logger, baseThreads: 1 });
-    engines.push(engine);
+    const engine = unstartedEngine(engineConfig(), logger);
     const seen: string[] = [];
     const left: string[] = [];
     const throwing = engine.onStatus(() => {

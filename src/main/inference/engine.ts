@@ -34,6 +34,8 @@ export class InferenceEngine implements AsyncDisposable {
   readonly #baseThreads: number;
   readonly #parts: EngineParts;
   #started: Promise<ModelStatus> | undefined;
+  /** The latest load: the first one, or the last switch. */
+  #settled: Promise<ModelStatus> | undefined;
   #disposing: Promise<void> | undefined;
 
   constructor(options: EngineOptions) {
@@ -55,17 +57,47 @@ export class InferenceEngine implements AsyncDisposable {
 
   /** Loads the model (once); resolves with the settled status, never rejects. */
   start(): Promise<ModelStatus> {
-    const { loader, answers } = this.#parts;
-    this.#started ??= loader.start().then((status) => {
-      if (status.state !== 'ready') answers.failAll(status.error ?? 'No model is loaded');
-      answers.update();
-      return status;
-    });
+    this.#started ??= this.#parts.loader.start().then((status) => this.#afterLoad(status));
+    this.#settled ??= this.#started;
     return this.#started;
   }
 
+  /** Resolves with the status once the latest load (the first, or a switch) has settled. */
   whenSettled(): Promise<ModelStatus> {
-    return this.start();
+    return this.#settled ?? this.start();
+  }
+
+  /**
+   * Answers with the model file at path from now on. The running answer is
+   * interrupted (its text kept), queued prompts wait and then run on the new
+   * model; resolves with the settled status, never rejects.
+   */
+  switchModel(path: string): Promise<ModelStatus> {
+    if (this.#disposing) {
+      return Promise.resolve({ state: 'error', error: 'Hearth is shutting down' });
+    }
+    const switched = this.#parts.loader.switchTo(path).then((status) => this.#afterLoad(status));
+    // Switched before it was started: starting now must not load the configured model too.
+    this.#started ??= switched;
+    this.#settled = switched;
+    return switched;
+  }
+
+  /** The model file loaded or being loaded, once located. */
+  get modelPath(): string | undefined {
+    return this.#parts.loader.modelPath;
+  }
+
+  /** Each conversation's next prompt runs under this system prompt. */
+  setSystemPrompt(systemPrompt: string): void {
+    this.#parts.slots.setSystemPrompt(systemPrompt);
+  }
+
+  #afterLoad(status: ModelStatus): ModelStatus {
+    const { answers } = this.#parts;
+    if (status.state !== 'ready') answers.failAll(status.error ?? 'No model is loaded');
+    answers.update();
+    return status;
   }
 
   /** What the engine is doing, for the simulated board's heat model. */

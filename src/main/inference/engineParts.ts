@@ -51,6 +51,13 @@ export function buildEngineParts(options: EnginePartsOptions): EngineParts {
       throttle.attach(loaded.llama);
       onLoadChange();
     },
+    // A switch frees the model the sessions live on: the running answer ends
+    // first ('interrupted', its text kept); queued prompts wait for the new model.
+    onUnloading: async () => {
+      await answers.interruptRunning();
+      slots.dispose();
+      onLoadChange();
+    },
   });
   const answers: AnswerQueue = new AnswerQueue({
     logger,

@@ -2,7 +2,9 @@
 // the file (a path, the models folder or a download), rejects an obviously wrong
 // file before llama.cpp sees it, loads it into one context, and reports each step
 // as a ModelStatus. llama.cpp tells why a load failed only in its log, so the
-// loader reads the reason out of the log for the error the user sees.
+// loader reads the reason out of the log for the error the user sees. The owner
+// can switch to another model file while Hearth runs: the old context and model
+// are freed first (a Pi has no room for two), llama.cpp itself is kept.
 import {
   getLlama,
   LlamaLogLevel,
@@ -39,15 +41,25 @@ export interface ModelLoaderOptions {
   dispatchSchedule: CustomBatchingDispatchSchedule;
   /** Runs once the context exists, before the model is announced ready. */
   onLoaded(loaded: LoadedModel): void;
+  /** Runs before a switch frees the loaded model: whatever uses it must let go. */
+  onUnloading?(): Promise<void>;
 }
 
 const SHUTTING_DOWN = 'Hearth is shutting down';
+const SWITCHING = 'switching to another model';
 
 export class ModelLoader implements AsyncDisposable {
   readonly #options: ModelLoaderOptions;
   readonly #logger: Logger;
   readonly #statusChanged: Emitter<ModelStatus>;
-  readonly #stopLoading = new AbortController();
+  /** Aborts the load in progress; a new one per load. */
+  #stopLoading = new AbortController();
+  #stopped = false;
+  /** HEARTH_MODEL at first, then the file the owner switched to. */
+  #modelSetting: string | undefined;
+  /** The file being loaded or loaded, once located. */
+  #modelPath: string | undefined;
+  #switches: Promise<unknown> = Promise.resolve();
   #status: ModelStatus = { state: 'loading', progress: 0 };
   #loading: Promise<ModelStatus> | undefined;
   #llama: Llama | undefined;
@@ -60,6 +72,7 @@ export class ModelLoader implements AsyncDisposable {
   constructor(options: ModelLoaderOptions) {
     this.#options = options;
     this.#logger = options.logger;
+    this.#modelSetting = options.config.model;
     this.#statusChanged = new Emitter((error) =>
       this.#logger.error('model_status_listener_failed', { error: String(error) }),
     );
@@ -78,19 +91,62 @@ export class ModelLoader implements AsyncDisposable {
     return this.#loaded;
   }
 
+  /** The model file being loaded or loaded, once it has been located. */
+  get modelPath(): string | undefined {
+    return this.#modelPath;
+  }
+
   /** Loads the model (once); resolves with the settled status, never rejects. */
   start(): Promise<ModelStatus> {
-    this.#loading ??= this.#load().catch((error: unknown) => {
+    this.#loading ??= this.#run(this.#stopLoading.signal);
+    return this.#loading;
+  }
+
+  /**
+   * Frees the current model (after onUnloading) and loads the file at path
+   * instead; resolves with the settled status, never rejects. Switches run one
+   * after another; a load still in progress is abandoned.
+   */
+  switchTo(path: string): Promise<ModelStatus> {
+    // At once, so no answer starts on the model about to go.
+    if (!this.#stopped) {
+      this.#stopLoading.abort(new Error(SWITCHING));
+      this.#setStatus({ state: 'loading', progress: 0 });
+    }
+    const switched = this.#switches.then(() => this.#switch(path));
+    this.#switches = switched;
+    return switched;
+  }
+
+  async #switch(path: string): Promise<ModelStatus> {
+    if (this.#stopped) return this.status();
+    this.#stopLoading.abort(new Error(SWITCHING));
+    this.#setStatus({ state: 'loading', progress: 0 });
+    try {
+      await this.#loading;
+      await this.#options.onUnloading?.();
+      await this.#unload();
+    } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.#logger.error('model_load_failed', { error: message });
-      return this.#settle({ state: 'error', error: `Model failed to load: ${message}` });
-    });
+      this.#logger.error('model_unload_failed', { error: message });
+      return this.#settle({
+        state: 'error',
+        error: `The previous model could not be freed: ${message}`,
+      });
+    }
+    if (this.#stopped) return this.#settle({ state: 'error', error: SHUTTING_DOWN });
+    this.#logger.info('model_switching', { path });
+    this.#stopLoading = new AbortController();
+    this.#modelSetting = path;
+    this.#loading = this.#run(this.#stopLoading.signal);
     return this.#loading;
   }
 
   /** Cancels a load in progress; resolves once it has settled. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#stopLoading.abort(new Error(SHUTTING_DOWN));
+    await this.#switches;
     await this.#loading;
   }
 
@@ -98,12 +154,8 @@ export class ModelLoader implements AsyncDisposable {
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
       await this.stop();
-      const context = this.#loaded?.context;
-      this.#loaded = undefined;
-      await context?.dispose();
-      await this.#model?.dispose();
+      await this.#unload();
       await this.#llama?.dispose();
-      this.#model = undefined;
       this.#llama = undefined;
       this.#statusChanged.dispose();
     })();
@@ -114,11 +166,35 @@ export class ModelLoader implements AsyncDisposable {
     return this.dispose();
   }
 
-  async #load(): Promise<ModelStatus> {
+  /** Frees the context and the model, keeping llama.cpp for the next one. */
+  async #unload(): Promise<void> {
+    const context = this.#loaded?.context;
+    this.#loaded = undefined;
+    await context?.dispose();
+    await this.#model?.dispose();
+    this.#model = undefined;
+  }
+
+  #run(signal: AbortSignal): Promise<ModelStatus> {
+    return this.#load(signal).catch((error: unknown) => {
+      if (signal.aborted) return this.#abandoned(signal);
+      const message = error instanceof Error ? error.message : String(error);
+      this.#logger.error('model_load_failed', { error: message });
+      return this.#settle({ state: 'error', error: `Model failed to load: ${message}` });
+    });
+  }
+
+  /** A load cut short: by a shutdown (an error status), or by a switch (which reports on its own). */
+  #abandoned(signal: AbortSignal): ModelStatus {
+    const reason = signal.reason instanceof Error ? signal.reason.message : SHUTTING_DOWN;
+    if (reason === SWITCHING && !this.#stopped) return this.status();
+    return this.#settle({ state: 'error', error: SHUTTING_DOWN });
+  }
+
+  async #load(signal: AbortSignal): Promise<ModelStatus> {
     const { config, threads } = this.#options;
-    const signal = this.#stopLoading.signal;
     this.#setStatus({ state: 'loading', progress: 0 });
-    const location = await locateModel(config.model, config.dataDir, {
+    const location = await locateModel(this.#modelSetting, config.dataDir, {
       signal,
       onProgress: (fraction) => this.#progress(fraction),
     });
@@ -131,17 +207,18 @@ export class ModelLoader implements AsyncDisposable {
       return this.#settle({ state: 'error', error: location.message });
     }
     const path = location.path;
-    if (signal.aborted) return this.#settle({ state: 'error', error: SHUTTING_DOWN });
+    this.#modelPath = path;
+    if (signal.aborted) return this.#abandoned(signal);
     const header = await checkModelHeader(path);
     if ('problem' in header) return this.#invalid(path, header.problem);
 
-    const llama = await getLlama({
+    this.#llama ??= await getLlama({
       gpu: false,
       maxThreads: threads,
       logLevel: LlamaLogLevel.warn,
       logger: (level, message) => this.#llamaLog(level, message),
     });
-    this.#llama = llama;
+    const llama = this.#llama;
     const check = await checkModelFile(path, llama);
     if (!check.ok) return this.#invalid(path, check.problem);
     const name = String(check.info.metadata.general?.name ?? '') || basename(path);
@@ -155,11 +232,12 @@ export class ModelLoader implements AsyncDisposable {
         onLoadProgress: (fraction) => this.#progress(fraction, name),
       });
     } catch (error) {
+      if (signal.aborted) return this.#abandoned(signal);
       const why = [(error as Error).message, this.#nativeLoadError].filter(Boolean).join(': ');
       return this.#invalid(path, `Model failed to load: ${path} (${why})`);
     }
     const model = this.#model;
-    if (signal.aborted) return this.#settle({ state: 'error', error: SHUTTING_DOWN });
+    if (signal.aborted) return this.#abandoned(signal);
 
     // Created with the full thread count: a context's threads are clamped to
     // llama.maxThreads when it is created, so a cap is applied only afterwards.
@@ -169,6 +247,10 @@ export class ModelLoader implements AsyncDisposable {
       threads,
       batching: { dispatchSchedule: this.#options.dispatchSchedule },
     });
+    if (signal.aborted) {
+      await context.dispose();
+      return this.#abandoned(signal);
+    }
     const sessionOptions = chatSessionOptions(model, config);
     this.#loaded = { llama, model, context, sessionOptions };
     this.#options.onLoaded(this.#loaded);

@@ -22,7 +22,7 @@ export interface SessionSlot {
 }
 
 export class SessionSlots implements Disposable {
-  readonly #systemPrompt: string;
+  #systemPrompt: string;
   #slots: SessionSlot[] = [];
   #useCounter = 0;
 
@@ -36,6 +36,7 @@ export class SessionSlots implements Disposable {
       this.#slots.push({
         session: new LlamaChatSession({
           ...sessionOptions,
+          systemPrompt: this.#systemPrompt,
           contextSequence: context.getSequence(),
         }),
         conversationId: undefined,
@@ -55,6 +56,15 @@ export class SessionSlots implements Disposable {
     }
     slot.lastUsed = ++this.#useCounter;
     return slot;
+  }
+
+  /**
+   * A new system prompt: every session is unbound, so each conversation's next
+   * prompt rebuilds its history under it.
+   */
+  setSystemPrompt(systemPrompt: string): void {
+    this.#systemPrompt = systemPrompt;
+    for (const slot of this.#slots) slot.conversationId = undefined;
   }
 
   /** Unbinds the conversation's session, so it is rebuilt from the store next time. */

@@ -4,7 +4,7 @@
 // another: secret-looking URL query values, the device cookie in Cookie and
 // Set-Cookie headers, and the exact secrets registered while they are live.
 import { subscription, type Subscription } from '../../shared/emitter';
-import type { Logger, LogLevel } from '../base/log';
+import { loggerFrom, type Logger, type LogLevel } from '../base/log';
 import { DEVICE_COOKIE } from './deviceCookie';
 
 export const REDACTED = '[redacted]';
@@ -88,14 +88,7 @@ export function redactingLogger(logger: Logger, redactor: Redactor): Logger {
       context && (redactor.redactValue(context) as Record<string, unknown>),
     );
   };
-  return {
-    log,
-    info: (e, c) => log('info', e, c),
-    warn: (e, c) => log('warn', e, c),
-    error: (e, c) => log('error', e, c),
-    critical: (e, c) => log('critical', e, c),
-    debug: (e, c) => log('debug', e, c),
-  };
+  return loggerFrom(log);
 }
 
 function escape(text: string): string {

@@ -1,13 +1,24 @@
 // Validates a call from any transport against the shared schema and runs its handler.
 import type { z } from 'zod';
-import { commands, type CommandName, type CommandResult, type Commands } from '../../shared/api';
+import {
+  commands,
+  isOwnerCommand,
+  type CommandName,
+  type CommandResult,
+  type Commands,
+} from '../../shared/api';
 import { describeIssues } from '../../shared/describeIssues';
 import type { CallOutcome } from '../../shared/wire';
 import { ApiFailure } from '../contracts/failure';
+import { INTERNAL_ERROR_MESSAGE, withoutPaths } from './publicMessage';
 
 export interface CallContext {
   /** Stable id of the calling client (kiosk window, or a phone's session). */
   clientId: string;
+  /** The kiosk screen and loopback are the owner; a paired phone is a device. */
+  role: 'owner' | 'device';
+  /** The paired phone calling, when role is 'device'. */
+  deviceId?: string;
 }
 
 export type HearthHandlers = {
@@ -23,6 +34,8 @@ export async function dispatch(
   name: unknown,
   args: unknown,
   ctx: CallContext,
+  /** Hears what went wrong inside a handler; the caller gets only a plain sentence. */
+  onInternalError?: (command: CommandName, error: unknown) => void,
 ): Promise<CallOutcome> {
   if (typeof name !== 'string' || !Object.hasOwn(commands, name)) {
     return {
@@ -31,6 +44,12 @@ export async function dispatch(
     };
   }
   const command = name as CommandName;
+  if (ctx.role !== 'owner' && isOwnerCommand(command)) {
+    return {
+      ok: false,
+      error: { code: 'forbidden', message: `${command} is for the Hearth screen only` },
+    };
+  }
   const parsed = commands[command].args.safeParse(args ?? {});
   if (!parsed.success) {
     return {
@@ -45,11 +64,10 @@ export async function dispatch(
     const handler = handlers[command] as (a: unknown, c: CallContext) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data, ctx) };
   } catch (error) {
-    if (error instanceof ApiFailure)
-      return { ok: false, error: { code: error.code, message: error.message } };
-    return {
-      ok: false,
-      error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
-    };
+    if (error instanceof ApiFailure) {
+      return { ok: false, error: { code: error.code, message: withoutPaths(error.message) } };
+    }
+    onInternalError?.(command, error);
+    return { ok: false, error: { code: 'internal', message: INTERNAL_ERROR_MESSAGE } };
   }
 }

@@ -6,6 +6,7 @@ import type { EventHub } from './eventHub';
 import type { HearthConfig } from '../config/config';
 import type { Logger } from '../base/log';
 import type { ConnectedClients } from './connectedClients';
+import type { ClientSessions } from './clientSessions';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'error';
@@ -22,6 +23,8 @@ export interface HearthApi {
   readonly events: EventHub;
   /** Every connected client; each transport registers its own. */
   readonly clients: ConnectedClients;
+  /** Every client's session, whatever carries it; its counts go into the health report. */
+  readonly sessions: ClientSessions;
   health(): HealthReport;
   /** Releases every service, worker and timer it started. */
   dispose(): Promise<void>;

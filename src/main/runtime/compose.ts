@@ -6,15 +6,23 @@
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
-import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
+import type { PairingPort } from '../contracts/pairing';
+import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../contracts/thermal';
 import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle';
 import { conversationsDirectory, ConversationStore } from '../conversations/store';
 import { InferenceEngine } from '../inference/engine';
 import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores';
+import { loadCatalog } from '../models/catalog';
+import { modelsDirectory } from '../models/installed';
 import { ConnectedClients } from '../rpc/connectedClients';
+import { ClientSessions } from '../rpc/clientSessions';
 import { createEventHub } from '../rpc/eventHub';
 import type { HearthApi } from '../rpc/hearthApi';
 import { HearthService } from '../service/hearthService';
+import { loadCatalogFile } from '../service/modelCatalog';
+import { defaultUsbRoots } from '../service/modelFiles';
+import { ModelSetup, type ModelSetupDeps } from '../service/modelSetup';
+import { SettingsService } from '../service/settings';
 import { createThermal } from '../thermal/createThermal';
 import { healthReport } from './health';
 
@@ -30,6 +38,7 @@ export interface CoreOptions {
   logger: Logger;
   thermal: ThermalPort;
   coolingCheck: CoolingCheckPort;
+  pairing: PairingPort;
   throttle: InferenceThrottle;
   /** Computed once by the caller: the engine starts with it and the governor caps below it. */
   baseThreads: number;
@@ -38,6 +47,16 @@ export interface CoreOptions {
   saveIntervalMs?: number;
   /** Called by start() before the service loads, e.g. to start thermal polling. */
   beforeStart?: () => void;
+  /** Changes the thermal thresholds live; without it a change waits for a restart. */
+  thresholds?: ThermalThresholdsPort;
+  /** The environment the config came from: it overrides saved settings. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Model setup details tests replace: USB mount points, this machine's memory, time limits. */
+  modelSetup?: Partial<
+    Pick<ModelSetupDeps, 'memory' | 'progressEveryMs' | 'stallMs' | 'answerMs'> & {
+      usbRoots: string[];
+    }
+  >;
 }
 
 /** The engine, the conversation store and the API service over a given thermal side. */
@@ -60,6 +79,31 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       activity: options.activity,
     }),
   );
+  const env = options.env ?? process.env;
+  const modelsDir = modelsDirectory(config.dataDir);
+  const settings = new SettingsService({
+    config,
+    env,
+    logger,
+    events,
+    engine,
+    thresholds: options.thresholds,
+    modelsDir,
+  });
+  const { usbRoots, ...setupDetails } = options.modelSetup ?? {};
+  const modelSetup = owned.add(
+    new ModelSetup({
+      logger,
+      events,
+      engine,
+      catalog: config.catalogFile ? loadCatalogFile(config.catalogFile) : loadCatalog(),
+      roots: { modelsDir, usb: usbRoots ?? defaultUsbRoots() },
+      contextSize: config.contextSize,
+      env,
+      rememberModel: (path) => settings.rememberModel(path),
+      ...setupDetails,
+    }),
+  );
   const service = owned.add(
     new HearthService({
       logger,
@@ -68,14 +112,26 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       store,
       thermal: options.thermal,
       coolingCheck: options.coolingCheck,
+      pairing: options.pairing,
+      modelSetup,
+      settings,
     }),
   );
   const clients = new ConnectedClients();
+  const sessions = owned.add(
+    new ClientSessions({
+      handlers: service.handlers,
+      events,
+      logger,
+      sessionLimits: { expireAfterMs: config.sessionExpiryMs },
+    }),
+  );
   return {
     config,
     logger,
     events,
     clients,
+    sessions,
     engine,
     store,
     handlers: service.handlers,
@@ -96,7 +152,11 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
 }
 
 /** The whole product: the thermal side from config, then the core over it. */
-export function composeHearth(config: HearthConfig, logger: Logger): ComposedHearth {
+export function composeHearth(
+  config: HearthConfig,
+  logger: Logger,
+  pairing: PairingPort,
+): ComposedHearth {
   const owned = new DisposableStore();
   const baseThreads = inferenceThreads(config.threads, physicalCoreCount());
   // The engine publishes its load here and the simulated board reads it, so neither
@@ -109,7 +169,9 @@ export function composeHearth(config: HearthConfig, logger: Logger): ComposedHea
       logger,
       thermal: thermal.monitor,
       coolingCheck: thermal.coolingCheck,
+      pairing,
       throttle: thermal.governor,
+      thresholds: thermal.monitor,
       baseThreads,
       activity,
       beforeStart: () => thermal.start(),

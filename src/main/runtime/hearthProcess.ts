@@ -4,8 +4,11 @@
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
+import { Pairing } from '../pairing/pairing';
+import { Redactor, redactingLogger } from '../pairing/redact';
 import { startHearthServer, type HearthServer } from '../server';
 import { acquireDataDirLock } from '../storage/dataDirLock';
+import { ensurePrivateDir } from '../storage/privateDir';
 import { composeHearth, type ComposedHearth } from './compose';
 
 export interface StartHearthOptions {
@@ -22,16 +25,32 @@ export interface StartHearthOptions {
 export interface RunningHearth extends AsyncDisposable {
   readonly hearth: ComposedHearth;
   readonly server: HearthServer | undefined;
+  /** The pairing URL (printed at start-up), paired devices, forgetting one. */
+  readonly pairing: Pairing;
   /** Orderly shutdown: the server, then every service, then the data directory lock. */
   dispose(): Promise<void>;
 }
 
 export async function startHearth(options: StartHearthOptions): Promise<RunningHearth> {
-  const { config, logger } = options;
+  const { config } = options;
+  // Every service logs through this: pairing codes and device tokens never reach a log.
+  const redactor = new Redactor();
+  const logger = redactingLogger(options.logger, redactor);
   const steps = new DisposableStore();
   try {
+    await ensurePrivateDir(config.dataDir, logger);
     steps.add(await acquireDataDirLock(config.dataDir, { processName: options.processName }));
-    const hearth = steps.add(composeHearth(config, logger));
+    const pairing = steps.add(
+      await Pairing.open({
+        dataDir: config.dataDir,
+        host: config.host,
+        port: config.port,
+        enabled: config.pairing,
+        logger,
+        redactor,
+      }),
+    );
+    const hearth = steps.add(composeHearth(config, logger, pairing));
     await hearth.start();
     let server: HearthServer | undefined;
     try {
@@ -41,6 +60,8 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
         host: config.host,
         port: config.port,
         logger,
+        pairing,
+        allowedHosts: config.allowedHosts,
       });
       const listening = server;
       steps.defer(() => listening.close());
@@ -49,7 +70,7 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
       logger.error('server_start_failed', { error: (error as Error).message, port: config.port });
     }
     const dispose = (): Promise<void> => steps.dispose();
-    return { hearth, server, dispose, [Symbol.asyncDispose]: dispose };
+    return { hearth, server, pairing, dispose, [Symbol.asyncDispose]: dispose };
   } catch (error) {
     await steps
       .dispose()

@@ -1,19 +1,26 @@
-// The headless server: the built UI as static files, GET /healthz, and the API
-// over WebSocket at /ws. Binds where the config says (loopback by default).
-import { existsSync } from 'node:fs';
-import {
-  createServer,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type ServerResponse,
-} from 'node:http';
+// The headless server: the built UI as static files, GET /healthz, pairing at
+// /pair, and the API over WebSocket at /ws. Binds where the config says
+// (loopback by default); beyond loopback only the owner and paired devices
+// get past the page that says how to pair.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import sirv from 'sirv';
-import type { HearthApi, HealthReport } from '../rpc/hearthApi';
 import type { Logger } from '../base/log';
-import { allowedHostNames, isAllowedHost, isSameOrigin } from './originCheck';
+import { isLoopbackHost } from '../config/config';
+import { clearedDeviceCookie, readDeviceToken } from '../pairing/deviceCookie';
+import { machineAddresses, type MachineAddresses } from '../pairing/lanAddress';
+import { PAIR_PATH, type Pairing } from '../pairing/pairing';
+import { Redactor, redactingLogger } from '../pairing/redact';
+import type { HearthApi } from '../rpc/hearthApi';
+import { hostPolicy } from './allowedHosts';
+import { DeviceConnections } from './deviceConnections';
+import { sendHealth } from './healthRoute';
+import { handlePair } from './pairingRoutes';
+import { isLoopbackAddress, requestAuth } from './requestAuth';
+import { refuseUpgrade, sendText } from './responses';
 import { httpSecurityHeaders } from './securityHeaders';
+import { staticFiles } from './staticFiles';
+import { PAIRING_CSS_PATH, sendPage, sendPairingCss, unpairedPage } from './unpairedPage';
 import { WsApi } from './wsApi';
 import { wsLimits, type WsLimits } from './wsLimits';
 
@@ -26,6 +33,14 @@ export interface HearthServerOptions extends Partial<WsLimits> {
   /** 0 picks a free port. */
   port: number;
   logger: Logger;
+  /** Pairs phones and tells devices apart; required beyond loopback. */
+  pairing?: Pairing;
+  /** Host names phones may use besides IP addresses, localhost and <hostname>.local. */
+  allowedHosts?: readonly string[];
+  /** Which remote addresses are the owner (loopback); tests stand in a phone here. */
+  isTrustedAddress?: (remoteAddress: string | undefined) => boolean;
+  /** The machine's host name and addresses (read again every few seconds by default). */
+  machine?: MachineAddresses;
 }
 
 export interface HearthServer {
@@ -53,88 +68,72 @@ export function isTraversal(pathname: string): boolean {
   return decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').includes('..');
 }
 
-function sendText(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  extra: OutgoingHttpHeaders = {},
-): void {
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Cache-Control': 'no-store',
-    ...extra,
-  });
-  res.end(text);
-}
-
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const body = `${reason}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
-}
-
 function formatUrl(host: string, port: number): string {
   const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `http://${name}:${port}`;
 }
 
 export async function startHearthServer(options: HearthServerOptions): Promise<HearthServer> {
-  const { hearth, logger, staticDir, host } = options;
-  let port = options.port;
-  const allowed = allowedHostNames(host);
-
-  const staticFiles = existsSync(staticDir)
-    ? sirv(staticDir, {
-        single: true, // client-side routes fall back to index.html
-        etag: true,
-        dotfiles: false,
-        setHeaders: (res, pathname) => {
-          // Vite puts content-hashed files under /assets; index.html must be revalidated.
-          res.setHeader(
-            'Cache-Control',
-            pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-          );
-        },
-      })
-    : null;
-  if (!staticFiles) logger.warn('static_dir_missing', { staticDir });
+  const { hearth, staticDir, host, pairing } = options;
+  if (!pairing && !isLoopbackHost(host)) {
+    throw new Error(`listening on ${host} needs pairing; without it anyone on the network gets in`);
+  }
+  // Pairing codes and device tokens never reach a log line, request URLs included.
+  const logger = redactingLogger(options.logger, pairing?.redactor ?? new Redactor());
+  const auth = requestAuth(
+    hostPolicy({
+      bindHost: host,
+      configured: options.allowedHosts,
+      machine: options.machine ?? pairing?.machine ?? machineAddresses(),
+    }),
+    {
+      isTrustedAddress: options.isTrustedAddress ?? isLoopbackAddress,
+      authenticate: (token) => pairing?.authenticate(token),
+    },
+  );
+  const files = staticFiles(staticDir);
+  if (!files) logger.warn('static_dir_missing', { staticDir });
 
   const ws = new WsApi({ hearth, logger, ...wsLimits(options) });
+  const devices = new DeviceConnections(pairing, hearth.sessions);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(httpSecurityHeaders)) res.setHeader(name, value);
-    if (!isAllowedHost(req.headers.host, allowed, port)) {
+    if (!auth.hostAllowed(req)) {
       logger.warn('http_rejected_host', { host: req.headers.host, url: req.url });
       return sendText(res, 421, 'Misdirected request: unknown host name');
     }
-    const pathname = pathOf(req);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
     }
+    const pathname = pathOf(req);
+    const principal = auth.principalOf(req);
     if (pathname === '/healthz') {
-      let report: HealthReport;
-      try {
-        report = hearth.health();
-      } catch (error) {
-        logger.error('health_failed', { error: (error as Error).message });
-        return sendText(res, 500, 'health report failed');
-      }
-      const body = JSON.stringify(report);
-      res.writeHead(report.status === 'error' ? 503 : 200, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Cache-Control': 'no-store',
+      return sendHealth(res, {
+        health: () => hearth.health(),
+        principal,
+        sessionCounts: () => hearth.sessions.counts(),
+        logger,
       });
-      res.end(req.method === 'HEAD' ? undefined : body);
+    }
+    if (pathname === PAIRING_CSS_PATH) return sendPairingCss(res);
+    if (pathname === PAIR_PATH) {
+      handlePair(req, res, { pairing, principal, logger }).catch((error: unknown) => {
+        logger.error('pairing_failed', { error: String(error) });
+        if (!res.headersSent) sendText(res, 500, 'Pairing failed');
+      });
       return;
+    }
+    if (!principal) {
+      // A cookie that no longer works (a forgotten device) is removed, so the phone pairs afresh.
+      const stale = readDeviceToken(req.headers.cookie) !== undefined;
+      return sendPage(res, unpairedPage, stale ? { 'Set-Cookie': clearedDeviceCookie() } : {});
     }
     if (pathname === WS_PATH)
       return sendText(res, 426, 'Upgrade required', { Upgrade: 'websocket' });
     if (isTraversal(pathname)) return sendText(res, 400, 'Bad request');
-    if (!staticFiles) return sendText(res, 503, 'The UI is not built; run npm run build');
-    staticFiles(req, res, () => sendText(res, 404, 'Not found'));
+    if (!files) return sendText(res, 503, 'The UI is not built; run npm run build');
+    files(req, res, () => sendText(res, 404, 'Not found'));
   };
 
   const server = createServer(onRequest);
@@ -146,19 +145,21 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    if (!isAllowedHost(req.headers.host, allowed, port)) {
-      logger.warn('ws_rejected', { reason: 'host', host: req.headers.host });
-      return refuseUpgrade(socket, 421, 'Misdirected Request');
-    }
-    if (!isSameOrigin(req.headers.origin, req.headers.host)) {
+    const verdict = auth.authorizeUpgrade(req);
+    if (!verdict.ok) {
       logger.warn('ws_rejected', {
-        reason: 'origin',
-        origin: req.headers.origin,
+        status: verdict.status,
         host: req.headers.host,
+        origin: req.headers.origin,
+        remoteAddress: req.socket.remoteAddress,
       });
-      return refuseUpgrade(socket, 403, 'Forbidden');
+      return refuseUpgrade(socket, verdict.status, verdict.reason);
     }
-    ws.wss.handleUpgrade(req, socket, head, (client) => ws.wss.emit('connection', client, req));
+    const { principal } = verdict;
+    ws.wss.handleUpgrade(req, socket, head, (client) => {
+      devices.add(principal, client);
+      ws.wss.emit('connection', client, req, principal);
+    });
   });
 
   try {
@@ -170,11 +171,13 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
       });
     });
   } catch (error) {
+    devices.dispose();
     await ws.close();
     throw error;
   }
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
   const url = formatUrl(host, port);
+  pairing?.listening(port);
   logger.info('server_listening', { url, host, port, staticDir, ws: `${url}${WS_PATH}` });
 
   let closing: Promise<void> | undefined;
@@ -183,6 +186,7 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     port,
     close: () =>
       (closing ??= (async () => {
+        devices.dispose();
         await ws.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

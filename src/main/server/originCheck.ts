@@ -1,11 +1,7 @@
-// Which Host and Origin headers the server accepts. Checking Host stops DNS
-// rebinding (a hostile page whose name resolves to this machine); checking
-// Origin on the WebSocket upgrade stops other sites' pages from opening the API
-// in a visitor's browser (cross-site WebSocket hijacking).
-import { hostname as osHostname, networkInterfaces } from 'node:os';
-
-const wildcardHosts = new Set(['0.0.0.0', '::', '[::]']);
-const loopbackNames = ['localhost', '127.0.0.1', '::1'];
+// Reading Host headers, and which Origin may open the WebSocket: checking Origin
+// on the upgrade stops other sites' pages from opening the API in a visitor's
+// browser (cross-site WebSocket hijacking). Which Host names are accepted is
+// allowedHosts.ts.
 
 /** Lower-cased host name without IPv6 brackets. */
 function bareName(name: string): string {
@@ -20,41 +16,6 @@ export function parseHostHeader(value: string): { name: string; port: number | n
   const port = match[2] === undefined ? null : Number(match[2]);
   if (port !== null && port > 65535) return null;
   return { name: bareName(match[1] as string), port };
-}
-
-/** The host names a client may use to reach a server bound to `bindHost`. */
-export function allowedHostNames(
-  bindHost: string,
-  machine: { hostname: string; addresses: string[] } = {
-    hostname: osHostname(),
-    addresses: Object.values(networkInterfaces()).flatMap(
-      (list) => list?.map((entry) => entry.address) ?? [],
-    ),
-  },
-): Set<string> {
-  const names = new Set(loopbackNames);
-  if (wildcardHosts.has(bindHost)) {
-    for (const address of machine.addresses) names.add(bareName(address));
-    names.add(machine.hostname.toLowerCase());
-    names.add(`${machine.hostname.toLowerCase()}.local`);
-  } else {
-    names.add(bareName(bindHost));
-  }
-  return names;
-}
-
-/** True when the Host header names this server: an allowed name and the listening port. */
-export function isAllowedHost(
-  hostHeader: string | undefined,
-  allowed: ReadonlySet<string>,
-  port: number,
-): boolean {
-  if (!hostHeader) return false;
-  const parsed = parseHostHeader(hostHeader);
-  if (!parsed) return false;
-  // Browsers omit the port only when it is the scheme's default.
-  const effectivePort = parsed.port ?? 80;
-  return allowed.has(parsed.name) && effectivePort === port;
 }
 
 /**

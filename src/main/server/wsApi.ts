@@ -1,14 +1,19 @@
-// The API over WebSocket: each socket is one client of the RPC endpoint, its
-// frames carried as JSON text. Bad frames are answered, never fatal; slow and
-// dead clients are cut off so they cannot hold memory.
+// The API over WebSocket: each socket is one connection of the RPC endpoint, its
+// frames carried as JSON text, its client known by the principal the upgrade
+// established. Connections are capped in total and per phone; slow and dead
+// clients are cut off so they cannot hold memory; a forgotten phone's sockets
+// close at once.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Subscription } from '../../shared/emitter';
-import type { HearthApi } from '../rpc/hearthApi';
-import { serveRpc } from '../rpc/rpcEndpoint';
 import type { Logger } from '../base/log';
+import type { HearthApi } from '../rpc/hearthApi';
+import { OWNER, isValidPrincipal, type Principal } from '../rpc/principal';
+import { serveRpc } from '../rpc/rpcEndpoint';
+import { isLoopbackAddress } from './requestAuth';
 import { wsChannel } from './wsChannel';
+import { endSocket } from './wsClose';
 import type { WsLimits } from './wsLimits';
 
 export interface WsApiOptions extends WsLimits {
@@ -19,6 +24,7 @@ export interface WsApiOptions extends WsLimits {
 interface Client {
   id: string;
   socket: WebSocket;
+  principal: Principal;
   alive: boolean;
   connectedAt: number;
   /** Serving the API to this socket, and counting it as a connected client. */
@@ -28,53 +34,91 @@ interface Client {
 export class WsApi {
   readonly wss: WebSocketServer;
   readonly #clients = new Map<WebSocket, Client>();
+  readonly #perDevice = new Map<string, number>();
   readonly #options: WsApiOptions;
   readonly #pingTimer: NodeJS.Timeout;
+  readonly #forgetting: Subscription;
   #closed = false;
 
   constructor(options: WsApiOptions) {
     this.#options = options;
     this.wss = new WebSocketServer({
       noServer: true,
+      // ws counts bytes as they arrive and closes (1009) past this, before parsing.
       maxPayload: options.maxPayloadBytes,
       // Token frames are tiny; compression would cost CPU per frame on a Pi for nothing.
       perMessageDeflate: false,
       clientTracking: false,
+      // One message per turn of the event loop, not a whole TCP read's worth at
+      // once: a flood of small frames must not hold the kiosk's screen still.
+      allowSynchronousEvents: false,
     });
-    this.wss.on('connection', (socket: WebSocket, request: IncomingMessage) =>
-      this.#accept(socket, request),
+    this.wss.on(
+      'connection',
+      (socket: WebSocket, request: IncomingMessage, principal?: Principal) =>
+        this.accept(socket, request, principal),
     );
     this.#pingTimer = setInterval(() => this.#heartbeat(), options.pingIntervalMs);
+    this.#forgetting = options.hearth.sessions.onForget((deviceId) => this.#closeDevice(deviceId));
   }
 
-  #accept(socket: WebSocket, request: IncomingMessage): void {
+  /**
+   * Serves one upgraded socket as the given principal. Without one (no pairing
+   * in front yet), a loopback client is the owner and anyone else is refused.
+   */
+  accept(socket: WebSocket, request: IncomingMessage, principal?: Principal): void {
     const { hearth, logger } = this.#options;
+    const remoteAddress = request.socket.remoteAddress;
+    const who = principal ?? (isLoopbackAddress(remoteAddress) ? OWNER : undefined);
+    if (this.#closed || !who || !isValidPrincipal(who)) {
+      logger.warn('ws_refused', { reason: 'no principal', remoteAddress });
+      socket.terminate();
+      return;
+    }
+    const refusal = this.#overCap(who);
+    if (refusal) {
+      logger.warn('ws_refused', { reason: refusal, remoteAddress, deviceId: who.deviceId });
+      endSocket(socket, 'too_many');
+      return;
+    }
     const id = `ws-${randomUUID().slice(0, 8)}`;
-    const channel = wsChannel(socket, {
-      clientId: id,
-      logger,
-      maxFrameBytes: this.#options.maxFrameBytes,
-      maxBufferedBytes: this.#options.maxBufferedBytes,
-      onCutOff: () => this.#drop(client),
-    });
-    const endpoint = serveRpc(channel, {
-      handlers: hearth.handlers,
-      events: hearth.events,
-      clientId: id,
-      logger,
-      transport: 'ws',
-    });
     const client: Client = {
       id,
       socket,
+      principal: who,
       alive: true,
       connectedAt: Date.now(),
-      serving: [endpoint, hearth.clients.connect('browser')],
+      serving: [],
     };
+    const channel = wsChannel(socket, {
+      connectionId: id,
+      logger,
+      maxBufferedBytes: this.#options.maxBufferedBytes,
+      onCutOff: () => this.#drop(client),
+    });
+    client.serving.push(
+      serveRpc(channel, {
+        sessions: hearth.sessions,
+        principal: who,
+        logger,
+        transport: 'ws',
+        connectionId: id,
+        close: (reason) => {
+          this.#drop(client);
+          endSocket(socket, reason);
+        },
+      }),
+      hearth.clients.connect('browser'),
+    );
     this.#clients.set(socket, client);
+    if (who.deviceId !== undefined) {
+      this.#perDevice.set(who.deviceId, (this.#perDevice.get(who.deviceId) ?? 0) + 1);
+    }
     logger.info('ws_connected', {
-      clientId: id,
-      remoteAddress: request.socket.remoteAddress,
+      connectionId: id,
+      role: who.role,
+      deviceId: who.deviceId,
+      remoteAddress,
       clients: this.#clients.size,
     });
     socket.on('pong', () => {
@@ -82,12 +126,12 @@ export class WsApi {
     });
     socket.on('error', (error) => {
       // ws closes the socket itself after an error (e.g. 1009 for an oversized frame).
-      logger.warn('ws_error', { clientId: id, error: error.message });
+      logger.warn('ws_error', { connectionId: id, error: error.message });
     });
     socket.on('close', (code, reason) => {
       this.#drop(client);
       logger.info('ws_disconnected', {
-        clientId: id,
+        connectionId: id,
         code,
         reason: reason.toString(),
         durationMs: Date.now() - client.connectedAt,
@@ -96,16 +140,48 @@ export class WsApi {
     });
   }
 
+  /** Open connections: all, or one phone's. */
+  connections(deviceId?: string): number {
+    return deviceId === undefined ? this.#clients.size : (this.#perDevice.get(deviceId) ?? 0);
+  }
+
+  #overCap(principal: Principal): string | undefined {
+    if (this.#clients.size >= this.#options.maxConnections) return 'too many connections';
+    const { deviceId } = principal;
+    if (
+      deviceId !== undefined &&
+      (this.#perDevice.get(deviceId) ?? 0) >= this.#options.maxConnectionsPerDevice
+    ) {
+      return 'too many connections from this device';
+    }
+    return undefined;
+  }
+
   /** Forgets a client at once, so it no longer counts or hears events. */
   #drop(client: Client): void {
-    for (const part of client.serving) part.dispose();
+    if (this.#clients.get(client.socket) !== client) return;
     this.#clients.delete(client.socket);
+    const { deviceId } = client.principal;
+    if (deviceId !== undefined) {
+      const left = (this.#perDevice.get(deviceId) ?? 1) - 1;
+      if (left > 0) this.#perDevice.set(deviceId, left);
+      else this.#perDevice.delete(deviceId);
+    }
+    for (const part of client.serving) part.dispose();
+  }
+
+  #closeDevice(deviceId: string): void {
+    for (const client of [...this.#clients.values()]) {
+      if (client.principal.deviceId !== deviceId) continue;
+      this.#drop(client);
+      endSocket(client.socket, 'forgotten');
+    }
   }
 
   #heartbeat(): void {
-    for (const client of this.#clients.values()) {
+    for (const client of [...this.#clients.values()]) {
       if (!client.alive) {
-        this.#options.logger.warn('ws_dead', { clientId: client.id });
+        this.#options.logger.warn('ws_dead', { connectionId: client.id });
         this.#drop(client);
         client.socket.terminate();
         continue;
@@ -120,6 +196,7 @@ export class WsApi {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#pingTimer);
+    this.#forgetting.dispose();
     const clients = [...this.#clients.values()];
     // No event goes out while the sockets say goodbye.
     for (const client of clients) this.#drop(client);
@@ -137,7 +214,6 @@ export class WsApi {
           }),
       ),
     );
-    this.#clients.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -1,18 +1,18 @@
 // One WebSocket as a FrameChannel: frames go out as JSON text, and a client that
-// stops reading is cut off rather than buffered without bound; messages come in
-// decoded under the frame size limit.
-import type { WebSocket, RawData } from 'ws';
+// stops reading is cut off rather than buffered without bound. Messages come in
+// as text, parsed by the endpoint only once the client's message rate allows;
+// ws has already refused anything above maxPayload without buffering it.
+import type { RawData, WebSocket } from 'ws';
 import { subscription } from '../../shared/emitter';
-import { NO_CALL_ID, usableId } from '../../shared/wire';
+import { NO_CALL_ID } from '../../shared/wire';
 import type { Logger } from '../base/log';
 import type { FrameChannel, Received } from '../rpc/rpcEndpoint';
 
 const OPEN = 1;
 
 export interface WsChannelOptions {
-  clientId: string;
+  connectionId: string;
   logger: Logger;
-  maxFrameBytes: number;
   maxBufferedBytes: number;
   /** Called once the socket was terminated for not reading. */
   onCutOff(): void;
@@ -24,8 +24,8 @@ function rawToBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-/** Decodes one WebSocket message, or says why it cannot be a frame. */
-export function decodeMessage(bytes: Buffer, isBinary: boolean, maxFrameBytes: number): Received {
+/** One WebSocket message as the endpoint receives it. */
+export function receivedMessage(bytes: Buffer, isBinary: boolean): Received {
   if (isBinary) {
     return {
       undecodable: 'binary frames are not accepted; send JSON text',
@@ -33,21 +33,7 @@ export function decodeMessage(bytes: Buffer, isBinary: boolean, maxFrameBytes: n
       bytes: bytes.length,
     };
   }
-  let frame: unknown;
-  try {
-    frame = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return { undecodable: 'frame is not valid JSON', id: NO_CALL_ID, bytes: bytes.length };
-  }
-  // Parsed first so the refusal can name the call the client is waiting on.
-  if (bytes.length > maxFrameBytes) {
-    return {
-      undecodable: `frame of ${bytes.length} bytes exceeds the limit of ${maxFrameBytes} bytes`,
-      id: usableId(frame),
-      bytes: bytes.length,
-    };
-  }
-  return { frame, bytes: bytes.length };
+  return { text: bytes.toString('utf8'), bytes: bytes.length };
 }
 
 export function wsChannel(socket: WebSocket, options: WsChannelOptions): FrameChannel {
@@ -56,10 +42,10 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions): FrameCh
       const text = JSON.stringify(frame);
       if (socket.readyState !== OPEN) return;
       // A client that stopped reading (a sleeping phone, a stalled tab) would make
-      // every event pile up in our memory; cut it off instead. It can reconnect.
+      // every event pile up in our memory; cut it off instead. It can resume.
       if (socket.bufferedAmount + text.length > options.maxBufferedBytes) {
         options.logger.warn('ws_slow_client', {
-          clientId: options.clientId,
+          connectionId: options.connectionId,
           bufferedBytes: socket.bufferedAmount,
           limitBytes: options.maxBufferedBytes,
         });
@@ -71,7 +57,7 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions): FrameCh
     },
     onReceive(listener) {
       const onMessage = (data: RawData, isBinary: boolean): void =>
-        listener(decodeMessage(rawToBuffer(data), isBinary, options.maxFrameBytes));
+        listener(receivedMessage(rawToBuffer(data), isBinary));
       socket.on('message', onMessage);
       return subscription(() => socket.off('message', onMessage));
     },

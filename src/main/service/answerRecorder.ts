@@ -24,10 +24,13 @@ export class AnswerRecorder {
     this.#deps = deps;
     this.#conversationId = conversationId;
     this.#messageId = messageId;
-    this.#batcher = new TokenBatcher(
-      (text) => deps.events.fire({ type: 'tokens', conversationId, messageId, text }),
-      deps.tokenBatchMs,
-    );
+    // The stored text grows only as clients are told, so a conversation read
+    // between two batches (a snapshot, openConversation) never holds text that
+    // a later 'tokens' event would deliver a second time.
+    this.#batcher = new TokenBatcher((text) => {
+      deps.store.appendText(conversationId, messageId, text);
+      deps.events.fire({ type: 'tokens', conversationId, messageId, text });
+    }, deps.tokenBatchMs);
   }
 
   queued(position: number, reason: string | undefined): void {
@@ -52,7 +55,6 @@ export class AnswerRecorder {
   }
 
   text(delta: string): void {
-    this.#deps.store.appendText(this.#conversationId, this.#messageId, delta);
     this.#batcher.push(delta);
   }
 

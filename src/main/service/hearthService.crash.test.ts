@@ -1,16 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Conversation } from '../../shared/api';
-import { ConversationStore } from '../conversations/store';
 import { tempDir } from '../../testing/inferenceFixtures';
-import { createMemoryLogger } from '../../testing/loggers';
+import { cleanupsAfterEach, conversationFolder } from '../../testing/conversationStores';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 it('after kill -9 mid-answer, completed messages survive and the partial answer is marked interrupted', async () => {
   const dir = tempDir();
@@ -53,11 +49,7 @@ it('after kill -9 mid-answer, completed messages survive and the partial answer 
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
 
-  const store = new ConversationStore({
-    dir: join(dir.path, 'conversations'),
-    logger: createMemoryLogger(),
-  });
-  cleanups.push(() => store.dispose());
+  const store = conversationFolder(cleanups, { dir: join(dir.path, 'conversations') }).open();
   await store.load();
   const messages = store.get(ids.conversationId)?.messages ?? [];
   expect(messages.map((m) => [m.role, m.status])).toEqual([

@@ -10,14 +10,14 @@ import { manualThrottle, tempDir } from '../../testing/inferenceFixtures';
 import type { InferenceThrottle } from '../contracts/throttle';
 import { noThrottle } from '../contracts/throttle';
 import { createMemoryLogger } from '../../testing/loggers';
-import { appConfig, fakeCoolingCheck, fakeThermal } from '../../testing/serviceFakes';
+import { appConfig, fakeCoolingCheck, fakePairing, fakeThermal } from '../../testing/serviceFakes';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const kiosk: CallContext = { clientId: 'kiosk' };
+const kiosk: CallContext = { clientId: 'kiosk', role: 'owner' };
 
 function dataDir(): string {
   const dir = tempDir();
@@ -37,6 +37,7 @@ async function startApp(
     logger,
     thermal: fakeThermal(),
     coolingCheck,
+    pairing: fakePairing(),
     throttle,
     baseThreads: config.threads ?? 1,
   });

@@ -8,12 +8,15 @@ import type { Emitter } from '../../shared/emitter';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
+import type { PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
 import type { ConversationStore } from '../conversations/store';
 import type { InferenceEngine } from '../inference/engine';
 import type { HearthHandlers } from '../rpc/dispatch';
 import { ActiveAnswers } from './activeAnswers';
+import type { ModelSetup } from './modelSetup';
 import { sendPrompt, type PromptFlowDeps } from './promptFlow';
+import type { SettingsService } from './settings';
 
 export interface HearthServiceDeps {
   logger: Logger;
@@ -22,6 +25,10 @@ export interface HearthServiceDeps {
   store: ConversationStore;
   thermal: ThermalPort;
   coolingCheck: CoolingCheckPort;
+  pairing: PairingPort;
+  /** Model download, "use a file" and the model list (owned by the composition root). */
+  modelSetup: ModelSetup;
+  settings: SettingsService;
   /** How long streamed text is gathered into one 'tokens' event (default 30 ms). */
   tokenBatchMs?: number;
 }
@@ -42,7 +49,10 @@ export class HearthService implements AsyncDisposable {
   async start(): Promise<void> {
     const { store, engine, events } = this.#deps;
     await store.load();
+    const { pairing } = this.#deps;
     this.#owned.add(engine.onStatus((model) => events.fire({ type: 'model', model })));
+    this.#owned.add(pairing.onInfo((info) => events.fire({ type: 'pairing', pairing: info })));
+    this.#owned.add(pairing.onDevices((devices) => events.fire({ type: 'devices', devices })));
     void engine.start();
   }
 
@@ -69,7 +79,8 @@ export class HearthService implements AsyncDisposable {
   }
 
   #createHandlers(): HearthHandlers {
-    const { store, engine, events, thermal, coolingCheck } = this.#deps;
+    const { store, engine, events, thermal, coolingCheck, pairing, modelSetup, settings } =
+      this.#deps;
     const promptDeps: PromptFlowDeps = {
       ...this.#deps,
       answers: this.#answers,
@@ -116,6 +127,28 @@ export class HearthService implements AsyncDisposable {
       },
       startCoolingCheck: async ({ durationSec }) => coolingCheck.start(durationSec),
       stopCoolingCheck: async () => coolingCheck.stop(),
+      getPairing: async () => pairing.info(),
+      listDevices: async () => pairing.devices(),
+      forgetDevice: async ({ deviceId }) => {
+        if (!(await pairing.forget(deviceId))) {
+          throw new ApiFailure('not_found', 'No such paired device');
+        }
+        return { ok: true as const };
+      },
+      listModels: () => modelSetup.list(),
+      downloadModel: async (choice) => {
+        this.#assertOpen();
+        return modelSetup.download(choice);
+      },
+      cancelDownload: async () => modelSetup.cancel(),
+      listModelFiles: () => modelSetup.files(),
+      useModelFile: async ({ path }) => {
+        this.#assertOpen();
+        return modelSetup.useFile(path);
+      },
+      getSettings: async () => settings.get(),
+      updateSettings: (change) => settings.update(change),
+      getAppearance: async () => ({ theme: settings.theme() }),
     };
   }
 }

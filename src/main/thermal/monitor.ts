@@ -6,7 +6,11 @@
 import type { ThermalReading, ThermalStatus } from '../../shared/api';
 import { Emitter, type Subscription } from '../../shared/emitter';
 import { DisposableStore } from '../../shared/lifecycle';
-import type { ThermalPort, ThermalReadingSample } from '../contracts/thermal';
+import type {
+  ThermalPort,
+  ThermalReadingSample,
+  ThermalThresholdsPort,
+} from '../contracts/thermal';
 import type { Logger } from '../base/log';
 import { realScheduler, type Scheduler } from '../base/scheduler';
 import { SensorAvailability } from './availability';
@@ -34,7 +38,7 @@ export interface ThermalMonitorOptions {
   faultGraceMs?: number;
 }
 
-export class ThermalMonitor implements ThermalPort, AsyncDisposable {
+export class ThermalMonitor implements ThermalPort, ThermalThresholdsPort, AsyncDisposable {
   readonly pollMs: number;
   readonly #source: ThermalSource;
   readonly #log: Logger;
@@ -94,6 +98,16 @@ export class ThermalMonitor implements ThermalPort, AsyncDisposable {
 
   get protection(): boolean {
     return this.#status.protection;
+  }
+
+  /**
+   * Changes the thresholds and judges a fresh reading against them at once, so
+   * the status (and the governor that follows it) shows them without waiting.
+   */
+  setThresholds(triggerC: number, resumeC: number): void {
+    this.#protection.setThresholds(triggerC, resumeC);
+    this.#log.info('thermal_thresholds_changed', { triggerC, resumeC });
+    if (!this.#owned.isDisposed) this.poll();
   }
 
   /** Polls now and then every pollMs, until stop(). */

@@ -29,18 +29,33 @@ export interface ProtectionSwitchOptions {
 }
 
 export class ProtectionSwitch {
-  readonly triggerC: number;
-  readonly resumeC: number;
+  #triggerC: number;
+  #resumeC: number;
   readonly #faultGraceMs: number;
   readonly #log: Logger;
   #since: number | undefined;
 
   constructor(options: ProtectionSwitchOptions) {
     validateThresholds(options.triggerC, options.resumeC);
-    this.triggerC = options.triggerC;
-    this.resumeC = options.resumeC;
+    this.#triggerC = options.triggerC;
+    this.#resumeC = options.resumeC;
     this.#faultGraceMs = options.faultGraceMs;
     this.#log = options.logger;
+  }
+
+  get triggerC(): number {
+    return this.#triggerC;
+  }
+
+  get resumeC(): number {
+    return this.#resumeC;
+  }
+
+  /** New thresholds from the next reading on; protection already on stays on until below resume. */
+  setThresholds(triggerC: number, resumeC: number): void {
+    validateThresholds(triggerC, resumeC);
+    this.#triggerC = triggerC;
+    this.#resumeC = resumeC;
   }
 
   get on(): boolean {

@@ -20,6 +20,16 @@ function firstMessage(thread: ManagedThread): Promise<unknown> {
   });
 }
 
+/** Starts the thread and waits for its end, which must be a ThreadError from start() or join(). */
+async function failureOf(thread: ManagedThread): Promise<ThreadError> {
+  const outcome = await thread
+    .start()
+    .then(() => thread.join(5000))
+    .catch((e: unknown) => e);
+  expect(outcome).toBeInstanceOf(ThreadError);
+  return outcome as ThreadError;
+}
+
 describe('ManagedThread', () => {
   test('runs only after an explicit start, stops on request and joins', async () => {
     const logger = createMemoryLogger();
@@ -110,12 +120,7 @@ describe('ManagedThread', () => {
       data: { beforeOnline: true },
       logger: createMemoryLogger(),
     });
-    const outcome = await thread
-      .start()
-      .then(() => thread.join(5000))
-      .catch((e: unknown) => e);
-    expect(outcome).toBeInstanceOf(ThreadError);
-    expect((outcome as Error).message).toContain('at load');
+    expect((await failureOf(thread)).message).toContain('at load');
   });
 
   test('a missing worker file is an error the owner sees, not a crash', async () => {
@@ -124,11 +129,7 @@ describe('ManagedThread', () => {
       module: fixture('doesNotExist'),
       logger: createMemoryLogger(),
     });
-    const outcome = await thread
-      .start()
-      .then(() => thread.join(5000))
-      .catch((e: unknown) => e);
-    expect(outcome).toBeInstanceOf(ThreadError);
+    await failureOf(thread);
     expect(threadRegistry.size).toBe(0);
   });
 

@@ -11,8 +11,16 @@ import { dirname, join } from 'node:path';
 
 export type WorkerName = 'coreLoad';
 
+/**
+ * A packaged app keeps worker files outside its asar archive (electron-builder.yml
+ * unpacks out/main/workers), because a worker thread cannot load from inside one.
+ */
+export function unpackedFromAsar(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
 export function workerModule(name: WorkerName, from: string = import.meta.url): URL {
-  const here = dirname(fileURLToPath(from));
+  const here = unpackedFromAsar(dirname(fileURLToPath(from)));
   const candidates = from.endsWith('.ts')
     ? [join(here, 'workers', `${name}.mjs`)]
     : [

@@ -6,10 +6,12 @@ import { App } from './App';
 import { HearthContext } from './store/context';
 import { createHearthStore } from './store/hearthStore';
 import { pickTransport } from './transport/pickTransport';
+import { holdScreenWhileAnswering } from './wakeLock';
 import './styles.css';
 
 const transport = pickTransport();
 const hearth = createHearthStore(transport);
+const screen = holdScreenWhileAnswering(hearth.store);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -23,6 +25,7 @@ createRoot(root).render(
 );
 
 import.meta.hot?.dispose(() => {
+  void screen.dispose();
   hearth.dispose();
   transport.close();
 });

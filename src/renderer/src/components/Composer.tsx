@@ -1,8 +1,11 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { activeAnswer } from '../store/reducers';
 import { useActions, useHearth } from '../store/context';
 import { KeyboardDownIcon, SendIcon, StopIcon } from './icons';
-import { OnScreenKeyboard } from './OnScreenKeyboard';
+
+// Only the kiosk shows Hearth's own keyboard: phones never download it.
+const loadKeyboard = () => import('./OnScreenKeyboard');
+const OnScreenKeyboard = lazy(() => loadKeyboard().then((m) => ({ default: m.OnScreenKeyboard })));
 
 export interface ComposerProps {
   /** Whether this device gets Hearth's own keyboard (see keyboardPolicy.ts). */
@@ -16,10 +19,16 @@ export function Composer({ onScreenKeyboard, keyboardVisible, setKeyboardVisible
   const [sending, setSending] = useState(false);
   const actions = useActions();
   const answering = useHearth((s) => activeAnswer(s.current) !== undefined);
-  const ready = useHearth((s) => s.link.state === 'connected' && s.current !== null);
+  // While the link is down a prompt still goes: it waits, shown as pending, for the link.
+  const ready = useHearth((s) => s.current !== null);
   const problem = useHearth((s) => s.problem);
 
   const canSend = ready && !sending && !answering && draft.trim().length > 0;
+
+  // Fetched ahead, so the keyboard is there on the first touch.
+  useEffect(() => {
+    if (onScreenKeyboard) void loadKeyboard();
+  }, [onScreenKeyboard]);
 
   async function send() {
     if (!canSend) return;
@@ -97,7 +106,9 @@ export function Composer({ onScreenKeyboard, keyboardVisible, setKeyboardVisible
         )}
       </form>
       {onScreenKeyboard && keyboardVisible && (
-        <OnScreenKeyboard value={draft} onChange={setDraft} onEnter={() => void send()} />
+        <Suspense fallback={null}>
+          <OnScreenKeyboard value={draft} onChange={setDraft} onEnter={() => void send()} />
+        </Suspense>
       )}
     </div>
   );

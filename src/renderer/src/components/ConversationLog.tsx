@@ -1,12 +1,14 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useHearth } from '../store/context';
-import { MessageView } from './MessageView';
+import { MessageView, PendingPromptView } from './MessageView';
 
 /** The open conversation. Follows a streaming answer unless the reader scrolled up. */
 export function ConversationLog() {
   const current = useHearth((s) => s.current);
   const queue = useHearth((s) => s.queue);
   const synced = useHearth((s) => s.synced);
+  const allPending = useHearth((s) => s.pending);
+  const online = useHearth((s) => s.link.state === 'connected');
   const ref = useRef<HTMLElement>(null);
   const stuck = useRef(true);
   const conversationId = current?.id;
@@ -21,6 +23,10 @@ export function ConversationLog() {
   });
 
   const messages = current?.messages ?? [];
+  const pending = useMemo(
+    () => allPending.filter((p) => p.conversationId === conversationId),
+    [allPending, conversationId],
+  );
   const busy = messages.some((m) => m.status === 'streaming');
   return (
     // Focusable so that a keyboard can scroll back through a long conversation.
@@ -36,11 +42,14 @@ export function ConversationLog() {
         stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
       }}
     >
-      {messages.length === 0 && (
+      {messages.length === 0 && pending.length === 0 && (
         <p className="log-empty">{synced ? 'Ask Hearth anything.' : 'Waiting for Hearth…'}</p>
       )}
       {messages.map((m) => (
         <MessageView key={m.id} message={m} queue={queue[m.id]} />
+      ))}
+      {pending.map((p) => (
+        <PendingPromptView key={`pending-${p.key}`} text={p.text} online={online} />
       ))}
     </section>
   );

@@ -8,10 +8,18 @@ export interface HistoryDrawerProps {
   open: boolean;
   onClose(): void;
   onCheckCooling(): void;
+  onConnectPhone(): void;
 }
 
-export function HistoryDrawer({ open, onClose, onCheckCooling }: HistoryDrawerProps) {
+export function HistoryDrawer({
+  open,
+  onClose,
+  onCheckCooling,
+  onConnectPhone,
+}: HistoryDrawerProps) {
   const conversations = useHearth((s) => s.conversations);
+  // Pairing phones and loading the CPU for a cooling check are the owner's (the kiosk, loopback).
+  const owner = useHearth((s) => s.role === 'owner');
   const currentId = useHearth((s) => s.current?.id);
   const actions = useActions();
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -84,18 +92,30 @@ export function HistoryDrawer({ open, onClose, onCheckCooling }: HistoryDrawerPr
           })}
         </ul>
       )}
-      <div className="sheet-foot">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            close();
-            onCheckCooling();
-          }}
-        >
-          Check cooling
-        </button>
-      </div>
+      {owner && (
+        <div className="sheet-foot">
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              close();
+              onConnectPhone();
+            }}
+          >
+            Connect a phone
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              close();
+              onCheckCooling();
+            }}
+          >
+            Check cooling
+          </button>
+        </div>
+      )}
     </Sheet>
   );
 }

@@ -93,3 +93,15 @@ export const MessageView = memo(function MessageView({ message, queue }: Message
     </article>
   );
 });
+
+/** A prompt not yet confirmed by Hearth: typed while offline, or cut off on its way. */
+export function PendingPromptView({ text, online }: { text: string; online: boolean }) {
+  return (
+    <article className="msg msg-user msg-pending" aria-label="You">
+      <p className="msg-text">{text}</p>
+      <p className="msg-pending-note" role="status">
+        {online ? 'Sending…' : 'Waiting for connection…'}
+      </p>
+    </article>
+  );
+}

@@ -1,7 +1,7 @@
 import { coolingBanner } from '../format';
 import { useHearth } from '../store/context';
 
-/** Shown while thermal protection is on (DESIGN section 4: an alert containing "Cooling"). */
+/** Shown while thermal protection is on (an alert containing "Cooling", which scripts and tests look for). */
 export function ThermalBanner() {
   const thermal = useHearth((s) => s.thermal);
   if (!thermal?.protection) return null;

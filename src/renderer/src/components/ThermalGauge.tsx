@@ -65,20 +65,8 @@ export function ThermalGaugeView({ thermal, trend }: ThermalGaugeViewProps) {
           {celsius !== undefined && (
             <rect className="gauge-fill" x="0" y="0" width={toPercent(celsius)} height="8" rx="2" />
           )}
-          <line
-            className="gauge-mark"
-            x1={toPercent(resumeC)}
-            x2={toPercent(resumeC)}
-            y1="0"
-            y2="8"
-          />
-          <line
-            className="gauge-mark hot"
-            x1={toPercent(triggerC)}
-            x2={toPercent(triggerC)}
-            y1="0"
-            y2="8"
-          />
+          <ThresholdMark className="gauge-mark" celsius={resumeC} />
+          <ThresholdMark className="gauge-mark hot" celsius={triggerC} />
         </svg>
       </div>
       <div className="gauge-side">
@@ -88,4 +76,10 @@ export function ThermalGaugeView({ thermal, trend }: ThermalGaugeViewProps) {
       </div>
     </div>
   );
+}
+
+/** A tick across the bar where cooling starts or stops. */
+function ThresholdMark({ className, celsius }: { className: string; celsius: number }) {
+  const x = toPercent(celsius);
+  return <line className={className} x1={x} x2={x} y1="0" y2="8" />;
 }

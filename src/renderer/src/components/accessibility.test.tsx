@@ -1,4 +1,4 @@
-// Server-rendered markup is enough to check roles and accessible names (DESIGN section 4)
+// Server-rendered markup is enough to check roles and accessible names
 // without a DOM library.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { MessageView } from './MessageView';
 const idle: HearthTransport = {
   call: () => new Promise(() => {}),
   onEvent: () => () => {},
+  onSnapshot: () => () => {},
+  onSession: () => () => {},
   onLink: (listener) => {
     listener({ state: 'connecting' });
     return () => {};

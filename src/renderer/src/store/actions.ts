@@ -5,11 +5,12 @@ import type { HearthTransport } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
 import { applyEvent } from './events';
 import type { ConversationOpener } from './navigation';
-import { activeAnswer, insertMessage } from './reducers';
+import type { PromptOutbox } from './outbox';
+import { activeAnswer } from './reducers';
 import { reportProblem, type HearthState } from './state';
 
 export interface HearthActions {
-  /** Resolves true when the prompt was accepted. */
+  /** Resolves true when the prompt was accepted, or waits to be sent (the link is down). */
   send(text: string): Promise<boolean>;
   stop(): Promise<void>;
   newConversation(): Promise<void>;
@@ -19,12 +20,19 @@ export interface HearthActions {
   stopCoolingCheck(): Promise<void>;
   retry(): void;
   dismissProblem(): void;
+  /** Owner only: the pairing URL for a phone. */
+  loadPairing(): Promise<void>;
+  /** Owner only: the paired phones. */
+  loadDevices(): Promise<void>;
+  /** Owner only: a phone's token stops working and its connections close. */
+  forgetDevice(deviceId: string): Promise<void>;
 }
 
 export function createActions(
   transport: HearthTransport,
   store: StoreApi<HearthState>,
   opener: ConversationOpener,
+  outbox: PromptOutbox,
 ): HearthActions {
   const { getState: get, setState: set } = store;
   const fail = (error: unknown): void => reportProblem(store, error);
@@ -34,24 +42,7 @@ export function createActions(
       const conversation = get().current;
       const trimmed = text.trim();
       if (!conversation || !trimmed) return false;
-      try {
-        const { userMessage, assistantMessage } = await transport.call('sendPrompt', {
-          conversationId: conversation.id,
-          text: trimmed,
-        });
-        set((state) =>
-          state.current?.id === conversation.id
-            ? {
-                problem: null,
-                current: insertMessage(insertMessage(state.current, userMessage), assistantMessage),
-              }
-            : { problem: null },
-        );
-        return true;
-      } catch (error) {
-        fail(error);
-        return false;
-      }
+      return outbox.send(conversation.id, trimmed);
     },
     async stop() {
       const conversation = get().current;
@@ -89,5 +80,28 @@ export function createActions(
     },
     retry: () => transport.retry(),
     dismissProblem: () => set({ problem: null }),
+    async loadPairing() {
+      try {
+        set({ pairing: await transport.call('getPairing', {}) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async loadDevices() {
+      try {
+        set({ devices: await transport.call('listDevices', {}) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async forgetDevice(deviceId) {
+      try {
+        await transport.call('forgetDevice', { deviceId });
+        // The 'devices' event says so too; this is for the screen that asked.
+        set((state) => ({ devices: state.devices?.filter((d) => d.id !== deviceId) ?? null }));
+      } catch (error) {
+        fail(error);
+      }
+    },
   };
 }

@@ -68,5 +68,12 @@ export function applyEvent(state: HearthState, event: HearthEvent): Partial<Hear
     case 'tokens':
       // Streamed text goes through the frame batcher and withDeltas.
       return {};
+    case 'pairing':
+      return { pairing: event.pairing };
+    case 'devices':
+      return { devices: event.devices };
+    default:
+      // An event this screen does not show (yet) changes nothing here.
+      return {};
   }
 }

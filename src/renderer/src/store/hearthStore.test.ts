@@ -1,23 +1,17 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  connectedHearths,
   conversation,
-  fakeTransport,
-  manualFrames,
   message,
   settle,
   snapshot,
 } from '../../../testing/rendererFakes';
-import { createHearthStore, type HearthStore } from './hearthStore';
 
-let hearth: HearthStore | undefined;
-afterEach(() => {
-  hearth?.dispose();
-  hearth = undefined;
-});
+const connect = connectedHearths();
 
 describe('hearth store', () => {
   it('on connect loads the snapshot and opens the most recent conversation', async () => {
-    const fake = fakeTransport({
+    const { hearth, fake } = await connect({
       getSnapshot: () =>
         snapshot([
           { id: 'old', updatedAt: 1 },
@@ -25,38 +19,29 @@ describe('hearth store', () => {
         ]),
       openConversation: ({ id }: { id: string }) => conversation(id),
     });
-    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
-    fake.link({ state: 'connected' });
-    await settle();
     const state = hearth.store.getState();
     expect(state.synced).toBe(true);
     expect(state.model?.name).toBe('stories260K');
     expect(state.current?.id).toBe('recent');
-    expect(fake.calls.map((c) => c.name)).toEqual(['getSnapshot', 'openConversation']);
+    // The snapshot came with the session; only the conversation to show is asked for.
+    expect(fake.calls.map((c) => c.name)).toEqual(['openConversation']);
   });
 
   it('creates a conversation when there is none', async () => {
-    const fake = fakeTransport({
+    const { hearth } = await connect({
       getSnapshot: () => snapshot(),
       newConversation: () => conversation('fresh'),
     });
-    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
-    fake.link({ state: 'connected' });
-    await settle();
     expect(hearth.store.getState().current?.id).toBe('fresh');
     expect(hearth.store.getState().conversations.map((c) => c.id)).toEqual(['fresh']);
   });
 
   it('applies many token events as one state update per animation frame', async () => {
-    const fake = fakeTransport({
+    const { hearth, fake, clock } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () =>
         conversation('c', [message('u', 'user', 'hi'), message('a', 'assistant', '', 'streaming')]),
     });
-    const clock = manualFrames();
-    hearth = createHearthStore(fake.transport, { frames: clock.frames });
-    fake.link({ state: 'connected' });
-    await settle();
 
     const updates = vi.fn();
     const unsubscribe = hearth.store.subscribe(updates);
@@ -79,14 +64,10 @@ describe('hearth store', () => {
   });
 
   it('applies buffered text before a later event, in one update, and the event wins', async () => {
-    const fake = fakeTransport({
+    const { hearth, fake, clock } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () => conversation('c', [message('a', 'assistant', '', 'streaming')]),
     });
-    const clock = manualFrames();
-    hearth = createHearthStore(fake.transport, { frames: clock.frames });
-    fake.link({ state: 'connected' });
-    await settle();
 
     const updates = vi.fn();
     const unsubscribe = hearth.store.subscribe(updates);
@@ -110,20 +91,16 @@ describe('hearth store', () => {
   });
 
   it('ignores tokens for a conversation that is not open', async () => {
-    const fake = fakeTransport({
+    const { fake, clock } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () => conversation('c', [message('a', 'assistant', '', 'streaming')]),
     });
-    const clock = manualFrames();
-    hearth = createHearthStore(fake.transport, { frames: clock.frames });
-    fake.link({ state: 'connected' });
-    await settle();
     fake.emit({ type: 'tokens', conversationId: 'other', messageId: 'a', text: 'x' });
     expect(clock.scheduled).toBe(0);
   });
 
   it('send adds both messages without overwriting text that events already streamed', async () => {
-    const fake = fakeTransport({
+    const { hearth, fake } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () => conversation('c'),
       sendPrompt: () => {
@@ -140,9 +117,6 @@ describe('hearth store', () => {
         };
       },
     });
-    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
-    fake.link({ state: 'connected' });
-    await settle();
     expect(await hearth.actions.send('  hi  ')).toBe(true);
     expect(fake.calls.at(-1)).toEqual({
       name: 'sendPrompt',
@@ -156,22 +130,19 @@ describe('hearth store', () => {
   });
 
   it('reports a failed command as a problem', async () => {
-    const fake = fakeTransport({
+    const { hearth } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () => conversation('c'),
       sendPrompt: () => {
         throw new Error('No model is loaded');
       },
     });
-    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
-    fake.link({ state: 'connected' });
-    await settle();
     expect(await hearth.actions.send('hi')).toBe(false);
     expect(hearth.store.getState().problem).toBe('No model is loaded');
   });
 
   it('opens another conversation when the open one is deleted', async () => {
-    const fake = fakeTransport({
+    const { hearth } = await connect({
       getSnapshot: () =>
         snapshot([
           { id: 'a', updatedAt: 2 },
@@ -180,9 +151,6 @@ describe('hearth store', () => {
       openConversation: ({ id }: { id: string }) => conversation(id),
       deleteConversation: () => ({ ok: true }),
     });
-    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
-    fake.link({ state: 'connected' });
-    await settle();
     expect(hearth.store.getState().current?.id).toBe('a');
     await hearth.actions.deleteConversation('a');
     await settle();
@@ -190,8 +158,8 @@ describe('hearth store', () => {
     expect(hearth.store.getState().conversations.map((c) => c.id)).toEqual(['b']);
   });
 
-  it('reopens the same conversation after a reconnect', async () => {
-    const fake = fakeTransport({
+  it('reopens the same conversation when a new session replaces an expired one', async () => {
+    const { hearth, fake } = await connect({
       getSnapshot: () =>
         snapshot([
           { id: 'a', updatedAt: 2 },
@@ -199,26 +167,19 @@ describe('hearth store', () => {
         ]),
       openConversation: ({ id }: { id: string }) => conversation(id),
     });
-    hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
-    fake.link({ state: 'connected' });
-    await settle();
     await hearth.actions.openConversation('b');
-    fake.link({ state: 'reconnecting', attempt: 1, maxAttempts: 10 });
-    expect(hearth.store.getState().synced).toBe(false);
-    fake.link({ state: 'connected' });
+    fake.drop();
+    await fake.start();
     await settle();
     expect(hearth.store.getState().current?.id).toBe('b');
+    expect(fake.calls.at(-1)).toEqual({ name: 'openConversation', args: { id: 'b' } });
   });
 
   it('records why a queued answer waits until it starts', async () => {
-    const fake = fakeTransport({
+    const { hearth, fake, clock } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () => conversation('c', [message('a', 'assistant', '', 'queued')]),
     });
-    const clock = manualFrames();
-    hearth = createHearthStore(fake.transport, { frames: clock.frames });
-    fake.link({ state: 'connected' });
-    await settle();
     fake.emit({
       type: 'queue',
       conversationId: 'c',

@@ -2,7 +2,8 @@
 // knows whether that is IPC (kiosk) or a WebSocket (phone). This file only puts
 // the parts together: the state (state.ts), how events change it (events.ts),
 // keeping in step with main (sync.ts), which conversation is open
-// (navigation.ts) and what the UI can ask for (actions.ts).
+// (navigation.ts), prompts waiting for the link (outbox.ts) and what the UI can
+// ask for (actions.ts).
 import { DisposableStore, type Disposable } from '../../../shared/lifecycle';
 import type { HearthTransport } from '../../../shared/transport';
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -10,11 +11,12 @@ import { createActions, type HearthActions } from './actions';
 import { animationFrames, FrameBatcher, type FrameScheduler } from './frameBatcher';
 import { withDeltas } from './events';
 import { ConversationOpener } from './navigation';
+import { PromptOutbox } from './outbox';
 import { initialState, type HearthState } from './state';
 import { HearthSync } from './sync';
 
 export type { HearthActions } from './actions';
-export type { HearthState, QueueInfo } from './state';
+export type { HearthState, PendingPrompt, QueueInfo } from './state';
 
 export interface HearthStore extends Disposable {
   store: StoreApi<HearthState>;
@@ -38,12 +40,13 @@ export function createHearthStore(
   const owned = new DisposableStore();
   owned.defer(() => opener.cancel());
   owned.defer(() => batcher.clear());
+  const outbox = owned.add(new PromptOutbox(transport, store, opener));
   // Newest first: no event reaches the store once disposal has begun.
   owned.add(new HearthSync(transport, store, batcher, opener));
 
   return {
     store,
-    actions: createActions(transport, store, opener),
+    actions: createActions(transport, store, opener, outbox),
     dispose() {
       owned
         .dispose()

@@ -1,6 +1,6 @@
 // Which conversation is open. Opening is asynchronous, so a slow reply must not
 // replace one the user opened after it: only the latest request lands.
-import type { ConversationSummary } from '../../../shared/api';
+import type { Conversation, ConversationSummary } from '../../../shared/api';
 import type { HearthTransport } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
 import type { FrameBatcher } from './frameBatcher';
@@ -16,12 +16,14 @@ export class ConversationOpener {
     private readonly batcher: FrameBatcher,
   ) {}
 
-  async open(id: string): Promise<void> {
+  /** Shows the conversation, unless another was opened meanwhile; resolves with it either way. */
+  async open(id: string): Promise<Conversation> {
     const request = ++this.#latest;
     const conversation = await this.transport.call('openConversation', { id });
-    if (request !== this.#latest) return;
+    if (request !== this.#latest) return conversation;
     this.batcher.clear();
     this.store.setState({ current: conversation, queue: {} });
+    return conversation;
   }
 
   async create(): Promise<void> {

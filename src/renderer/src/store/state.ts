@@ -4,6 +4,8 @@ import type {
   ConversationSummary,
   CoolingCheckReport,
   ModelStatus,
+  PairedDevice,
+  PairingInfo,
   ThermalReading,
   ThermalStatus,
 } from '../../../shared/api';
@@ -15,10 +17,24 @@ export interface QueueInfo {
   reason?: string;
 }
 
+/** A prompt the server has not confirmed yet: typed while offline, or cut off in flight. */
+export interface PendingPrompt {
+  /** This page's own key for it. */
+  key: number;
+  conversationId: string;
+  text: string;
+  /** It was sent and the link dropped before the reply: the server may have it already. */
+  inDoubt: boolean;
+  /** The user messages the conversation had when it was sent: a new one with its text is it. */
+  before: string[];
+}
+
 export interface HearthState {
   link: LinkState;
-  /** True once a snapshot has arrived over the current link. */
+  /** True once this session's state has arrived (its snapshot); false while a new one starts. */
   synced: boolean;
+  /** What this client may do: pairing phones and checking cooling are the owner's. */
+  role: 'owner' | 'device' | null;
   model: ModelStatus | null;
   thermal: ThermalStatus | null;
   /** Recent readings for the gauge's trend line, oldest first. */
@@ -30,11 +46,18 @@ export interface HearthState {
   coolingCheck: CoolingCheckReport | null;
   /** The last action that failed, in words, until dismissed or superseded. */
   problem: string | null;
+  /** Prompts waiting to be sent or confirmed, oldest first. */
+  pending: PendingPrompt[];
+  /** Owner only: the pairing URL shown as a QR code, once asked for. */
+  pairing: PairingInfo | null;
+  /** Owner only: the paired phones, once asked for. */
+  devices: PairedDevice[] | null;
 }
 
 export const initialState: HearthState = {
   link: { state: 'connecting' },
   synced: false,
+  role: null,
   model: null,
   thermal: null,
   trend: [],
@@ -43,6 +66,9 @@ export const initialState: HearthState = {
   queue: {},
   coolingCheck: null,
   problem: null,
+  pending: [],
+  pairing: null,
+  devices: null,
 };
 
 /** Records a failed action as the problem shown to the user. */

@@ -1,26 +1,14 @@
 // Streamed text is buffered for one animation frame. Other events arriving in
 // that frame must not lose or reorder it: the test looks at the visible text
 // before any final full-text message could paper over a loss.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HearthEvent } from '../../../shared/api';
-import {
-  conversation,
-  fakeTransport,
-  manualFrames,
-  message,
-  settle,
-  snapshot,
-} from '../../../testing/rendererFakes';
-import { createHearthStore, type HearthStore } from './hearthStore';
+import { connectedHearths, conversation, message, snapshot } from '../../../testing/rendererFakes';
 
-let hearth: HearthStore | undefined;
-afterEach(() => {
-  hearth?.dispose();
-  hearth = undefined;
-});
+const connect = connectedHearths();
 
 async function streamingAnswer() {
-  const fake = fakeTransport({
+  const { hearth, fake, clock } = await connect({
     getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
     openConversation: () =>
       conversation('c', [
@@ -30,10 +18,6 @@ async function streamingAnswer() {
         message('b', 'assistant', '', 'queued'),
       ]),
   });
-  const clock = manualFrames();
-  hearth = createHearthStore(fake.transport, { frames: clock.frames });
-  fake.link({ state: 'connected' });
-  await settle();
   const store = hearth.store;
   const token = (text: string) =>
     fake.emit({ type: 'tokens', conversationId: 'c', messageId: 'a', text });

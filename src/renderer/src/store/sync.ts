@@ -1,9 +1,12 @@
-// Keeps the mirror in step with main: a snapshot on every (re)connect, then the
-// live events. Streamed text is batched per animation frame; any other event is
-// applied together with the text buffered before it, so nothing is reordered or lost.
+// Keeps the mirror in step with main. The transport delivers a snapshot when a
+// session starts (or a resume could not be filled), then the events after it,
+// in order and once each. Streamed text is batched per animation frame; any
+// other event is applied together with the text buffered before it, so nothing
+// is reordered or lost.
 import type { HearthEvent } from '../../../shared/api';
 import type { Disposable } from '../../../shared/lifecycle';
-import type { HearthTransport, LinkState } from '../../../shared/transport';
+import type { HearthTransport, Resync, SessionInfo } from '../../../shared/transport';
+import { isDisconnected } from './outbox';
 import type { StoreApi } from 'zustand/vanilla';
 import { applyEvent, withDeltas } from './events';
 import type { FrameBatcher } from './frameBatcher';
@@ -12,46 +15,49 @@ import { reportProblem, type HearthState } from './state';
 import { trendOf } from './trend';
 
 export class HearthSync implements Disposable {
-  #round = 0;
-  readonly #offLink: () => void;
-  readonly #offEvent: () => void;
+  readonly #off: (() => void)[];
+  #disposed = false;
 
   constructor(
-    private readonly transport: HearthTransport,
+    transport: HearthTransport,
     private readonly store: StoreApi<HearthState>,
     private readonly batcher: FrameBatcher,
     private readonly opener: ConversationOpener,
   ) {
-    this.#offLink = transport.onLink((link) => this.#onLink(link));
-    this.#offEvent = transport.onEvent((event) => this.#onEvent(event));
+    this.#off = [
+      transport.onSession((session) => this.#onSession(session)),
+      transport.onSnapshot((resync) => this.#onSnapshot(resync)),
+      transport.onLink((link) => this.store.setState({ link })),
+      transport.onEvent((event) => this.#onEvent(event)),
+    ];
   }
 
-  #onLink(link: LinkState): void {
-    this.store.setState(link.state === 'connected' ? { link } : { link, synced: false });
-    if (link.state === 'connected') void this.#sync();
+  #onSession({ role, resumed }: SessionInfo): void {
+    // A resumed session's events carry on from what is shown; a new one's snapshot follows.
+    this.store.setState(resumed ? { role } : { role, synced: false });
   }
 
-  async #sync(): Promise<void> {
-    const round = ++this.#round;
+  #onSnapshot({ snapshot, open }: Resync): void {
     const { getState: get, setState: set } = this.store;
-    try {
-      const snapshot = await this.transport.call('getSnapshot', {});
-      if (round !== this.#round) return; // a newer link's sync is under way
-      set({
-        synced: true,
-        model: snapshot.model,
-        thermal: snapshot.thermal,
-        trend: trendOf(snapshot.thermal),
-        conversations: snapshot.conversations,
-        coolingCheck: snapshot.coolingCheck,
-      });
-      // After a reconnect, carry on with the conversation that was open.
-      await this.opener.openFallback(get().current?.id);
-    } catch (error) {
-      if (round === this.#round && get().link.state === 'connected') {
-        reportProblem(this.store, error);
-      }
-    }
+    const shown = get().current?.id;
+    // Buffered text belongs to the state the snapshot replaces.
+    this.batcher.clear();
+    set({
+      synced: true,
+      model: snapshot.model,
+      thermal: snapshot.thermal,
+      trend: trendOf(snapshot.thermal),
+      conversations: snapshot.conversations,
+      coolingCheck: snapshot.coolingCheck,
+      ...(open ? { current: open, queue: {} } : {}),
+    });
+    if (open) return;
+    // A new session has nothing open yet: carry on with the conversation that was
+    // shown (it stays on screen until it is reloaded), else the most recent one.
+    this.opener.openFallback(shown).catch((error: unknown) => {
+      // A link that dropped again brings another snapshot, and this is tried again.
+      if (!this.#disposed && !isDisconnected(error)) reportProblem(this.store, error);
+    });
   }
 
   #onEvent(event: HearthEvent): void {
@@ -72,8 +78,7 @@ export class HearthSync implements Disposable {
   }
 
   dispose(): void {
-    this.#offLink();
-    this.#offEvent();
-    this.#round++; // a snapshot still on its way lands nowhere
+    this.#disposed = true;
+    for (const off of this.#off) off();
   }
 }

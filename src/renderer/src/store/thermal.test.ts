@@ -115,7 +115,7 @@ describe('the thermal state on connect', () => {
     });
     const hearth = createHearthStore(fake.transport, { frames: manualFrames().frames });
     try {
-      fake.link({ state: 'connected' });
+      await fake.start();
       await settle();
       expect(hearth.store.getState().thermal?.temperatureC).toBe(59);
       expect(hearth.store.getState().trend).toEqual(recent);

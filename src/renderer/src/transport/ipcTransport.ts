@@ -1,27 +1,59 @@
 // The kiosk's transport: the preload bridge (window.hearth), a message port over
-// Electron IPC that carries the same frames as a phone's WebSocket.
+// Electron IPC that carries the same frames as a phone's WebSocket, with the same
+// session underneath: hello first, then welcome, snapshot and events in order.
 import type { CommandArgs, CommandName, CommandResult } from '../../../shared/api';
-import { subscription } from '../../../shared/emitter';
+import { Emitter } from '../../../shared/emitter';
 import type { HearthBridge, HearthTransport, LinkState } from '../../../shared/transport';
+import { tabResumeStore, type ResumeStore } from './resumeStore';
 import { createRpcClient } from './rpcClient';
+import { SessionClient } from './sessionClient';
 
-export function createIpcTransport(bridge: HearthBridge): HearthTransport {
+export interface IpcTransportOptions {
+  /** Where the session to resume is kept; defaults to the tab's sessionStorage (a reload resumes). */
+  resume?: ResumeStore;
+}
+
+export function createIpcTransport(
+  bridge: HearthBridge,
+  options: IpcTransportOptions = {},
+): HearthTransport {
   const client = createRpcClient(bridge);
-  // IPC to our own main process cannot drop, so the link is always up.
-  const link: LinkState = { state: 'connected' };
+  const links = new Emitter<LinkState>();
+  // IPC to our own main process cannot drop: connecting until the session is live, then connected.
+  let link: LinkState = { state: 'connecting' };
+  const session: SessionClient = new SessionClient({
+    send: (frame) => bridge.post(frame),
+    resume: options.resume ?? tabResumeStore(),
+    onLive: () => {
+      if (link.state === 'connected') return;
+      link = { state: 'connected' };
+      links.fire(link);
+    },
+    // A skipped event cannot happen on IPC, which keeps order; if it does, a
+    // second hello on the same channel resumes and fills the gap.
+    onGap: () => bridge.post(session.hello()),
+  });
+  const stopReading = bridge.onFrame((frame) => session.receive(frame));
+  bridge.post(session.hello());
 
   return {
     call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
       return client.call(name, args);
     },
-    onEvent: (listener) => client.onEvent(listener),
+    onEvent: (listener) => session.onEvent(listener),
+    onSnapshot: (listener) => session.onSnapshot(listener),
+    onSession: (listener) => session.onSession(listener),
     onLink(listener) {
+      const subscription = links.subscribe(listener);
       listener(link);
-      return subscription(() => {});
+      return subscription;
     },
     retry() {},
     close() {
+      stopReading();
+      session.dispose();
       client.dispose();
+      links.dispose();
     },
   };
 }

@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { HearthEvent } from '../../../shared/api';
 import { Emitter } from '../../../shared/emitter';
 import { HearthCallError } from '../../../shared/transport';
-import type { CallFrame } from '../../../shared/wire';
+import type { ClientFrame } from '../../../shared/wire';
 import { fixedUuid } from '../../../testing/ids';
 import { createRpcClient, type FramePort } from './rpcClient';
 
 /** A port in memory: the test plays main, reading call frames and answering. */
 function memoryPort() {
-  const calls: CallFrame[] = [];
+  const calls: ClientFrame[] = [];
   const fromMain = new Emitter<unknown>();
   let failure: Error | undefined;
   const port: FramePort = {
@@ -30,7 +29,6 @@ function memoryPort() {
 afterEach(() => vi.restoreAllMocks());
 
 const CONVERSATION_ID = fixedUuid(1);
-const MESSAGE_ID = fixedUuid(2);
 const summary = { id: CONVERSATION_ID, title: 'Hi', updatedAt: 1, messageCount: 2 };
 
 describe('createRpcClient', () => {
@@ -84,48 +82,23 @@ describe('createRpcClient', () => {
     });
   });
 
-  it('delivers events that match the API and drops the others with a warning', () => {
+  it('leaves frames other than results to the session client, without a warning', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const main = memoryPort();
     const client = createRpcClient(main.port);
-    const events: HearthEvent[] = [];
-    client.onEvent((event) => events.push(event));
-    const good: HearthEvent = {
-      type: 'tokens',
-      conversationId: CONVERSATION_ID,
-      messageId: MESSAGE_ID,
-      text: 'Hi',
-    };
-    main.fromMain.fire({ t: 'event', event: { type: 'tokens', text: 'no ids' } });
-    main.fromMain.fire({ t: 'gossip' });
-    main.fromMain.fire({ t: 'event', event: good });
-    expect(events).toEqual([good]);
-    expect(warn.mock.calls.map((args) => String(args[0]))).toEqual([
-      expect.stringMatching(/does not match the API: event\.conversationId: /),
-      expect.stringMatching(/neither a result nor an event/),
-    ]);
-  });
-
-  it('keeps delivering events to the others when one listener throws', () => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const main = memoryPort();
-    const client = createRpcClient(main.port);
-    const seen: string[] = [];
-    client.onEvent(() => {
-      throw new Error('broken view');
-    });
-    const off = client.onEvent((event) => seen.push(event.type));
+    const list = client.call('listConversations', {});
     main.fromMain.fire({
-      t: 'event',
-      event: { type: 'conversationDeleted', conversationId: CONVERSATION_ID },
+      t: 'welcome',
+      sessionId: 's',
+      secret: 'x',
+      resumed: false,
+      role: 'owner',
     });
-    off();
-    main.fromMain.fire({
-      t: 'event',
-      event: { type: 'conversationDeleted', conversationId: CONVERSATION_ID },
-    });
-    expect(seen).toEqual(['conversationDeleted']);
-    expect(error).toHaveBeenCalledTimes(2);
+    main.fromMain.fire({ t: 'event', seq: 1, event: { type: 'conversationDeleted' } });
+    main.fromMain.fire({ t: 'pong', id: 1 });
+    main.answer(1, []);
+    expect(warn).not.toHaveBeenCalled();
+    return expect(list).resolves.toEqual([]);
   });
 
   it("rejects at once with the port's error when a frame cannot be sent", async () => {
@@ -160,8 +133,6 @@ describe('createRpcClient', () => {
   it('after dispose, fails calls in flight and later ones, and stops listening', async () => {
     const main = memoryPort();
     const client = createRpcClient(main.port);
-    const events: HearthEvent[] = [];
-    client.onEvent((event) => events.push(event));
     const inFlight = client.call('listConversations', {});
     client.dispose();
     await expect(inFlight).rejects.toMatchObject({ code: 'disconnected' });

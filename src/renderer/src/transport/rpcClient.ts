@@ -1,31 +1,28 @@
-// The renderer's end of the API, whatever carries its frames: call frames out,
-// result frames matched to their call by id, event frames out to listeners.
-// Everything that arrives is checked against the shared schema before the store
-// sees it. The kiosk's preload bridge and a phone's WebSocket are both a
-// FramePort under this.
+// The renderer's end of the API's calls, whatever carries its frames: call
+// frames out, result frames matched to their call by id and checked against the
+// shared schema before the store sees them. The kiosk's preload bridge and a
+// phone's WebSocket are both a FramePort under this; the other frames (welcome,
+// snapshot, events) are the session client's.
 import {
   commands,
   type CommandArgs,
   type CommandName,
   type CommandResult,
-  type HearthEvent,
 } from '../../../shared/api';
 import { describeIssues } from '../../../shared/describeIssues';
-import { Emitter, type Subscription } from '../../../shared/emitter';
 import { HearthCallError } from '../../../shared/transport';
-import { eventFrame, resultFrame, type CallFrame, type ResultFrame } from '../../../shared/wire';
+import { resultFrame, type ClientFrame, type ResultFrame } from '../../../shared/wire';
 
 /** A message port to main: window.hearth in the kiosk, a WebSocket for a phone. */
 export interface FramePort {
   /** Sends one frame; throws a HearthCallError ('disconnected') when it cannot. */
-  post(frame: CallFrame): void;
+  post(frame: ClientFrame): void;
   /** Frames from main, not yet checked; the returned function unsubscribes. */
   onFrame(listener: (frame: unknown) => void): () => void;
 }
 
 export interface RpcClient {
   call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
-  onEvent(listener: (event: HearthEvent) => void): Subscription;
   /** Rejects every call still waiting for its result: the link under it dropped. */
   failPending(message: string): void;
   /** Stops listening to the port and fails the calls in flight. */
@@ -39,7 +36,6 @@ interface PendingCall {
 }
 
 export function createRpcClient(port: FramePort): RpcClient {
-  const events = new Emitter<HearthEvent>();
   const pending = new Map<number, PendingCall>();
   let nextId = 1;
   let disposed = false;
@@ -66,14 +62,7 @@ export function createRpcClient(port: FramePort): RpcClient {
   }
 
   function receive(raw: unknown): void {
-    const t = (raw as { t?: unknown } | null)?.t;
-    if (t === 'event') {
-      const frame = eventFrame.safeParse(raw);
-      if (frame.success) events.fire(frame.data.event);
-      else warn(`dropped an event that does not match the API: ${describeIssues(frame.error)}`);
-      return;
-    }
-    if (t !== 'result') return warn('dropped a frame that is neither a result nor an event');
+    if ((raw as { t?: unknown } | null)?.t !== 'result') return;
     const id = (raw as { id?: unknown }).id;
     const call = typeof id === 'number' ? pending.get(id) : undefined;
     if (call) {
@@ -114,14 +103,12 @@ export function createRpcClient(port: FramePort): RpcClient {
         }
       });
     },
-    onEvent: (listener) => events.subscribe(listener),
     failPending,
     dispose() {
       if (disposed) return;
       disposed = true;
       unsubscribe();
       failPending('The connection was closed');
-      events.dispose();
     },
   };
 }

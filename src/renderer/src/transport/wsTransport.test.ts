@@ -1,66 +1,58 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import type { HearthEvent } from '../../../shared/api';
 import type { HearthTransport, LinkState } from '../../../shared/transport';
 import { fixedUuid } from '../../../testing/ids';
-import { backoffSchedule } from './backoff';
+import { startSessionServer, type SessionServer } from '../../../testing/sessionServer';
+import { backoffSchedule, defaultBackoff, jitteredDelay, type BackoffPolicy } from './backoff';
+import { defaultHeartbeat, type HeartbeatPolicy } from './heartbeat';
+import { memoryResumeStore } from './resumeStore';
+import type { WakeSource } from './wakeUps';
 import { createWsTransport, defaultWsUrl, type WebSocketConstructor } from './wsTransport';
 
 const CONVERSATION_ID = fixedUuid(1);
 const MESSAGE_ID = fixedUuid(2);
+const tokens = (text: string): HearthEvent => ({
+  type: 'tokens',
+  conversationId: CONVERSATION_ID,
+  messageId: MESSAGE_ID,
+  text,
+});
 
-const servers: WebSocketServer[] = [];
+const servers: SessionServer[] = [];
 const transports: HearthTransport[] = [];
 
 afterEach(async () => {
   for (const transport of transports.splice(0)) transport.close();
-  await Promise.all(servers.splice(0).map(closeServer));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-function closeServer(server: WebSocketServer): Promise<void> {
-  for (const client of server.clients) client.terminate();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-async function listen(port = 0): Promise<{ server: WebSocketServer; port: number }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port });
+async function listen(handlers = {}, port = 0): Promise<SessionServer> {
+  const server = await startSessionServer(handlers, port);
   servers.push(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  return { server, port: (server.address() as { port: number }).port };
+  return server;
 }
 
-/** Answers calls the way Hearth's server does, from a table of handlers. */
-function serve(server: WebSocketServer, handlers: Record<string, (args: unknown) => unknown>) {
-  server.on('connection', (socket) => {
-    socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { id: number; name: string; args: unknown };
-      const handler = handlers[frame.name];
-      const reply = handler
-        ? { t: 'result', id: frame.id, ok: true, value: handler(frame.args) }
-        : {
-            t: 'result',
-            id: frame.id,
-            ok: false,
-            error: { code: 'not_found', message: 'no such thing' },
-          };
-      socket.send(JSON.stringify(reply));
-    });
-  });
-}
+const quick: BackoffPolicy = { initialMs: 10, maxMs: 40, maxAttempts: 3, jitter: 0 };
 
-function open(port: number, backoff = { initialMs: 10, maxMs: 40, maxAttempts: 3 }) {
+function open(
+  port: number,
+  options: { backoff?: BackoffPolicy; heartbeat?: HeartbeatPolicy; wake?: WakeSource } = {},
+) {
   const links: LinkState[] = [];
+  const events: HearthEvent[] = [];
   const transport = createWsTransport({
     url: `ws://127.0.0.1:${port}/ws`,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
-    backoff,
+    backoff: options.backoff ?? quick,
+    heartbeat: options.heartbeat ?? defaultHeartbeat,
+    resume: memoryResumeStore(),
+    ...(options.wake ? { wake: options.wake } : {}),
   });
   transports.push(transport);
   transport.onLink((link) => links.push(link));
-  return { transport, links };
+  transport.onEvent((event) => events.push(event));
+  return { transport, links, events };
 }
 
 function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -76,12 +68,23 @@ function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
 }
 
 const isConnected = (links: LinkState[]) => () => links.at(-1)?.state === 'connected';
+const connections = (links: LinkState[]) => links.filter((l) => l.state === 'connected').length;
 
 describe('backoff', () => {
   it('starts at 1 s, doubles, caps at 30 s and gives up after 10 attempts', () => {
     expect(backoffSchedule()).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000, 30_000,
     ]);
+  });
+
+  it('jitter shortens a wait by at most a quarter and never goes past the cap', () => {
+    expect(jitteredDelay(1, defaultBackoff, () => 0)).toBe(1_000);
+    expect(jitteredDelay(1, defaultBackoff, () => 0.999)).toBe(750);
+    expect(jitteredDelay(9, defaultBackoff, () => 0)).toBe(30_000);
+    const waits = Array.from({ length: 200 }, () => jitteredDelay(3));
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(3_000);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(4_000);
+    expect(new Set(waits).size).toBeGreaterThan(1);
   });
 });
 
@@ -93,19 +96,20 @@ describe('wsTransport', () => {
     expect(defaultWsUrl({ protocol: 'https:', host: 'pi.local' })).toBe('wss://pi.local/ws');
   });
 
-  it('connects, calls with ids and validates results', async () => {
-    const { server, port } = await listen();
-    serve(server, {
-      stop: (args) => ({
-        stopped: (args as { conversationId: string }).conversationId === CONVERSATION_ID,
-      }),
+  it('says hello first, is connected once the snapshot is in, then calls and validates results', async () => {
+    const server = await listen({
+      stop: () => ({ stopped: true }),
       listConversations: () => [
         { id: CONVERSATION_ID, title: 'Hi', updatedAt: 1, messageCount: 2 },
       ],
     });
-    const { transport, links } = open(port);
+    const { transport, links } = open(server.port);
+    const snapshots: unknown[] = [];
+    transport.onSnapshot((resync) => snapshots.push(resync));
     expect(links[0]).toEqual({ state: 'connecting' });
     await until(isConnected(links));
+    expect(server.hellos).toEqual([{ t: 'hello' }]);
+    expect(snapshots).toHaveLength(1);
 
     const [stopped, list] = await Promise.all([
       transport.call('stop', { conversationId: CONVERSATION_ID }),
@@ -116,77 +120,74 @@ describe('wsTransport', () => {
   });
 
   it('rejects with the server error code, and on replies that break the schema', async () => {
-    const { server, port } = await listen();
-    serve(server, { stop: () => ({ stopped: 'yes' }) });
-    const { transport, links } = open(port);
+    const server = await listen({ stop: () => ({ stopped: 'yes' }) });
+    const { transport, links } = open(server.port);
     await until(isConnected(links));
     await expect(transport.call('openConversation', { id: CONVERSATION_ID })).rejects.toMatchObject(
-      {
-        code: 'not_found',
-        message: 'no such thing',
-      },
+      { code: 'not_found', message: 'no such thing' },
     );
     await expect(transport.call('stop', { conversationId: CONVERSATION_ID })).rejects.toMatchObject(
-      {
-        code: 'bad_response',
-      },
+      { code: 'bad_response' },
     );
   });
 
-  it('delivers valid events and drops invalid ones', async () => {
-    const { server, port } = await listen();
-    const { transport, links } = open(port);
-    const events: HearthEvent[] = [];
-    transport.onEvent((event) => events.push(event));
+  it('fails calls in flight when the link drops, then resumes and gets what it missed, once', async () => {
+    const server = await listen({ listConversations: () => new Promise(() => {}) });
+    const { transport, links, events } = open(server.port);
     await until(isConnected(links));
-    const [socket] = server.clients;
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
-      socket?.send('not json');
-      socket?.send(JSON.stringify({ t: 'event', event: { type: 'tokens', text: 'no ids' } }));
-      socket?.send(
-        JSON.stringify({
-          t: 'event',
-          event: {
-            type: 'tokens',
-            conversationId: CONVERSATION_ID,
-            messageId: MESSAGE_ID,
-            text: 'Hello',
-          },
-        }),
-      );
-      await until(() => events.length > 0);
-    } finally {
-      console.warn = warn;
-    }
-    expect(events).toEqual([
-      { type: 'tokens', conversationId: CONVERSATION_ID, messageId: MESSAGE_ID, text: 'Hello' },
-    ]);
-  });
-
-  it('fails calls in flight when the link drops, then reconnects by itself', async () => {
-    const { server, port } = await listen();
-    // A server that never answers, so the call is in flight when the link drops.
-    const { transport, links } = open(port);
-    await until(isConnected(links));
+    server.emit(tokens('Once'));
+    await until(() => events.length === 1);
     const inFlight = transport.call('listConversations', {});
-    for (const client of server.clients) client.terminate();
+    server.terminateAll();
     await expect(inFlight).rejects.toMatchObject({ code: 'disconnected' });
-    await until(() => links.filter((l) => l.state === 'connected').length === 2);
+    server.emit(tokens(' upon')); // while the phone is away
+    await until(() => connections(links) === 2);
+    await until(() => events.length === 2);
+    expect(events.map((e) => (e.type === 'tokens' ? e.text : e.type))).toEqual(['Once', ' upon']);
+    expect(server.hellos[1]).toEqual({
+      t: 'hello',
+      resume: { sessionId: 'session-1', secret: 'secret-1', lastSeq: 1 },
+    });
     expect(links.map((l) => l.state)).toEqual([
       'connecting',
       'connected',
       'reconnecting',
       'connected',
     ]);
-    expect(links[2]).toEqual({ state: 'reconnecting', attempt: 1, maxAttempts: 3 });
+  });
+
+  it('pings while the link is quiet, and notices a link that fell silent without closing', async () => {
+    const server = await listen();
+    const heartbeat = { pingEveryMs: 40, deadAfterMs: 200 };
+    const { links } = open(server.port, { heartbeat });
+    await until(isConnected(links));
+    await until(() => server.received.filter((f) => f.t === 'ping').length >= 3);
+    expect(links.at(-1)?.state).toBe('connected'); // pongs keep it alive
+
+    server.silence();
+    const silentAt = Date.now();
+    await until(() => links.at(-1)?.state !== 'connected');
+    expect(Date.now() - silentAt).toBeLessThan(heartbeat.deadAfterMs + heartbeat.pingEveryMs + 100);
+    expect(links.at(-1)).toMatchObject({ state: 'reconnecting', attempt: 1 });
+  });
+
+  it('starts over at once, asking to resume, when an event was skipped', async () => {
+    const server = await listen();
+    const { links, events } = open(server.port, { backoff: { ...quick, initialMs: 60_000 } });
+    await until(isConnected(links));
+    server.emit(tokens('a'));
+    await until(() => events.length === 1);
+    server.sendRaw({ t: 'event', seq: 5, event: tokens('lost in a gap') });
+    await until(() => server.hellos.length === 2);
+    expect(server.hellos[1]?.resume?.lastSeq).toBe(1);
+    await until(() => connections(links) === 2);
+    expect(events).toHaveLength(1);
   });
 
   it('gives up after the last attempt, and retry() connects again', async () => {
     const first = await listen();
     const port = first.port;
-    await closeServer(first.server);
+    await first.close();
     servers.length = 0;
 
     const { transport, links } = open(port);
@@ -198,8 +199,27 @@ describe('wsTransport', () => {
       code: 'disconnected',
     });
 
-    await listen(port);
+    await listen({}, port);
     transport.retry();
     await until(isConnected(links));
+  });
+
+  it('tries at once when the page wakes up, instead of waiting out the backoff', async () => {
+    const first = await listen();
+    const port = first.port;
+    await first.close();
+    servers.length = 0;
+    let wake = () => {};
+    const source: WakeSource = {
+      subscribe: (onWake) => {
+        wake = onWake;
+        return () => {};
+      },
+    };
+    const { links } = open(port, { backoff: { ...quick, initialMs: 60_000 }, wake: source });
+    await until(() => links.at(-1)?.state === 'reconnecting');
+    await listen({}, port);
+    wake();
+    await until(isConnected(links), 2_000);
   });
 });

@@ -1,12 +1,19 @@
 // A phone's transport: the API over one WebSocket to the server that served the page.
-// The frames and their checks are the RPC client's, as for the kiosk; this file
-// owns the socket: JSON text, reconnection with exponential backoff, and the
-// link state. After the last attempt the link is 'lost' until retry().
+// Calls are the RPC client's and sessions the session client's, as for the
+// kiosk; this file owns the socket: JSON text, the heartbeat that notices a dead
+// link, reconnection with exponential backoff, and the link state. After the
+// last attempt the link is 'lost' until retry(), or until the page becomes
+// visible again or the browser comes back online.
 import type { CommandArgs, CommandName, CommandResult } from '../../../shared/api';
 import { Emitter } from '../../../shared/emitter';
 import { HearthCallError, type HearthTransport, type LinkState } from '../../../shared/transport';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
+import type { ClientFrame } from '../../../shared/wire';
+import { defaultBackoff, jitteredDelay, type BackoffPolicy } from './backoff';
+import { defaultHeartbeat, Heartbeat, type HeartbeatPolicy } from './heartbeat';
+import { tabResumeStore, type ResumeStore } from './resumeStore';
 import { createRpcClient, type FramePort } from './rpcClient';
+import { SessionClient } from './sessionClient';
+import { watchWakeUps, type WakeSource } from './wakeUps';
 
 /** The part of the WebSocket API used here; the browser's and the `ws` package's both fit. */
 export interface WebSocketLike {
@@ -25,9 +32,18 @@ export interface WsTransportOptions {
   /** Defaults to the global WebSocket (browsers); tests pass the `ws` package's client. */
   WebSocket?: WebSocketConstructor;
   backoff?: BackoffPolicy;
+  heartbeat?: HeartbeatPolicy;
+  /** Where the session to resume is kept; defaults to the tab's sessionStorage. */
+  resume?: ResumeStore;
+  /** Where page-visible and back-online come from; defaults to the window, if any. */
+  wake?: WakeSource;
+  /** For the backoff's jitter; [0, 1). */
+  random?: () => number;
 }
 
 const OPEN = 1;
+/** A second gap this soon after the first waits out the backoff instead of reconnecting at once. */
+const GAP_RETRY_MS = 10_000;
 
 export function defaultWsUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
@@ -41,22 +57,47 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
 
   let link: LinkState = { state: 'connecting' };
   let socket: WebSocketLike | null = null;
-  /** Reconnection attempts since the last good connection. */
+  /** Reconnection attempts since the session was last live. */
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let pings = 0;
+  let lastGapAt = -Infinity;
 
-  // Whichever socket is current carries the frames; between sockets, posting fails at once.
-  const port: FramePort = {
-    post(frame) {
-      if (!socket || socket.readyState !== OPEN) {
-        throw new HearthCallError('disconnected', 'Not connected to Hearth');
-      }
-      socket.send(JSON.stringify(frame));
-    },
-    onFrame: (listener) => frames.subscribe(listener),
+  // Whichever socket is current carries the frames; between sockets, sending fails at once.
+  const send = (frame: ClientFrame): void => {
+    if (!socket || socket.readyState !== OPEN) {
+      throw new HearthCallError('disconnected', 'Not connected to Hearth');
+    }
+    socket.send(JSON.stringify(frame));
   };
+  const port: FramePort = { post: send, onFrame: (listener) => frames.subscribe(listener) };
   const client = createRpcClient(port);
+  const session = new SessionClient({
+    send,
+    resume: options.resume ?? tabResumeStore(),
+    onLive: () => {
+      attempt = 0;
+      setLink({ state: 'connected' });
+    },
+    // An event was skipped: start over on a new socket, at once unless that was
+    // just tried (then the backoff paces it); the resume fills the gap.
+    onGap: () => {
+      abandon();
+      linkDown();
+      const now = Date.now();
+      if (now - lastGapAt > GAP_RETRY_MS) connectNow();
+      lastGapAt = now;
+    },
+  });
+  const heartbeat = new Heartbeat(options.heartbeat ?? defaultHeartbeat, {
+    ping: () => send({ t: 'ping', id: ++pings }),
+    dead: () => {
+      abandon();
+      linkDown();
+    },
+    hidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
+  });
 
   function setLink(next: LinkState): void {
     link = next;
@@ -73,20 +114,42 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       return;
     }
     socket = ws;
+    // Also bounds the opening: a socket that says nothing in time counts as a failed attempt.
+    heartbeat.start();
     ws.onopen = () => {
       if (socket !== ws) return;
-      attempt = 0;
-      setLink({ state: 'connected' });
+      heartbeat.heard();
+      send(session.hello());
     };
     ws.onmessage = (event) => {
-      if (socket === ws) receive(event.data);
+      if (socket !== ws) return;
+      heartbeat.heard();
+      receive(event.data);
     };
     ws.onerror = () => {}; // a close event always follows
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      heartbeat.stop();
       linkDown();
     };
+  }
+
+  /**
+   * Lets go of the current socket without waiting for its closing handshake:
+   * over a link that is gone, that handshake would never finish.
+   */
+  function abandon(): void {
+    const ws = socket;
+    socket = null;
+    heartbeat.stop();
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    try {
+      ws.close();
+    } catch {
+      // Already closing.
+    }
   }
 
   function linkDown(): void {
@@ -98,7 +161,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
     }
     attempt += 1;
     setLink({ state: 'reconnecting', attempt, maxAttempts: policy.maxAttempts });
-    timer = setTimeout(connect, backoffDelay(attempt, policy));
+    timer = setTimeout(connect, jitteredDelay(attempt, policy, options.random));
   }
 
   function receive(data: unknown): void {
@@ -110,45 +173,50 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       console.warn('hearth: dropped a frame that is not JSON');
       return;
     }
+    session.receive(frame);
     frames.fire(frame);
   }
 
-  function reconnectNow(): void {
-    if (closed || link.state === 'connected' || link.state === 'connecting') return;
+  /** Skips the rest of the backoff wait. */
+  function connectNow(): void {
+    if (closed || socket) return;
     clearTimeout(timer);
-    attempt = 0;
-    setLink({ state: 'connecting' });
     connect();
   }
 
-  // A phone that wakes up or regains its network should not wait out a 30 s backoff.
-  const onWake = () => {
-    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
-    reconnectNow();
-  };
-  const target = typeof window !== 'undefined' ? window : undefined;
-  target?.addEventListener('online', onWake);
-  target?.document?.addEventListener('visibilitychange', onWake);
+  /** The user asked (Retry), or the page woke up: try at once, with a fresh set of attempts. */
+  function wakeUp(): void {
+    if (closed) return;
+    if (link.state === 'connected') return heartbeat.check();
+    if (socket) return; // an attempt is already under way
+    attempt = 0;
+    setLink({ state: 'connecting' });
+    connectNow();
+  }
 
+  const stopWatching = watchWakeUps(wakeUp, options.wake);
   connect();
 
   return {
     call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
       return client.call(name, args);
     },
-    onEvent: (listener) => client.onEvent(listener),
+    onEvent: (listener) => session.onEvent(listener),
+    onSnapshot: (listener) => session.onSnapshot(listener),
+    onSession: (listener) => session.onSession(listener),
     onLink(listener) {
       const subscription = links.subscribe(listener);
       listener(link);
       return subscription;
     },
-    retry: reconnectNow,
+    retry: wakeUp,
     close() {
       if (closed) return;
       closed = true;
       clearTimeout(timer);
-      target?.removeEventListener('online', onWake);
-      target?.document?.removeEventListener('visibilitychange', onWake);
+      stopWatching();
+      heartbeat.dispose();
+      session.dispose();
       client.dispose();
       const ws = socket;
       socket = null;

@@ -1,0 +1,103 @@
+// One test's private LAN: a namespace pair, Hearth started inside its namespace
+// on the veth address, a way in for the test as the owner, and Chromium as a
+// phone inside the other namespace. Everything is removed afterwards, also
+// when the test fails.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type BrowserContext } from '@playwright/test';
+import type { CommandArgs, CommandName, CommandResult } from '../../src/shared/api';
+import { PhoneClient } from '../../src/testing/net/phoneClient';
+import { baseEnv, HearthProcess } from '../fixtures';
+import { launchPhoneBrowser, type PhoneBrowser } from './chromiumInNamespace';
+import { bridgeInto, type Bridge } from './loopbackBridge';
+import { NetnsPair, netnsSkipReason } from './netns';
+import { printedPairingUrl } from './pairingLine';
+
+/** Inside its own namespace every port is free: Hearth keeps its default. */
+const PORT = 8737;
+
+export interface Lan {
+  pair: NetnsPair;
+  /** The settings Hearth runs with (for rawAnswer, which must use the same). */
+  env: Record<string, string>;
+  hearth: HearthProcess;
+  /** http://<hearth veth address>:<port>: what a phone on the LAN opens. */
+  lanUrl: string;
+  /** The URL the server printed on its `Pair a device:` line. */
+  pairingUrl: string;
+  /** http://127.0.0.1:<port> that reaches Hearth's loopback: the test acting as the owner. */
+  owner: Bridge;
+  /** One call as the owner (the kiosk), over that way in. */
+  ownerCall<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
+  phones: PhoneBrowser;
+  /** A new phone (its own cookies) in the phone namespace. */
+  newPhone(): Promise<BrowserContext>;
+}
+
+export const skipReason = netnsSkipReason();
+
+export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>({
+  /** Settings a test adds to Hearth's (test.use({ hearthEnv: {...} })). */
+  hearthEnv: [{}, { option: true }],
+  lan: async ({ hearthEnv }, use, testInfo) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-lan-data-'));
+    const pair = NetnsPair.create();
+    let hearth: HearthProcess | undefined;
+    let owner: Bridge | undefined;
+    let phones: PhoneBrowser | undefined;
+    try {
+      const [ip, prefix] = pair.argv('hearth', process.execPath);
+      // On every address of its namespace: the veth (the LAN) and loopback (the owner).
+      const env = { ...baseEnv(dataDir, PORT), HEARTH_HOST: '0.0.0.0', ...hearthEnv };
+      hearth = new HearthProcess(
+        env,
+        undefined,
+        // argv() ends with the node binary, which HearthProcess adds itself.
+        [ip, ...prefix.slice(0, -1)],
+      );
+      await hearth.start();
+      owner = await bridgeInto(pair, 'hearth', PORT);
+      phones = await launchPhoneBrowser(pair);
+      const running = hearth;
+      const browser = phones;
+      const way = owner;
+      await use({
+        pair,
+        env,
+        hearth: running,
+        lanUrl: `http://${pair.hearth.address}:${PORT}`,
+        pairingUrl: await printedPairingUrl(running),
+        owner,
+        ownerCall: async (name, args) => {
+          const client = new PhoneClient({
+            url: `${way.url.replace(/^http/, 'ws')}/ws`,
+            reconnect: false,
+          });
+          try {
+            await client.connect();
+            return await client.call(name, args);
+          } finally {
+            await client.close();
+          }
+        },
+        phones: browser,
+        newPhone: () => browser.newPhone(),
+      });
+    } finally {
+      await phones?.close().catch(() => {});
+      await owner?.close().catch(() => {});
+      await hearth?.stop().catch(() => {});
+      if (hearth && testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('server.log', {
+          body: hearth.output.join('\n'),
+          contentType: 'text/plain',
+        });
+      }
+      await pair.remove();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect };

@@ -1,0 +1,344 @@
+// The kiosk entry, start to quit, with the one thing that cannot run here,
+// Electron itself, replaced by a small recording fake. Everything behind it
+// (config, the data directory, the services, the model, the HTTP server) is
+// real. It checks the order Electron demands (the scheme is privileged and the
+// menu removed before ready) and that each lock is actually wired.
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FIXTURE_MODEL, tempDir } from '../../testing/inferenceFixtures';
+import { contentSecurityPolicy } from '../server';
+import { APP_SCHEME_PRIVILEGES } from './appProtocol';
+
+type Listener = (...args: unknown[]) => unknown;
+interface FakeEvent {
+  prevented: boolean;
+  preventDefault(): void;
+}
+
+const fake = vi.hoisted(() => {
+  const calls: string[] = [];
+  const event = (): FakeEvent => ({
+    prevented: false,
+    preventDefault() {
+      this.prevented = true;
+    },
+  });
+  /** Enough of Node's EventEmitter for the adapter: on, once, removeListener, emit. */
+  class Emitter {
+    private readonly listeners = new Map<string, Listener[]>();
+    on(name: string, listener: Listener): this {
+      this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+      return this;
+    }
+    once(name: string, listener: Listener): this {
+      const once: Listener = (...args) => {
+        this.removeListener(name, once);
+        return listener(...args);
+      };
+      return this.on(name, once);
+    }
+    removeListener(name: string, listener: Listener): this {
+      this.listeners.set(
+        name,
+        (this.listeners.get(name) ?? []).filter((l) => l !== listener),
+      );
+      return this;
+    }
+    emit(name: string, ...args: unknown[]): unknown[] {
+      return (this.listeners.get(name) ?? []).map((listener) => listener(...args));
+    }
+  }
+
+  let markReady = (): void => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let markQuit = (): void => {};
+  const quit = new Promise<void>((resolve) => (markQuit = resolve));
+
+  class FakeApp extends Emitter {
+    exitCode: number | undefined;
+    requestSingleInstanceLock(): boolean {
+      calls.push('app.requestSingleInstanceLock');
+      return true;
+    }
+    enableSandbox(): void {
+      calls.push('app.enableSandbox');
+    }
+    whenReady(): Promise<void> {
+      calls.push('app.whenReady');
+      return ready;
+    }
+    exit(code: number): void {
+      this.exitCode = code;
+      markQuit();
+    }
+    quit(): void {
+      const quitting = event();
+      this.emit('before-quit', quitting);
+      if (!quitting.prevented) markQuit();
+    }
+  }
+  const app = new FakeApp();
+
+  class FakeContents extends Emitter {
+    readonly id = 7;
+    windowOpenHandler: ((details: { url: string }) => unknown) | undefined;
+    zoomLimits: number[][] = [];
+    devToolsToggled = 0;
+    send(): void {}
+    isDestroyed(): boolean {
+      return false;
+    }
+    setWindowOpenHandler(handler: (details: { url: string }) => unknown): void {
+      this.windowOpenHandler = handler;
+    }
+    setVisualZoomLevelLimits(min: number, max: number): Promise<void> {
+      this.zoomLimits.push([min, max]);
+      return Promise.resolve();
+    }
+    toggleDevTools(): void {
+      this.devToolsToggled += 1;
+    }
+  }
+
+  const windows: FakeWindow[] = [];
+  class FakeWindow extends Emitter {
+    readonly webContents = new FakeContents();
+    loaded: string[] = [];
+    shown = false;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      calls.push('new BrowserWindow');
+      windows.push(this);
+      app.emit('web-contents-created', event(), this.webContents);
+    }
+    async loadURL(url: string): Promise<void> {
+      calls.push(`window.loadURL ${url}`);
+      this.loaded.push(url);
+      this.emit('ready-to-show');
+      this.webContents.emit('did-finish-load');
+    }
+    async loadFile(path: string): Promise<void> {
+      calls.push(`window.loadFile ${path}`);
+    }
+    show(): void {
+      this.shown = true;
+    }
+    isDestroyed(): boolean {
+      return false;
+    }
+    isMinimized(): boolean {
+      return false;
+    }
+    restore(): void {}
+    focus(): void {}
+  }
+
+  const schemes: unknown[] = [];
+  const handlers = new Map<string, (request: { url: string; method: string }) => unknown>();
+  const menus: unknown[] = [];
+  const permissions: {
+    request?: (
+      contents: unknown,
+      permission: string,
+      callback: (ok: boolean) => void,
+      details: { requestingUrl: string },
+    ) => void;
+    check?: (contents: unknown, permission: string, origin: string) => boolean;
+  } = {};
+
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    ipcMain: new Emitter(),
+    Menu: {
+      setApplicationMenu(menu: unknown): void {
+        calls.push(`Menu.setApplicationMenu ${String(menu)}`);
+        menus.push(menu);
+      },
+    },
+    protocol: {
+      registerSchemesAsPrivileged(list: unknown[]): void {
+        calls.push('protocol.registerSchemesAsPrivileged');
+        schemes.push(...list);
+      },
+      handle(scheme: string, handler: (request: { url: string; method: string }) => unknown): void {
+        calls.push(`protocol.handle ${scheme}`);
+        handlers.set(scheme, handler);
+      },
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler(handler: typeof permissions.request): void {
+          permissions.request = handler;
+        },
+        setPermissionCheckHandler(handler: typeof permissions.check): void {
+          permissions.check = handler;
+        },
+      },
+    },
+  };
+  return {
+    electron,
+    app,
+    calls,
+    windows,
+    schemes,
+    handlers,
+    menus,
+    permissions,
+    event,
+    markReady: () => {
+      calls.push('(ready)');
+      markReady();
+    },
+    quit,
+  };
+});
+
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+const data = tempDir('hearth-kiosk-entry-');
+const dataDir = join(data.path, 'hearth');
+let callsBeforeReady: string[] = [];
+
+beforeAll(async () => {
+  // A data directory left readable by others, as an older version would have made it.
+  mkdirSync(dataDir);
+  chmodSync(dataDir, 0o755);
+  vi.stubEnv('HEARTH_DATA_DIR', dataDir);
+  vi.stubEnv('HEARTH_MODEL', FIXTURE_MODEL);
+  vi.stubEnv('HEARTH_THREADS', '1');
+  vi.stubEnv('HEARTH_HOST', '127.0.0.1');
+  vi.stubEnv('HEARTH_PORT', '0');
+  vi.stubEnv('HEARTH_LOG_LEVEL', 'fatal');
+  vi.stubEnv('HEARTH_WINDOWED', '0');
+  // Importing the entry runs it, up to the point where it waits for Electron to be ready.
+  await import('./index');
+  callsBeforeReady = [...fake.calls];
+  fake.markReady();
+  await vi.waitFor(
+    () => expect(fake.calls.some((call) => call.startsWith('window.loadURL'))).toBe(true),
+    { timeout: 30_000, interval: 50 },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  fake.app.quit();
+  await fake.quit;
+  vi.unstubAllEnvs();
+  data.remove();
+}, 60_000);
+
+const kiosk = () => {
+  const window = fake.windows[0];
+  if (!window) throw new Error('no kiosk window was made');
+  return window;
+};
+
+describe('the kiosk entry', () => {
+  it('privileges app://, removes the menu and sandboxes every renderer before the app is ready', () => {
+    expect(callsBeforeReady).toEqual([
+      'app.requestSingleInstanceLock',
+      'protocol.registerSchemesAsPrivileged',
+      'Menu.setApplicationMenu null',
+      'app.enableSandbox',
+      'app.whenReady',
+    ]);
+    expect(fake.schemes).toEqual([APP_SCHEME_PRIVILEGES]);
+    expect(fake.menus).toEqual([null]);
+  });
+
+  it('serves app:// only after ready, with the kiosk CSP on every response', async () => {
+    const order = fake.calls;
+    expect(order.indexOf('protocol.handle app')).toBeGreaterThan(order.indexOf('(ready)'));
+    const handler = fake.handlers.get('app');
+    if (!handler) throw new Error('app:// has no handler');
+    const csp = contentSecurityPolicy({ allowWebSocket: false });
+    for (const url of ['app://hearth/index.html', 'app://hearth/%2e%2e%2f%2e%2e%2fconfig.json']) {
+      const response = (await handler({ url, method: 'GET' })) as Response;
+      expect(response.headers.get('content-security-policy'), url).toBe(csp);
+    }
+  });
+
+  it('loads app://hearth/index.html, never a file, in a sandboxed kiosk window', () => {
+    const window = kiosk();
+    expect(fake.windows).toHaveLength(1);
+    expect(window.loaded).toEqual(['app://hearth/index.html']);
+    expect(fake.calls.some((call) => call.startsWith('window.loadFile'))).toBe(false);
+    expect(window.shown).toBe(true);
+    expect(window.options).toMatchObject({
+      kiosk: true,
+      fullscreen: true,
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        devTools: false,
+      },
+    });
+  });
+
+  it('holds pinch zoom at 1 and refuses the context menu', () => {
+    const contents = kiosk().webContents;
+    expect(contents.zoomLimits).toEqual([[1, 1]]);
+    const press = fake.event();
+    contents.emit('context-menu', press, {});
+    expect(press.prevented).toBe(true);
+  });
+
+  it('keeps the window on app://hearth/ and opens no other', () => {
+    const contents = kiosk().webContents;
+    for (const [url, allowed] of [
+      ['app://hearth/index.html#/settings', true],
+      ['https://example.com/', false],
+      ['file:///etc/passwd', false],
+    ] as const) {
+      for (const kind of ['will-navigate', 'will-redirect']) {
+        const attempt = fake.event();
+        contents.emit(kind, attempt, url);
+        expect(attempt.prevented, `${kind} ${url}`).toBe(!allowed);
+      }
+    }
+    expect(contents.windowOpenHandler?.({ url: 'app://hearth/index.html' })).toEqual({
+      action: 'deny',
+    });
+    const webview = fake.event();
+    contents.emit('will-attach-webview', webview);
+    expect(webview.prevented).toBe(true);
+  });
+
+  it('ignores the DevTools keys in the kiosk', () => {
+    const contents = kiosk().webContents;
+    const key = fake.event();
+    const input = {
+      type: 'keyDown',
+      key: 'F12',
+      control: false,
+      shift: false,
+      alt: false,
+      meta: false,
+    };
+    contents.emit('before-input-event', key, input);
+    contents.emit('before-input-event', fake.event(), {
+      ...input,
+      key: 'I',
+      control: true,
+      shift: true,
+    });
+    expect(contents.devToolsToggled).toBe(0);
+  });
+
+  it('denies every permission request and check', () => {
+    const answers: boolean[] = [];
+    fake.permissions.request?.({}, 'media', (ok) => answers.push(ok), {
+      requestingUrl: 'app://hearth/index.html',
+    });
+    expect(answers).toEqual([false]);
+    expect(fake.permissions.check?.({}, 'notifications', 'app://hearth')).toBe(false);
+  });
+
+  it('makes the data directory private before using it', () => {
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+  });
+});

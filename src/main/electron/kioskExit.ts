@@ -1,0 +1,72 @@
+// The owner's hidden way out of the kiosk: a long press on the logo, then the
+// PIN set in settings. Settings stores only an scrypt hash of the PIN
+// (config.kioskPinHash, see config/kioskPin.ts, which also checks a typed PIN
+// against it in constant time). This gate adds what the screen needs around
+// that check: no PIN set means no way out from the screen at all, and repeated
+// wrong PINs lock the exit for a while, so the 10,000 four-digit PINs cannot
+// simply be tried one after another on the touchscreen.
+import { verifyKioskPin } from '../config/kioskPin';
+
+export type KioskExitOutcome =
+  | { result: 'exit' }
+  | { result: 'wrong'; attemptsLeft: number }
+  | { result: 'locked'; retryAfterMs: number }
+  | { result: 'disabled' };
+
+export interface KioskExitGateOptions {
+  /** The stored hash (config.kioskPinHash); absent or empty turns the exit off. */
+  pinHash: string | undefined;
+  /** ms since epoch. */
+  now: () => number;
+  /** Wrong PINs in a row before the first lock. */
+  freeAttempts?: number;
+  /** The first lock; each further wrong PIN doubles it, up to maxLockMs. */
+  lockMs?: number;
+  maxLockMs?: number;
+  /** The constant-time check; config/kioskPin's verifyKioskPin unless a test swaps it. */
+  verify?: (pin: string, pinHash: string) => Promise<boolean>;
+}
+
+/**
+ * Decides each exit attempt: the right PIN opens it (and forgets past
+ * mistakes); wrong ones count, and after `freeAttempts` of them the gate stays
+ * shut for lockMs, doubling with each further mistake. An attempt made while
+ * another is being checked counts against the same budget.
+ */
+export class KioskExitGate {
+  private failures = 0;
+  private lockedUntil = 0;
+  private readonly freeAttempts: number;
+  private readonly lockMs: number;
+  private readonly maxLockMs: number;
+  private readonly verify: (pin: string, pinHash: string) => Promise<boolean>;
+
+  constructor(private readonly options: KioskExitGateOptions) {
+    this.freeAttempts = options.freeAttempts ?? 5;
+    this.lockMs = options.lockMs ?? 30_000;
+    this.maxLockMs = options.maxLockMs ?? 15 * 60_000;
+    this.verify = options.verify ?? verifyKioskPin;
+  }
+
+  /** False when no PIN is set: the screen then offers no way out at all. */
+  get enabled(): boolean {
+    return (this.options.pinHash ?? '') !== '';
+  }
+
+  async tryExit(pin: string): Promise<KioskExitOutcome> {
+    const pinHash = this.options.pinHash;
+    if (pinHash === undefined || pinHash === '') return { result: 'disabled' };
+    const now = this.options.now();
+    if (now < this.lockedUntil) return { result: 'locked', retryAfterMs: this.lockedUntil - now };
+    // Counted before the slow check, so attempts made at once cannot share one slot.
+    this.failures += 1;
+    const over = this.failures - this.freeAttempts;
+    if (over >= 0) this.lockedUntil = now + Math.min(this.maxLockMs, this.lockMs * 2 ** over);
+    if (await this.verify(pin, pinHash)) {
+      this.failures = 0;
+      this.lockedUntil = 0;
+      return { result: 'exit' };
+    }
+    return { result: 'wrong', attemptsLeft: Math.max(0, this.freeAttempts - this.failures) };
+  }
+}

@@ -1,0 +1,183 @@
+// The models a Pi 5 owner can pick on first run: small instruct models in
+// Q4_K_M, each pinned to one file at one repository revision so that a
+// download always means the same bytes.
+//
+// Pinning needs the hub: the revision is the repository's commit hash and the
+// sha256 is the LFS checksum the hub publishes for that file at that commit
+// (https://huggingface.co/api/models/<repo>/revision/main gives the commit,
+// .../tree/<commit> gives each file's lfs.oid and size). This catalog was
+// written without access to the hub, so no entry is pinned yet: revision and
+// sha256 are null rather than guessed. An entry without a revision has no
+// download address, and the downloader installs nothing it cannot check
+// against a sha256 (see download.ts).
+//
+// Sizes are the published file sizes rounded to the megabyte; until an entry is
+// pinned they are for display and the memory estimate only, never for checks.
+import { z } from 'zod';
+
+/** Measured copy bandwidth of a Pi 5; decoding reads every weight once per token. */
+export const PI5_MEMORY_BANDWIDTH_BYTES_PER_S = 6e9;
+/** What llama.cpp needs besides weights and KV cache: compute buffers, tokenizer, threads. */
+const RUNTIME_OVERHEAD_BYTES = 300e6;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lowercase hex digits');
+const commitHash = z.string().regex(/^[0-9a-f]{40}$/, 'a revision is a 40-digit commit hash');
+
+export const catalogEntrySchema = z
+  .object({
+    /** Stable id for the CLI and settings, e.g. "qwen2.5-1.5b-instruct". */
+    id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+    displayName: z.string().min(1),
+    /** Hub repository, "owner/name". */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+    /** The file inside the repository; also its name in <dataDir>/models. */
+    file: z.string().regex(/^[\w.-]+\.gguf$/),
+    /** Commit hash the file is pinned to; null until someone with hub access pins it. */
+    revision: commitHash.nullable(),
+    /** The hub's LFS sha256 of the file at that revision; null until pinned. */
+    sha256: sha256Hex.nullable(),
+    sizeBytes: z.number().int().positive(),
+    /** KV cache bytes per context token (f16 K and V: 2 x layers x KV heads x head size x 2 bytes). */
+    kvBytesPerToken: z.number().int().positive(),
+    parameters: z.string().min(1),
+    licence: z.string().min(1),
+    description: z.string().min(1),
+  })
+  .refine((entry) => (entry.revision === null) === (entry.sha256 === null), {
+    message: 'revision and sha256 are pinned together: both set or both null',
+  });
+
+export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+export const catalogSchema = z
+  .object({
+    recommended: z.string(),
+    entries: z.array(catalogEntrySchema).min(1),
+  })
+  .refine((c) => c.entries.some((e) => e.id === c.recommended), {
+    message: 'the recommended id must be one of the entries',
+  })
+  .refine((c) => new Set(c.entries.map((e) => e.id)).size === c.entries.length, {
+    message: 'catalog ids must be unique',
+  });
+
+export type Catalog = z.infer<typeof catalogSchema>;
+
+const builtIn: Catalog = {
+  // Best answers that still decode at reading speed on a Pi 5, and fits a 2 GB board.
+  recommended: 'qwen2.5-1.5b-instruct',
+  entries: [
+    {
+      id: 'qwen2.5-0.5b-instruct',
+      displayName: 'Qwen2.5 0.5B Instruct',
+      repository: 'bartowski/Qwen2.5-0.5B-Instruct-GGUF',
+      file: 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf',
+      revision: null, // not pinned: needs the hub
+      sha256: null, // not pinned: needs the hub
+      sizeBytes: 398_000_000,
+      kvBytesPerToken: 2 * 24 * 2 * 64 * 2,
+      parameters: '0.5B',
+      licence: 'Apache-2.0',
+      description: 'Fastest; short, simple answers.',
+    },
+    {
+      id: 'qwen2.5-1.5b-instruct',
+      displayName: 'Qwen2.5 1.5B Instruct',
+      repository: 'bartowski/Qwen2.5-1.5B-Instruct-GGUF',
+      file: 'Qwen2.5-1.5B-Instruct-Q4_K_M.gguf',
+      revision: null, // not pinned: needs the hub
+      sha256: null, // not pinned: needs the hub
+      sizeBytes: 986_000_000,
+      kvBytesPerToken: 2 * 28 * 2 * 128 * 2,
+      parameters: '1.5B',
+      licence: 'Apache-2.0',
+      description: 'Good everyday answers at reading speed.',
+    },
+    {
+      id: 'llama3.2-1b-instruct',
+      displayName: 'Llama 3.2 1B Instruct',
+      repository: 'bartowski/Llama-3.2-1B-Instruct-GGUF',
+      file: 'Llama-3.2-1B-Instruct-Q4_K_M.gguf',
+      revision: null, // not pinned: needs the hub
+      sha256: null, // not pinned: needs the hub
+      sizeBytes: 808_000_000,
+      kvBytesPerToken: 2 * 16 * 8 * 64 * 2,
+      parameters: '1.2B',
+      licence: 'Llama 3.2 Community License',
+      description: "Meta's small model; friendly conversation.",
+    },
+    {
+      id: 'smollm2-360m-instruct',
+      displayName: 'SmolLM2 360M Instruct',
+      repository: 'bartowski/SmolLM2-360M-Instruct-GGUF',
+      file: 'SmolLM2-360M-Instruct-Q4_K_M.gguf',
+      revision: null, // not pinned: needs the hub
+      sha256: null, // not pinned: needs the hub
+      sizeBytes: 271_000_000,
+      kvBytesPerToken: 2 * 32 * 5 * 64 * 2,
+      parameters: '360M',
+      licence: 'Apache-2.0',
+      description: 'Tiny and quick; English only, limited knowledge.',
+    },
+    {
+      id: 'smollm2-1.7b-instruct',
+      displayName: 'SmolLM2 1.7B Instruct',
+      repository: 'bartowski/SmolLM2-1.7B-Instruct-GGUF',
+      file: 'SmolLM2-1.7B-Instruct-Q4_K_M.gguf',
+      revision: null, // not pinned: needs the hub
+      sha256: null, // not pinned: needs the hub
+      sizeBytes: 1_060_000_000,
+      kvBytesPerToken: 2 * 24 * 32 * 64 * 2,
+      parameters: '1.7B',
+      licence: 'Apache-2.0',
+      description: 'English; its conversation memory takes more RAM than the others.',
+    },
+  ],
+};
+
+/** Validates a catalog; throws one sentence naming the first problem. */
+export function loadCatalog(raw: unknown = builtIn): Catalog {
+  const parsed = catalogSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new Error(
+      `The model catalog is invalid${where}: ${issue?.message ?? 'unknown problem'}.`,
+    );
+  }
+  return parsed.data;
+}
+
+export function findCatalogEntry(catalog: Catalog, id: string): CatalogEntry | undefined {
+  const wanted = id.toLowerCase();
+  return catalog.entries.find((entry) => entry.id === wanted);
+}
+
+/**
+ * The pinned download address, or null while the entry has no revision
+ * (never a moving branch such as "main").
+ */
+export function catalogDownloadUrl(
+  entry: CatalogEntry,
+  hub = 'https://huggingface.co/',
+): string | null {
+  if (entry.revision === null) return null;
+  const base = hub.endsWith('/') ? hub : `${hub}/`;
+  return `${base}${entry.repository}/resolve/${entry.revision}/${encodeURIComponent(entry.file)}`;
+}
+
+/**
+ * Decoding speed on a Pi 5, an estimate: decoding is bound by memory
+ * bandwidth, so about bandwidth / model size tokens per second.
+ */
+export function estimatedTokensPerSecond(entry: Pick<CatalogEntry, 'sizeBytes'>): number {
+  return Math.round((PI5_MEMORY_BANDWIDTH_BYTES_PER_S / entry.sizeBytes) * 10) / 10;
+}
+
+/** Memory to run the model with this many context tokens, an estimate. */
+export function estimatedMemoryBytes(
+  entry: Pick<CatalogEntry, 'sizeBytes' | 'kvBytesPerToken'>,
+  contextTokens = 2048,
+): number {
+  return entry.sizeBytes + entry.kvBytesPerToken * contextTokens + RUNTIME_OVERHEAD_BYTES;
+}

@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { silentLogger } from '../../testing/loggers';
+import {
+  closedPort,
+  FIXTURE_SHA256,
+  startModelServer,
+  type ModelServer,
+} from './__fixtures__/modelServer';
+import { runModelCli } from './commands';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+
+let dataDir: string;
+let server: ModelServer | undefined;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hearth-cli-'));
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function collector(): { text: string; write(chunk: string): void; isTTY: false } {
+  return {
+    text: '',
+    write(chunk: string) {
+      this.text += chunk;
+    },
+    isTTY: false,
+  };
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = collector();
+  const err = collector();
+  const code = await runModelCli(argv, {
+    env: { HEARTH_DATA_DIR: dataDir },
+    out,
+    err,
+    logger: silentLogger,
+  });
+  return { code, out: out.text, err: err.text };
+}
+
+/** Runs `npm run model` the way its package.json script does, in a child process. */
+function spawnCli(
+  argv: string[],
+  onStderr?: (text: string, kill: () => void) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/models/cli.ts', ...argv], {
+      cwd: REPO,
+      env: { ...process.env, HEARTH_DATA_DIR: dataDir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(stderr, () => child.kill('SIGINT'));
+    });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const models = () => join(dataDir, 'models');
+
+describe('npm run model', () => {
+  test('pull installs a served model with a progress bar, list shows it, remove deletes it', async () => {
+    server = await startModelServer();
+    const pulled = await cli('pull', server.url(), '--sha256', FIXTURE_SHA256);
+    expect(pulled.code).toBe(0);
+    expect(pulled.out).toBe(
+      `Installed stories260K.gguf: ${join(models(), 'stories260K.gguf')} (1.2 MB, sha256 checked).\n`,
+    );
+    expect(pulled.err).toMatch(/Downloading \[#{24}\] 100%\s+1\.2 MB of 1\.2 MB/);
+    expect(pulled.err).toMatch(/Checking \[/);
+
+    const listed = await cli('list');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain('qwen2.5-1.5b-instruct');
+    expect(listed.out).toContain('recommended');
+    expect(listed.out).toMatch(
+      new RegExp(`Installed in ${models()}:\\n  stories260K\\.gguf +1\\.2 MB`),
+    );
+
+    const removed = await cli('remove', 'stories260K.gguf');
+    expect(removed).toEqual({
+      code: 0,
+      out: `Removed stories260K.gguf from ${models()}.\n`,
+      err: '',
+    });
+    expect(await readdir(models())).toEqual([]);
+
+    const again = await cli('remove', 'stories260K');
+    expect(again.code).toBe(1);
+    expect(again.err).toBe(`No model named stories260K is in ${models()}.\n`);
+  });
+
+  test('list shows an unfinished download, and remove deletes it', async () => {
+    server = await startModelServer({ dropAfterBytes: 300_000 });
+    const failed = await cli('pull', server.url(), '--sha256', FIXTURE_SHA256);
+    expect(failed.code).toBe(1);
+    expect(failed.err.trim().split('\n').at(-1)).toMatch(
+      /^Could not download stories260K\.gguf: the connection was lost after/,
+    );
+
+    const listed = await cli('list');
+    expect(listed.out).toMatch(
+      /Unfinished downloads[^\n]*\n {2}stories260K\.gguf +[\d.]+ kB of 1\.2 MB/,
+    );
+    expect((await cli('remove', 'stories260K.gguf')).code).toBe(0);
+    expect(await readdir(models())).toEqual([]);
+  });
+
+  test('a failed pull exits non-zero with one line and no model file', async () => {
+    const port = await closedPort();
+    const failed = await cli(
+      'pull',
+      `http://127.0.0.1:${port}/Qwen2.5-0.5B-Instruct-Q4_K_M.gguf`,
+      '--sha256',
+      FIXTURE_SHA256,
+    );
+    expect(failed).toEqual({
+      code: 1,
+      out: '',
+      err: 'Could not download Qwen2.5 0.5B Instruct: the server could not be reached (no internet?).\n',
+    });
+  });
+
+  test('usage mistakes exit 2 and say what is wrong', async () => {
+    const unknown = await cli('frob');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^hearth model: unknown command "frob"\n\nUsage: npm run model/);
+    expect((await cli('pull')).code).toBe(2);
+    expect((await cli('remove', '../config.json')).err).toBe(
+      'Give the model\'s file name as "list" shows it, not a path: ../config.json\n',
+    );
+  });
+
+  test('the npm script entry pulls in its own process and exits 0', async () => {
+    server = await startModelServer();
+    const run = await spawnCli(['pull', server.url(), '--sha256', FIXTURE_SHA256]);
+    expect(run.stderr).not.toMatch(/"level"/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Installed stories260K.gguf');
+    expect((await stat(join(models(), 'stories260K.gguf'))).size).toBe(1_185_376);
+  });
+
+  test('Ctrl+C cancels a pull: exit 130, the partial file stays for the next pull', async () => {
+    server = await startModelServer({ tickMs: 50, chunkBytes: 16 * 1024 });
+    let interrupted = false;
+    const run = await spawnCli(['pull', server.url(), '--sha256', FIXTURE_SHA256], (text, kill) => {
+      if (!interrupted && /Downloading \[#/.test(text)) {
+        interrupted = true;
+        kill();
+      }
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'Cancelled the download of stories260K.gguf; starting it again continues where it stopped.',
+    );
+    expect((await readdir(models())).sort()).toEqual([
+      'stories260K.gguf.part',
+      'stories260K.gguf.part.json',
+    ]);
+  });
+});

@@ -1,0 +1,166 @@
+// `npm run model -- pull | list | remove`: model setup over SSH. Each command
+// prints what it did, or one line saying why not, and returns the exit code.
+import { parseArgs } from 'node:util';
+import type { Logger } from '../base/log';
+import { loadConfig } from '../config/config';
+import { estimatedTokensPerSecond, loadCatalog, type Catalog } from './catalog';
+import { downloadModel } from './download';
+import { ModelDownloadError } from './downloadError';
+import { estimateCatalogFit } from './fit';
+import { listModelsOnDisk, modelsDirectory, removeModel, RemoveModelError } from './installed';
+import { TerminalProgress, type ProgressStream } from './terminalProgress';
+import { formatBytes } from './units';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  out: ProgressStream;
+  err: ProgressStream;
+  logger: Logger;
+  /** Aborted by Ctrl+C. */
+  signal?: AbortSignal;
+  catalog?: Catalog;
+}
+
+export const USAGE = `Usage: npm run model -- <command>
+
+  pull <catalog id | https URL | hf:owner/repo/file.gguf#revision> [--sha256 <hex>]
+                 download a model into <dataDir>/models, resuming an earlier attempt
+  list           the catalog, installed models and unfinished downloads
+  remove <name>  remove an installed model (catalog id or file name) or its unfinished download
+`;
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANCELLED = 130;
+
+export async function runModelCli(argv: string[], io: CliIo): Promise<number> {
+  const line = (stream: ProgressStream, text: string): void => void stream.write(`${text}\n`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { sha256: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    line(io.err, `hearth model: ${(error as Error).message}`);
+    return EXIT_USAGE;
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || command === 'help' || command === undefined) {
+    (command === undefined && !parsed.values.help ? io.err : io.out).write(USAGE);
+    return command === undefined && !parsed.values.help ? EXIT_USAGE : EXIT_OK;
+  }
+  try {
+    const catalog = io.catalog ?? loadCatalog();
+    const modelsDir = modelsDirectory(loadConfig(io.env).dataDir);
+    switch (command) {
+      case 'pull':
+        if (rest.length !== 1)
+          return usageError(io, 'pull takes one model: a catalog id, an https URL or an hf: URI');
+        return await pull(rest[0] ?? '', parsed.values.sha256, modelsDir, catalog, io);
+      case 'list':
+        await list(modelsDir, catalog, io);
+        return EXIT_OK;
+      case 'remove': {
+        if (rest.length !== 1) return usageError(io, 'remove takes one model name');
+        const removed = await removeModel(modelsDir, rest[0] ?? '', catalog);
+        line(io.out, `Removed ${removed} from ${modelsDir}.`);
+        return EXIT_OK;
+      }
+      default:
+        return usageError(io, `unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof ModelDownloadError || error instanceof RemoveModelError) {
+      line(io.err, error.message);
+      return error instanceof ModelDownloadError && error.kind === 'cancelled'
+        ? EXIT_CANCELLED
+        : EXIT_FAILED;
+    }
+    line(io.err, `hearth model: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_FAILED;
+  }
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.err.write(`hearth model: ${message}\n\n${USAGE}`);
+  return EXIT_USAGE;
+}
+
+async function pull(
+  source: string,
+  sha256: string | undefined,
+  modelsDir: string,
+  catalog: Catalog,
+  io: CliIo,
+): Promise<number> {
+  const bar = new TerminalProgress(io.err);
+  try {
+    const model = await downloadModel({
+      source,
+      sha256,
+      modelsDir,
+      catalog,
+      logger: io.logger,
+      signal: io.signal,
+      env: io.env,
+      onProgress: (progress) => bar.update(progress),
+    });
+    bar.finish();
+    if (model.alreadyInstalled) {
+      io.out.write(`${model.displayName} is already installed: ${model.path}\n`);
+    } else {
+      const resumed =
+        model.resumedFrom > 0 ? `, continued from ${formatBytes(model.resumedFrom)}` : '';
+      io.out.write(
+        `Installed ${model.displayName}: ${model.path} (${formatBytes(model.sizeBytes)}, sha256 checked${resumed}).\n`,
+      );
+    }
+    return EXIT_OK;
+  } finally {
+    bar.finish();
+  }
+}
+
+async function list(modelsDir: string, catalog: Catalog, io: CliIo): Promise<void> {
+  const { installed, unfinished } = await listModelsOnDisk(modelsDir, catalog);
+  const rows: string[] = ['Catalog (speeds are estimates for a Raspberry Pi 5):'];
+  for (const entry of catalog.entries) {
+    const fit = estimateCatalogFit(entry, { contextSize: safeContextSize(io.env) });
+    const marks = [
+      entry.id === catalog.recommended ? 'recommended' : null,
+      installed.some((m) => m.catalogId === entry.id) ? 'installed' : null,
+      entry.revision === null ? 'not pinned yet' : null,
+      fit.fits ? null : 'too big for this machine',
+    ].filter((mark): mark is string => mark !== null);
+    rows.push(
+      `  ${entry.id.padEnd(24)}${entry.displayName.padEnd(24)}${formatBytes(entry.sizeBytes).padStart(8)}` +
+        `  needs ~${formatBytes(fit.neededBytes).padEnd(8)}` +
+        `~${`${estimatedTokensPerSecond(entry)} tokens/s`.padEnd(15)}` +
+        `${entry.licence}${marks.length ? `  [${marks.join(', ')}]` : ''}`,
+    );
+  }
+  rows.push('', `Installed in ${modelsDir}:`);
+  if (installed.length === 0) rows.push('  (none)');
+  for (const model of installed) {
+    rows.push(`  ${model.fileName.padEnd(48)}${formatBytes(model.sizeBytes).padStart(8)}`);
+  }
+  if (unfinished.length > 0) {
+    rows.push('', 'Unfinished downloads (pull again to continue, remove to delete):');
+    for (const part of unfinished) {
+      const of = part.total === null ? '' : ` of ${formatBytes(part.total)}`;
+      rows.push(`  ${part.fileName.padEnd(48)}${formatBytes(part.bytes)}${of}`);
+    }
+  }
+  io.out.write(`${rows.join('\n')}\n`);
+}
+
+function safeContextSize(env: NodeJS.ProcessEnv): number {
+  try {
+    return loadConfig(env).contextSize;
+  } catch {
+    return 2048;
+  }
+}

@@ -1,0 +1,80 @@
+// What is in <dataDir>/models: installed models (.gguf files) and unfinished
+// downloads (.part files, never loaded as models), and removing either.
+import { readdir, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Catalog } from './catalog';
+import { discardPartial, PART_SUFFIX, readPartial } from './partialFile';
+
+export function modelsDirectory(dataDir: string): string {
+  return join(dataDir, 'models');
+}
+
+export interface InstalledModelFile {
+  fileName: string;
+  path: string;
+  sizeBytes: number;
+  /** The catalog entry this file is, if any. */
+  catalogId: string | null;
+}
+
+export interface UnfinishedDownload {
+  /** The model file it will become. */
+  fileName: string;
+  bytes: number;
+  total: number | null;
+}
+
+export interface ModelsOnDisk {
+  installed: InstalledModelFile[];
+  unfinished: UnfinishedDownload[];
+}
+
+export async function listModelsOnDisk(modelsDir: string, catalog: Catalog): Promise<ModelsOnDisk> {
+  const names = (await readdir(modelsDir).catch(() => [] as string[])).sort();
+  const installed: InstalledModelFile[] = [];
+  const unfinished: UnfinishedDownload[] = [];
+  for (const name of names) {
+    const path = join(modelsDir, name);
+    if (name.toLowerCase().endsWith('.gguf')) {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) continue;
+      const entry = catalog.entries.find((e) => e.file === name);
+      installed.push({ fileName: name, path, sizeBytes: info.size, catalogId: entry?.id ?? null });
+    } else if (name.endsWith(PART_SUFFIX)) {
+      const fileName = name.slice(0, -PART_SUFFIX.length);
+      const partial = await readPartial(modelsDir, fileName);
+      const bytes = partial?.bytes ?? (await stat(path).catch(() => null))?.size ?? 0;
+      unfinished.push({ fileName, bytes, total: partial?.meta.total ?? null });
+    }
+  }
+  return { installed, unfinished };
+}
+
+export class RemoveModelError extends Error {
+  override name = 'RemoveModelError';
+}
+
+/**
+ * Removes a model by catalog id or file name, with any unfinished download of
+ * it. Returns the file name removed; throws one sentence when there is none.
+ */
+export async function removeModel(
+  modelsDir: string,
+  name: string,
+  catalog: Catalog,
+): Promise<string> {
+  const entry = catalog.entries.find((e) => e.id === name.toLowerCase());
+  const wanted = entry?.file ?? (name.toLowerCase().endsWith('.gguf') ? name : `${name}.gguf`);
+  if (basename(wanted) !== wanted || wanted.startsWith('.')) {
+    throw new RemoveModelError(
+      `Give the model's file name as "list" shows it, not a path: ${name}`,
+    );
+  }
+  const { installed, unfinished } = await listModelsOnDisk(modelsDir, catalog);
+  const present =
+    installed.some((m) => m.fileName === wanted) || unfinished.some((u) => u.fileName === wanted);
+  if (!present) throw new RemoveModelError(`No model named ${name} is in ${modelsDir}.`);
+  await rm(join(modelsDir, wanted), { force: true });
+  await discardPartial(modelsDir, wanted);
+  return wanted;
+}

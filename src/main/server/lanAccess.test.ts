@@ -1,0 +1,393 @@
+// Phones on the LAN, over real HTTP on loopback. A phone's non-loopback address
+// is stood in by the server's isTrustedAddress option (() => false): every
+// request then counts as coming from the network, exactly as the owner rule
+// would see a phone. Network-namespace tests show the same on a real LAN link.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createTestHearth } from '../../testing/fakeHearthApi';
+import { createMemoryLogger } from '../../testing/loggers';
+import { DEVICE_COOKIE } from '../pairing/deviceCookie';
+import { machineAddresses } from '../pairing/lanAddress';
+import { Pairing, type PairingOptions } from '../pairing/pairing';
+import { startHearthServer, type HearthServer, type HearthServerOptions } from './httpServer';
+import { WS_CLOSE } from './wsClose';
+
+const ANDROID_CHROME =
+  'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36';
+const HOSTNAME = 'hearth-test';
+
+let root: string;
+let staticDir: string;
+let server: HearthServer | undefined;
+let pairing: Pairing | undefined;
+let fake: ReturnType<typeof createTestHearth> | undefined;
+/** Everything Pairing and the server logged, as written. */
+let logger: ReturnType<typeof createMemoryLogger>;
+const sockets: WebSocket[] = [];
+/** Where requests go: the server's bound address. */
+let address = '127.0.0.1';
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'hearth-lan-'));
+  staticDir = join(root, 'renderer');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Hearth</title>INDEX');
+  writeFileSync(join(staticDir, 'assets', 'app-1234.js'), 'console.log("app")');
+  logger = createMemoryLogger();
+});
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.terminate();
+  await server?.close();
+  await fake?.hearth.dispose();
+  await pairing?.dispose();
+  server = undefined;
+  fake = undefined;
+  address = '127.0.0.1';
+  pairing = undefined;
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A server whose every caller is "on the network", unless loopbackIsOwner keeps the real rule. */
+async function start(
+  options: {
+    loopbackIsOwner?: boolean;
+    pairingOptions?: Partial<PairingOptions>;
+  } & Partial<Omit<HearthServerOptions, 'pairing'>> = {},
+) {
+  const { loopbackIsOwner, pairingOptions, ...serverOptions } = options;
+  const machine = machineAddresses({ read: () => ({ hostname: HOSTNAME, interfaces: {} }) });
+  pairing = await Pairing.open({
+    dataDir: join(root, 'data'),
+    host: serverOptions.host ?? '127.0.0.1',
+    port: 0,
+    logger,
+    machine,
+    ...pairingOptions,
+  });
+  fake = createTestHearth({ pairing });
+  server = await startHearthServer({
+    hearth: fake.hearth,
+    staticDir,
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    pairing,
+    machine,
+    ...(loopbackIsOwner ? {} : { isTrustedAddress: () => false }),
+    ...serverOptions,
+  });
+  return { server, pairing };
+}
+
+function live(): { server: HearthServer; pairing: Pairing } {
+  if (!server || !pairing) throw new Error('no server started');
+  return { server, pairing };
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: address, port: live().server.port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The path and query of the current pairing URL. */
+function pairPath(): string {
+  const url = new URL(live().pairing.info().url);
+  return `${url.pathname}${url.search}`;
+}
+
+function codeOf(path: string): string {
+  return new URL(path, 'http://x').searchParams.get('code') ?? '';
+}
+
+/** Pairs as a phone; returns the Cookie header value it would send from now on. */
+async function pairPhone(): Promise<{ cookie: string; token: string; answer: Answer }> {
+  const answer = await get(pairPath(), { 'User-Agent': ANDROID_CHROME });
+  const setCookie = String(answer.headers['set-cookie'] ?? '');
+  const token = new RegExp(`${DEVICE_COOKIE}=([^;]+)`).exec(setCookie)?.[1] ?? '';
+  return { cookie: `${DEVICE_COOKIE}=${token}`, token, answer };
+}
+
+/** Opens /ws; resolves with the socket once open, or the refusal's status. */
+function upgrade(headers: Record<string, string> = {}): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://${address}:${live().server.port}/ws`, { headers });
+    sockets.push(socket);
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once('error', reject);
+  });
+}
+
+describe('pairing a phone', () => {
+  it('trades a good code for an HttpOnly, SameSite=Strict cookie and a 303 to /', async () => {
+    await start();
+    const { answer, token, cookie } = await pairPhone();
+    expect(answer.status).toBe(303);
+    expect(answer.headers.location).toBe('/');
+    const setCookie = String(answer.headers['set-cookie']);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/');
+    const home = await get('/', { Cookie: cookie });
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('INDEX');
+    expect(live().pairing.devices()).toMatchObject([{ name: 'Chrome on Android' }]);
+  });
+
+  it('rotates the code after use, and refuses the used one with a page that says what to do', async () => {
+    await start();
+    const used = pairPath();
+    expect((await get(used)).status).toBe(303);
+    expect(pairPath()).not.toBe(used);
+    const again = await get(used);
+    expect(again.status).toBe(403);
+    expect(again.headers['content-type']).toMatch(/text\/html/);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toContain('Connect a phone');
+    expect(again.body).toMatch(/expired/);
+    expect(live().pairing.devices()).toHaveLength(1);
+  });
+
+  it('refuses a wrong code and an expired code', async () => {
+    await start({ pairingOptions: { codeTtlMs: 40 } });
+    expect((await get('/pair?code=AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(403);
+    expect((await get('/pair')).status).toBe(403);
+    const expiring = pairPath();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const late = await get(expiring);
+    expect(late.status).toBe(403);
+    expect(late.headers['set-cookie']).toBeUndefined();
+    expect(live().pairing.devices()).toEqual([]);
+  });
+
+  it('locks an address out after five wrong codes: 429 with Retry-After, even for the right code', async () => {
+    await start();
+    for (let i = 0; i < 5; i++) {
+      expect((await get(`/pair?code=wrong-${i}-xxxxxxxxxxxxxx`)).status).toBe(403);
+    }
+    const locked = await get(pairPath());
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(locked.body).toContain('Too many wrong codes');
+    expect(live().pairing.devices()).toEqual([]);
+  });
+
+  it('leaves the code unused when an already paired phone opens the URL again', async () => {
+    await start();
+    const { cookie } = await pairPhone();
+    const path = pairPath();
+    const again = await get(path, { Cookie: cookie });
+    expect(again.status).toBe(303);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(pairPath()).toBe(path);
+    expect(live().pairing.devices()).toHaveLength(1);
+  });
+
+  it('never writes the code or the token to the log, not even in a logged request URL', async () => {
+    await start();
+    const first = pairPath();
+    // A bad Host is logged with its URL.
+    expect((await get(first, { Host: `evil.example:${live().server.port}` })).status).toBe(421);
+    await get('/pair?code=a-wrong-code-xxxxxxxxx');
+    const { token } = await pairPhone();
+    const second = pairPath();
+    await get(second, { Host: `evil.example:${live().server.port}` });
+    const written = JSON.stringify(logger.entries);
+    expect(logger.entries.some((e) => e.eventType === 'http_rejected_host')).toBe(true);
+    expect(logger.entries.some((e) => e.eventType === 'device_paired')).toBe(true);
+    expect(written).not.toContain(codeOf(first));
+    expect(written).not.toContain(codeOf(second));
+    expect(written).not.toContain('a-wrong-code-xxxxxxxxx');
+    expect(written).not.toContain(token);
+  });
+});
+
+describe('who gets in', () => {
+  it('shows an unpaired browser the page that says how to pair, for / and every static path', async () => {
+    await start();
+    for (const path of ['/', '/index.html', '/assets/app-1234.js', '/conversations/abc', '/ws']) {
+      const page = await get(path);
+      expect(page.status, path).toBe(401);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.body).toContain('On the Hearth screen, open Connect a phone and scan the code');
+      expect(page.body).not.toContain('INDEX');
+      expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    }
+    const css = await get('/pairing.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toMatch(/text\/css/);
+  });
+
+  it('lets the owner on loopback in without pairing', async () => {
+    await start({ loopbackIsOwner: true });
+    expect((await get('/')).body).toContain('INDEX');
+    expect(await upgrade()).toBeInstanceOf(WebSocket);
+  });
+
+  it('answers an unpaired WebSocket upgrade with 401 and a paired one by opening it', async () => {
+    await start();
+    expect(await upgrade()).toBe(401);
+    expect(await upgrade({ Cookie: `${DEVICE_COOKIE}=${'x'.repeat(43)}` })).toBe(401);
+    const { cookie } = await pairPhone();
+    const socket = await upgrade({ Cookie: cookie });
+    expect(socket).toBeInstanceOf(WebSocket);
+    expect(live().pairing.devices()[0]?.connected).toBe(true);
+  });
+
+  it('answers a foreign Origin with 403, even for a paired phone', async () => {
+    await start();
+    const { cookie } = await pairPhone();
+    const port = live().server.port;
+    expect(await upgrade({ Cookie: cookie, Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgrade({ Cookie: cookie, Origin: `http://127.0.0.1:${port}` })).toBeInstanceOf(
+      WebSocket,
+    );
+  });
+
+  it('answers an unknown host name with 421, on HTTP and on the upgrade', async () => {
+    await start({ loopbackIsOwner: true });
+    const port = live().server.port;
+    expect((await get('/', { Host: `rebind.evil.example:${port}` })).status).toBe(421);
+    expect(await upgrade({ Host: `rebind.evil.example:${port}` })).toBe(421);
+  });
+
+  it('accepts a port-forwarded Host, <hostname>.local and configured names', async () => {
+    await start({ loopbackIsOwner: true, allowedHosts: ['hearth.example', '.home.arpa'] });
+    for (const host of [
+      '127.0.0.1:1234',
+      '127.0.0.1',
+      `${HOSTNAME}.local:8737`,
+      'hearth.example:80',
+      'kitchen.home.arpa:8080',
+    ]) {
+      expect((await get('/healthz', { Host: host })).status, host).toBe(200);
+    }
+    expect(
+      await upgrade({ Host: '127.0.0.1:1234', Origin: 'http://127.0.0.1:1234' }),
+    ).toBeInstanceOf(WebSocket);
+  });
+
+  it('does not take a loopback request to a host name for the owner', async () => {
+    await start({ loopbackIsOwner: true });
+    const page = await get('/', { Host: `${HOSTNAME}.local:8737` });
+    expect(page.status).toBe(401);
+    expect(await upgrade({ Host: `${HOSTNAME}.local:8737` })).toBe(401);
+  });
+
+  it('updates a device’s lastSeen when it comes back', async () => {
+    await start();
+    const { cookie } = await pairPhone();
+    const [paired] = live().pairing.devices();
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    await get('/', { Cookie: cookie });
+    const [seen] = live().pairing.devices();
+    expect(seen?.lastSeen).toBeGreaterThan(paired?.lastSeen ?? Infinity);
+  });
+});
+
+describe('over the machine’s own LAN address, with the real owner rule', () => {
+  const lan = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .find((entry) => entry.family === 'IPv4' && !entry.internal)?.address;
+
+  it.skipIf(!lan)('treats a non-loopback caller as a phone: unpaired until it pairs', async () => {
+    address = lan ?? '';
+    await start({ loopbackIsOwner: true, host: address });
+    expect(live().pairing.info().url.startsWith(`http://${address}:`)).toBe(true);
+    expect((await get('/')).status).toBe(401);
+    expect(await upgrade()).toBe(401);
+    expect(JSON.parse((await get('/healthz')).body)).toEqual({ status: 'ok' });
+    const { cookie, answer } = await pairPhone();
+    expect(answer.status).toBe(303);
+    expect((await get('/', { Cookie: cookie })).body).toContain('INDEX');
+    expect(await upgrade({ Cookie: cookie })).toBeInstanceOf(WebSocket);
+  });
+});
+
+describe('forgetting a device', () => {
+  it('closes its sockets at once and makes its cookie useless', async () => {
+    await start();
+    const { cookie } = await pairPhone();
+    const socket = await upgrade({ Cookie: cookie });
+    if (!(socket instanceof WebSocket)) throw new Error(`upgrade refused: ${socket}`);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const [device] = live().pairing.devices();
+    expect(await live().pairing.forget(device?.id ?? '')).toBe(true);
+    expect(await closed).toBe(WS_CLOSE.forgotten.code);
+    const page = await get('/', { Cookie: cookie });
+    expect(page.status).toBe(401);
+    // The stale cookie is removed, so the phone can pair afresh.
+    expect(String(page.headers['set-cookie'])).toMatch(
+      new RegExp(`^${DEVICE_COOKIE}=;.*Max-Age=0`),
+    );
+    expect(await upgrade({ Cookie: cookie })).toBe(401);
+    expect(live().pairing.devices()).toEqual([]);
+  });
+});
+
+describe('/healthz', () => {
+  const pathError = 'could not load /home/pi/.local/share/hearth/models/secret-model.gguf';
+
+  function failingModel(): void {
+    if (!fake) throw new Error('no server started');
+    Object.assign(fake.hearth, {
+      health: () => ({
+        status: 'error',
+        thermal: { available: false, temperatureC: -1, protection: false, source: 'none' },
+        model: { state: 'error', name: '/home/pi/models/secret-model.gguf', error: pathError },
+        sessions: { clients: 0, activeGenerations: 0, queuedPrompts: 0 },
+        conversations: 3,
+      }),
+    });
+  }
+
+  it('tells an unpaired caller only the status', async () => {
+    await start();
+    failingModel();
+    const answer = await get('/healthz');
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body)).toEqual({ status: 'error' });
+  });
+
+  it('gives a paired device the whole report, with no absolute path in it', async () => {
+    await start();
+    const { cookie } = await pairPhone();
+    failingModel();
+    const answer = await get('/healthz', { Cookie: cookie });
+    const report = JSON.parse(answer.body);
+    expect(report).toMatchObject({
+      status: 'error',
+      model: { state: 'error', name: 'secret-model.gguf' },
+      conversations: 3,
+      sessions: { clients: 0, connected: 0, disconnected: 0 },
+    });
+    expect(report.model.error).toBe('could not load secret-model.gguf');
+    expect(answer.body).not.toContain('/home/pi');
+  });
+
+  it('gives the owner the whole report', async () => {
+    await start({ loopbackIsOwner: true });
+    const report = JSON.parse((await get('/healthz')).body);
+    expect(report).toMatchObject({ status: 'ok', model: { state: 'ready' }, conversations: 0 });
+  });
+});

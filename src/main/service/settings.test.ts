@@ -1,0 +1,203 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { HearthEvent, Settings } from '../../shared/api';
+import { loadConfig } from '../config/config';
+import { verifyKioskPin } from '../config/kioskPin';
+import { engineInternals } from '../inference/engine';
+import { ThermalGovernor } from '../thermal/governor';
+import { ThermalMonitor } from '../thermal/monitor';
+import { createMemoryLogger } from '../../testing/loggers';
+import { ManualScheduler } from '../../testing/manualScheduler';
+import { FIXTURE_MODEL } from '../../testing/inferenceFixtures';
+import { converse, owner, phone, startSetupApp } from '../../testing/setupFixtures';
+
+type Updated = { settings: Settings; restartNeeded: string[] };
+
+const withModel = { HEARTH_MODEL: FIXTURE_MODEL };
+
+/** A real monitor and governor over a board that reads 78 °C. */
+function boardAt78() {
+  let temperatureC = 78;
+  const monitor = new ThermalMonitor({
+    source: { kind: 'sysfs', read: () => ({ ok: true, temperatureC }) },
+    logger: createMemoryLogger(),
+    scheduler: new ManualScheduler(),
+    triggerC: 85,
+    resumeC: 80,
+  });
+  const governor = new ThermalGovernor(monitor, { baseThreads: 4 });
+  monitor.start();
+  return {
+    monitor,
+    governor,
+    set: (c: number) => (temperatureC = c),
+    dispose: async () => {
+      governor.dispose();
+      await monitor.dispose();
+    },
+  };
+}
+
+describe('settings', () => {
+  it('shows the settings, where things are, and which the environment decides', async () => {
+    const setup = await startSetupApp({ env: { ...withModel, HEARTH_THEME: 'dark' } });
+    const settings = await setup.call<Settings>('getSettings');
+    expect(settings).toMatchObject({
+      systemPrompt: 'You are Hearth, a helpful assistant. Answer briefly.',
+      thermalTriggerC: 85,
+      thermalResumeC: 80,
+      theme: 'dark',
+      kioskPinSet: false,
+      environmentOverrides: ['HEARTH_MODEL', 'HEARTH_THEME'],
+      about: {
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        model: 'llama',
+        modelPath: FIXTURE_MODEL,
+        dataDir: setup.dataDir,
+        configFile: join(setup.dataDir, 'config.json'),
+        modelsDir: join(setup.dataDir, 'models'),
+        logs: expect.stringContaining('JSON'),
+      },
+    });
+    expect(await setup.outcome('updateSettings', { theme: 'light' })).toEqual({
+      ok: false,
+      error: {
+        code: 'bad_request',
+        message:
+          "HEARTH_THEME is set in Hearth's environment, which decides this setting; change it there.",
+      },
+    });
+  });
+
+  it.each([
+    [{ thermalTriggerC: 80, thermalResumeC: 79 }, /at least 2 °C below the trigger/],
+    [
+      { thermalResumeC: 84 },
+      /^The resume temperature \(84 °C\) must be at least 2 °C below the trigger \(85 °C\)\.$/,
+    ],
+    [{ thermalTriggerC: 120 }, /thermalTriggerC/],
+    [{ thermalResumeC: 20 }, /thermalResumeC/],
+    [{ systemPrompt: 'x'.repeat(4001) }, /systemPrompt/],
+    [{ theme: 'purple' }, /theme/],
+    [{ kioskPin: '12' }, /kioskPin/],
+    [{ kioskPin: 'abcd' }, /kioskPin/],
+    [{ fontSize: 20 }, /fontSize/],
+  ])('refuses %j with a sentence saying why, and saves nothing', async (change, message) => {
+    const setup = await startSetupApp();
+    const result = await setup.outcome('updateSettings', change);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(!result.ok && result.error.message).toMatch(message);
+    expect(readdirSync(setup.dataDir)).not.toContain('config.json');
+  });
+
+  it('saves changes atomically to config.json, where the next start reads them', async () => {
+    const setup = await startSetupApp();
+    const updated = await setup.call<Updated>('updateSettings', {
+      systemPrompt: 'You are a patient teacher.',
+      thermalTriggerC: 75,
+      thermalResumeC: 68,
+      theme: 'dark',
+      kioskPin: '2468',
+    });
+    expect(updated.settings).toMatchObject({
+      systemPrompt: 'You are a patient teacher.',
+      thermalTriggerC: 75,
+      thermalResumeC: 68,
+      theme: 'dark',
+      kioskPinSet: true,
+    });
+    const configFile = join(setup.dataDir, 'config.json');
+    const saved = JSON.parse(readFileSync(configFile, 'utf8'));
+    expect(saved).toMatchObject({
+      systemPrompt: 'You are a patient teacher.',
+      thermalTrigger: 75,
+      thermalResume: 68,
+      theme: 'dark',
+    });
+    expect(readFileSync(configFile, 'utf8')).not.toContain('2468');
+    expect(await verifyKioskPin('2468', saved.kioskPinHash)).toBe(true);
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    expect(readdirSync(setup.dataDir).filter((n) => n.includes('.tmp'))).toEqual([]);
+    expect(loadConfig(setup.env)).toMatchObject({ thermalTrigger: 75, theme: 'dark' });
+
+    // Clearing the PIN removes its hash; the other settings stay.
+    await setup.call('updateSettings', { kioskPin: null });
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({
+      systemPrompt: 'You are a patient teacher.',
+      thermalTrigger: 75,
+      thermalResume: 68,
+      theme: 'dark',
+    });
+    expect((await setup.call<Settings>('getSettings')).kioskPinSet).toBe(false);
+  });
+
+  it('is for the owner only: a paired phone may read the theme but not the settings', async () => {
+    const setup = await startSetupApp();
+    for (const [name, args] of [
+      ['getSettings', {}],
+      ['updateSettings', { theme: 'dark' }],
+    ] as const) {
+      expect(await setup.outcome(name, args, phone), name).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+    }
+    expect(readdirSync(setup.dataDir)).not.toContain('config.json');
+    expect(await setup.call('getAppearance', {}, phone)).toEqual({ theme: 'system' });
+  });
+
+  it('applies new thresholds to the monitor and governor at once, without a restart', async () => {
+    const board = boardAt78();
+    const setup = await startSetupApp({
+      thermal: board.monitor,
+      throttle: board.governor,
+      thresholds: board.monitor,
+    });
+    try {
+      expect(board.monitor.status().protection).toBe(false);
+      expect(board.governor.holdReason()).toBeNull();
+      const updated = await setup.call<Updated>('updateSettings', {
+        thermalTriggerC: 76,
+        thermalResumeC: 70,
+      });
+      expect(updated.restartNeeded).toEqual([]);
+      expect(board.monitor.status()).toMatchObject({ triggerC: 76, resumeC: 70, protection: true });
+      expect(board.governor.level).toBe(1);
+      expect(board.governor.holdReason()).toMatch(/below 70 °C/);
+      board.set(69);
+      board.monitor.poll();
+      expect(board.governor.holdReason()).toBeNull();
+    } finally {
+      await setup.app.dispose();
+      await board.dispose();
+    }
+  });
+
+  it('says a threshold change waits for a restart where they cannot change live', async () => {
+    const setup = await startSetupApp();
+    const updated = await setup.call<Updated>('updateSettings', { thermalTriggerC: 82 });
+    expect(updated.restartNeeded).toEqual(['thermalTriggerC', 'thermalResumeC']);
+    expect(updated.settings.thermalTriggerC).toBe(82);
+  });
+
+  it('a new system prompt applies to the next prompt, and a theme change reaches every screen', async () => {
+    const setup = await startSetupApp({ env: withModel });
+    await converse(setup);
+    await setup.call('updateSettings', {
+      systemPrompt: 'You tell stories about cats.',
+      theme: 'light',
+    });
+    await converse(setup);
+    const sessions = setup.app.engine[engineInternals]().slots;
+    const systems = sessions.map((s) => s.session.getChatHistory()[0]);
+    expect(systems).toContainEqual({ type: 'system', text: 'You tell stories about cats.' });
+
+    const appearance = setup.seen.filter(
+      (e): e is Extract<HearthEvent, { type: 'appearance' }> => e.type === 'appearance',
+    );
+    expect(appearance).toEqual([{ type: 'appearance', theme: 'light' }]);
+    expect(setup.seen.some((e) => e.type === 'settings')).toBe(true);
+    expect(await setup.call('getAppearance', {}, owner)).toEqual({ theme: 'light' });
+  });
+});

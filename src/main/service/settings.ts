@@ -1,0 +1,192 @@
+// The owner's Settings: read them, change them, and have each change take
+// effect without a restart where it can. A change is checked, saved to
+// config.json (atomically, checked as start-up would check it) and then
+// applied: the system prompt to each conversation's next prompt, thresholds to
+// the thermal monitor (and through it the governor), the theme to every screen.
+import { version } from '../../../package.json';
+import type { HearthEvent, Settings, SettingsChange, Theme } from '../../shared/api';
+import { THERMAL_MIN_GAP_C } from '../../shared/api';
+import type { Emitter } from '../../shared/emitter';
+import type { Logger } from '../base/log';
+import {
+  ConfigError,
+  settingVariable,
+  type HearthConfig,
+  type SettingName,
+} from '../config/config';
+import { saveConfigChanges, type ConfigChanges } from '../config/configWriter';
+import { hashKioskPin, verifyKioskPin } from '../config/kioskPin';
+import { ApiFailure } from '../contracts/failure';
+import type { ThermalThresholdsPort } from '../contracts/thermal';
+import type { InferenceEngine } from '../inference/engine';
+import { withoutPaths } from '../rpc/publicMessage';
+
+export interface SettingsDeps {
+  /** The configuration Hearth started with. */
+  config: HearthConfig;
+  /** The environment it started with: saves are checked against it, and it overrides them. */
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  events: Emitter<HearthEvent>;
+  engine: Pick<InferenceEngine, 'setSystemPrompt' | 'status' | 'modelPath'>;
+  /** Absent where the thresholds cannot change live: they then apply at the next start. */
+  thresholds?: ThermalThresholdsPort;
+  modelsDir: string;
+  /** Where the logs go, in words for the About section. */
+  logs?: string;
+}
+
+/** The settings the screen shows and changes, as config.json names them. */
+const SHOWN: readonly SettingName[] = [
+  'model',
+  'systemPrompt',
+  'thermalTrigger',
+  'thermalResume',
+  'theme',
+  'kioskPinHash',
+];
+
+const DEFAULT_LOGS =
+  'Standard output, one JSON object per line (under systemd: journalctl --user).';
+
+export class SettingsService {
+  readonly #deps: SettingsDeps;
+  #config: HearthConfig;
+  #updates: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: SettingsDeps) {
+    this.#deps = deps;
+    this.#config = deps.config;
+  }
+
+  get(): Settings {
+    const { engine, env, config, modelsDir } = this.#deps;
+    const current = this.#config;
+    const name = engine.status().name;
+    const modelPath = engine.modelPath;
+    return {
+      systemPrompt: current.systemPrompt,
+      thermalTriggerC: current.thermalTrigger,
+      thermalResumeC: current.thermalResume,
+      theme: current.theme,
+      kioskPinSet: current.kioskPinHash !== undefined,
+      environmentOverrides: SHOWN.map(settingVariable).filter((v) => (env[v] ?? '') !== ''),
+      about: {
+        version,
+        ...(name === undefined ? {} : { model: name }),
+        ...(modelPath === undefined ? {} : { modelPath }),
+        dataDir: config.dataDir,
+        configFile: config.configFile,
+        modelsDir,
+        logs: this.#deps.logs ?? DEFAULT_LOGS,
+      },
+    };
+  }
+
+  theme(): Theme {
+    return this.#config.theme;
+  }
+
+  /** Whether pin opens the way out of kiosk mode; false when no PIN is set. */
+  async checkKioskPin(pin: string): Promise<boolean> {
+    const hash = this.#config.kioskPinHash;
+    return hash !== undefined && verifyKioskPin(pin, hash);
+  }
+
+  /** Checks, saves and applies a change; one at a time, in the order they came. */
+  update(change: SettingsChange): Promise<{ settings: Settings; restartNeeded: string[] }> {
+    const next = this.#updates.catch(() => {}).then(() => this.#update(change));
+    this.#updates = next;
+    return next;
+  }
+
+  /** Saves the model file to load at the next start. */
+  async rememberModel(path: string): Promise<void> {
+    await this.#save({ model: path });
+  }
+
+  async #update(change: SettingsChange): Promise<{ settings: Settings; restartNeeded: string[] }> {
+    const before = this.#config;
+    const trigger = change.thermalTriggerC ?? before.thermalTrigger;
+    const resume = change.thermalResumeC ?? before.thermalResume;
+    if (resume > trigger - THERMAL_MIN_GAP_C) {
+      throw new ApiFailure(
+        'bad_request',
+        `The resume temperature (${resume} °C) must be at least ${THERMAL_MIN_GAP_C} °C below the trigger (${trigger} °C).`,
+      );
+    }
+    const changes: ConfigChanges = {
+      systemPrompt: change.systemPrompt,
+      thermalTrigger: change.thermalTriggerC,
+      thermalResume: change.thermalResumeC,
+      theme: change.theme,
+    };
+    if (change.kioskPin !== undefined) {
+      changes.kioskPinHash = change.kioskPin === null ? null : await hashKioskPin(change.kioskPin);
+    }
+    this.#refuseOverridden(changes);
+    const saved = await this.#save(changes);
+    const restartNeeded = this.#apply(before, saved);
+    const settings = this.get();
+    this.#deps.events.fire({ type: 'settings', settings });
+    return { settings, restartNeeded };
+  }
+
+  /**
+   * A setting its environment variable decides would change back at the next
+   * start; the owner is told where to change it instead.
+   */
+  #refuseOverridden(changes: ConfigChanges): void {
+    for (const [name, value] of Object.entries(changes)) {
+      const variable = settingVariable(name as SettingName);
+      if (value !== undefined && (this.#deps.env[variable] ?? '') !== '') {
+        throw new ApiFailure(
+          'bad_request',
+          `${variable} is set in Hearth's environment, which decides this setting; change it there.`,
+        );
+      }
+    }
+  }
+
+  async #save(changes: ConfigChanges): Promise<HearthConfig> {
+    try {
+      const saved = await saveConfigChanges(this.#deps.config, changes, this.#deps.env);
+      this.#config = { ...this.#config, ...definedOnly(changes, saved) };
+      return this.#config;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new ApiFailure('bad_request', withoutPaths(error.message));
+      }
+      throw error;
+    }
+  }
+
+  /** Applies what changed; returns the names of changes that wait for a restart. */
+  #apply(before: HearthConfig, after: HearthConfig): string[] {
+    const { engine, thresholds, events, logger } = this.#deps;
+    const restartNeeded: string[] = [];
+    if (after.systemPrompt !== before.systemPrompt) engine.setSystemPrompt(after.systemPrompt);
+    if (
+      after.thermalTrigger !== before.thermalTrigger ||
+      after.thermalResume !== before.thermalResume
+    ) {
+      if (thresholds) thresholds.setThresholds(after.thermalTrigger, after.thermalResume);
+      else restartNeeded.push('thermalTriggerC', 'thermalResumeC');
+    }
+    if (after.theme !== before.theme) events.fire({ type: 'appearance', theme: after.theme });
+    logger.info('settings_changed', {
+      changed: SHOWN.filter((name) => after[name] !== before[name]),
+      restartNeeded,
+    });
+    return restartNeeded;
+  }
+}
+
+/** The saved values of the settings this change touched (a removed one at its default). */
+function definedOnly(changes: ConfigChanges, saved: HearthConfig): Partial<HearthConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(changes)) {
+    if (value !== undefined) out[name] = saved[name as SettingName];
+  }
+  return out as Partial<HearthConfig>;
+}

@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import type { PairedDevice } from '../../../../shared/api';
+import { formatWhen } from '../../format';
+
+export interface DeviceListProps {
+  devices: PairedDevice[] | null;
+  onForget(device: PairedDevice): void;
+}
+
+/** The paired phones, each with a Forget button that asks first. */
+export function DeviceList({ devices, onForget }: DeviceListProps) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  if (devices === null) return <p className="muted">Loading paired devices…</p>;
+  return (
+    <section className="devices" aria-labelledby="devices-title">
+      <h3 id="devices-title">Paired devices</h3>
+      {devices.length === 0 ? (
+        <p className="muted">No phone is paired yet.</p>
+      ) : (
+        <ul className="device-list" aria-label="Paired devices">
+          {devices.map((device) => (
+            <li key={device.id} className="device">
+              <div className="device-info">
+                <span className="device-name">{device.name}</span>
+                <span className="device-meta">
+                  {device.connected ? 'Connected now' : `Last seen ${formatWhen(device.lastSeen)}`}
+                  {' · '}
+                  paired {formatWhen(device.firstSeen)}
+                </span>
+              </div>
+              {confirming === device.id ? (
+                <div className="device-confirm">
+                  <span>Forget {device.name}? It will have to pair again.</span>
+                  <button
+                    type="button"
+                    className="button button-danger"
+                    onClick={() => {
+                      setConfirming(null);
+                      onForget(device);
+                    }}
+                  >
+                    Forget
+                  </button>
+                  <button type="button" className="button" onClick={() => setConfirming(null)}>
+                    Cancel
+                  </button>
+                </div>
+              ) : (
+                <button
+                  type="button"
+                  className="button"
+                  aria-label={`Forget ${device.name}`}
+                  onClick={() => setConfirming(device.id)}
+                >
+                  Forget
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+// Hearth as network tests meet it, in a process of its own (the kiosk's main
+// process is one too): started from the settings in its environment with the
+// same parts as `npm run serve`, and watching its own event loop, because a
+// flood or a fuzzer must not freeze the kiosk's screen. Only 127.0.0.1 is the
+// owner here, so a test's "phones" dial from 127.0.0.2 and are treated as any
+// phone on the LAN. Started by hearthUnderTest.ts; answers its questions over IPC.
+// Usage: node --import tsx src/testing/net/hearthChild.ts
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { createLogger } from '../../main/base/log';
+import { loadConfig } from '../../main/config/config';
+import { Pairing } from '../../main/pairing/pairing';
+import { Redactor, redactingLogger } from '../../main/pairing/redact';
+import { composeHearth } from '../../main/runtime/compose';
+import { startHearthServer } from '../../main/server';
+import type { ChildReply, ChildRequest } from './hearthChildProtocol';
+import { StallMonitor } from './stallMonitor';
+
+/** The owner is this one address; every other one (127.0.0.2 included) is the LAN. */
+export const OWNER_ADDRESS = '127.0.0.1';
+
+const config = loadConfig(process.env);
+const redactor = new Redactor();
+const logger = redactingLogger(createLogger(config.logLevel), redactor);
+const lag = monitorEventLoopDelay({ resolution: 5 });
+lag.enable();
+const stalls = new StallMonitor();
+stalls.start();
+
+const pairing = await Pairing.open({
+  dataDir: config.dataDir,
+  host: config.host,
+  port: config.port,
+  enabled: true,
+  logger,
+  redactor,
+  // Tests of an expired code cannot wait the real five minutes.
+  codeTtlMs: process.env.HEARTH_TEST_CODE_TTL_MS
+    ? Number(process.env.HEARTH_TEST_CODE_TTL_MS)
+    : undefined,
+});
+const hearth = composeHearth(config, logger, pairing);
+await hearth.start();
+const server = await startHearthServer({
+  hearth,
+  staticDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'),
+  host: config.host,
+  port: config.port,
+  logger,
+  pairing,
+  allowedHosts: config.allowedHosts,
+  isTrustedAddress: (address) => address === OWNER_ADDRESS || address === `::ffff:${OWNER_ADDRESS}`,
+});
+
+const send = (reply: ChildReply): void => {
+  process.send?.(reply);
+};
+const ms = (ns: number): number => ns / 1e6;
+
+process.on('message', (request: ChildRequest) => {
+  if (request.type === 'stats') {
+    send({
+      type: 'stats',
+      id: request.id,
+      lagMs: {
+        p50: ms(lag.percentile(50)),
+        p99: ms(lag.percentile(99)),
+        max: ms(lag.max),
+        mean: ms(lag.mean),
+      },
+      stall: stalls.read(request.resetLag),
+      memory: process.memoryUsage(),
+      sessions: hearth.sessions.counts(),
+    });
+    if (request.resetLag) lag.reset();
+  } else if (request.type === 'gc') {
+    (globalThis as { gc?: () => void }).gc?.();
+    send({ type: 'gc', id: request.id });
+  } else if (request.type === 'stop') {
+    void (async () => {
+      await server.close();
+      await hearth.dispose();
+      pairing.dispose();
+      process.exit(0);
+    })();
+  }
+});
+
+send({ type: 'ready', url: server.url, pairingUrl: pairing.info().url });

@@ -1,0 +1,173 @@
+// A Hearth core for the model-setup and settings tests: the real engine,
+// service, model setup and settings over a fresh data directory, started with
+// no model unless told otherwise, a test catalog whose one pinned model is the
+// fixture served from loopback, and helpers to call commands and wait for events.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { HearthEvent } from '../shared/api';
+import { loadConfig } from '../main/config/config';
+import type { ThermalPort, ThermalThresholdsPort } from '../main/contracts/thermal';
+import { noThrottle, type InferenceThrottle } from '../main/contracts/throttle';
+import { FIXTURE_SHA256, fixtureBytes } from '../main/models/__fixtures__/modelServer';
+import { dispatch, type CallContext } from '../main/rpc/dispatch';
+import { composeCore } from '../main/runtime/compose';
+import { tempDir } from './inferenceFixtures';
+import { createMemoryLogger } from './loggers';
+import { fakeCoolingCheck, fakePairing, fakeThermal } from './serviceFakes';
+
+export const owner: CallContext = { clientId: 'kiosk', role: 'owner' };
+export const phone: CallContext = { clientId: 'phone', role: 'device', deviceId: 'p1' };
+
+/** A catalog with the fixture model pinned (downloaded from HF_ENDPOINT) and one not pinned. */
+export const testCatalog = {
+  recommended: 'stories',
+  entries: [
+    {
+      id: 'stories',
+      displayName: 'Stories 260K',
+      repository: 'ggml-org/models',
+      file: 'stories260K.gguf',
+      revision: 'a'.repeat(40),
+      sha256: FIXTURE_SHA256,
+      sizeBytes: fixtureBytes().length,
+      kvBytesPerToken: 1,
+      parameters: '260K',
+      licence: 'MIT',
+      description: 'A tiny story model for tests.',
+    },
+    {
+      id: 'later',
+      displayName: 'Later 1B',
+      repository: 'owner/Later-GGUF',
+      file: 'Later-Q4_K_M.gguf',
+      revision: null,
+      sha256: null,
+      sizeBytes: 800_000_000,
+      kvBytesPerToken: 32_768,
+      parameters: '1B',
+      licence: 'MIT',
+      description: 'Not pinned yet.',
+    },
+  ],
+};
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+export function scratchDir(prefix = 'hearth-setup-'): string {
+  const dir = tempDir(prefix);
+  cleanups.push(dir.remove);
+  return dir.path;
+}
+
+export interface SetupAppOptions {
+  /** HEARTH_* and hub variables besides the test defaults. */
+  env?: Record<string, string>;
+  usbRoots?: string[];
+  thermal?: ThermalPort;
+  throttle?: InferenceThrottle;
+  thresholds?: ThermalThresholdsPort;
+  /** Download time limits. */
+  answerMs?: number;
+  memory?: { total: number; free: number };
+}
+
+export async function startSetupApp(options: SetupAppOptions = {}) {
+  const dataDir = scratchDir();
+  const catalogFile = join(scratchDir('hearth-catalog-'), 'catalog.json');
+  writeFileSync(catalogFile, JSON.stringify(testCatalog));
+  mkdirSync(join(dataDir, 'models'));
+  const env: Record<string, string> = {
+    HEARTH_DATA_DIR: dataDir,
+    HEARTH_THREADS: '1',
+    HEARTH_TEMPERATURE: '0',
+    HEARTH_MAX_TOKENS: '32',
+    HEARTH_CATALOG_FILE: catalogFile,
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const logger = createMemoryLogger();
+  const app = composeCore({
+    config,
+    logger,
+    thermal: options.thermal ?? fakeThermal(),
+    coolingCheck: fakeCoolingCheck(),
+    pairing: fakePairing(),
+    throttle: options.throttle ?? noThrottle,
+    thresholds: options.thresholds,
+    baseThreads: 1,
+    env,
+    modelSetup: {
+      usbRoots: options.usbRoots ?? [],
+      memory: options.memory ?? { total: 8e9, free: 8e9 },
+      progressEveryMs: 0,
+      answerMs: options.answerMs ?? 5000,
+      stallMs: 5000,
+    },
+  });
+  cleanups.push(() => app.dispose());
+  const seen: HearthEvent[] = [];
+  app.events.subscribe((event) => seen.push(event));
+  await app.start();
+  await app.engine.whenSettled();
+
+  const outcome = (name: string, args: unknown = {}, ctx: CallContext = owner) =>
+    dispatch(app.handlers, name, args, ctx);
+  const call = async <T = never>(name: string, args: unknown = {}, ctx = owner): Promise<T> => {
+    const result = await outcome(name, args, ctx);
+    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+    return result.value as T;
+  };
+  /** The first event (already seen or still to come) that matches. */
+  const until = <E extends HearthEvent>(match: (event: HearthEvent) => event is E) =>
+    new Promise<E>((resolve) => {
+      const found = seen.find(match);
+      if (found) return resolve(found);
+      const off = app.events.subscribe((event) => {
+        if (!match(event)) return;
+        off();
+        resolve(event);
+      });
+    });
+  const downloadEnded = () =>
+    until(
+      (e): e is Extract<HearthEvent, { type: 'modelDownload' }> =>
+        e.type === 'modelDownload' && ['done', 'failed', 'cancelled'].includes(e.download.state),
+    );
+  const downloads = () => seen.flatMap((e) => (e.type === 'modelDownload' ? [e.download] : []));
+  return {
+    app,
+    config,
+    env,
+    dataDir,
+    logger,
+    seen,
+    call,
+    outcome,
+    until,
+    downloadEnded,
+    downloads,
+  };
+}
+
+/** Asks the model something in a new conversation; resolves with the finished answer. */
+export async function converse(
+  setup: Awaited<ReturnType<typeof startSetupApp>>,
+  text = 'Once upon a time',
+) {
+  const conversation = await setup.call<{ id: string }>('newConversation');
+  const sent = await setup.call<{ assistantMessage: { id: string } }>('sendPrompt', {
+    conversationId: conversation.id,
+    text,
+  });
+  const done = await setup.until(
+    (e): e is Extract<HearthEvent, { type: 'message' }> =>
+      e.type === 'message' &&
+      e.message.id === sent.assistantMessage.id &&
+      !['queued', 'streaming'].includes(e.message.status),
+  );
+  return done.message;
+}
