@@ -76,10 +76,7 @@ function expectSessionIntact(phone: PhoneClient): void {
   expect(phone.gapSnapshots).toBe(0);
 }
 
-const isStreaming = (phone: PhoneClient): boolean =>
-  [...phone.shown.values()].some(
-    ({ message }) => message.role === 'assistant' && message.status === 'streaming',
-  );
+const isStreaming = (phone: PhoneClient): boolean => phone.view.streaming;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

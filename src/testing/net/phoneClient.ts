@@ -1,10 +1,8 @@
 // A phone as the server meets it, for Node-level network tests: a real `ws`
 // client that speaks the protocol the browser speaks (hello first, resume with
 // the last sequence number processed, acks, an application heartbeat) and
-// reconnects by itself when its link goes. It keeps the conversation as a
-// phone would show it and records every way the stream could go wrong (a
-// skipped, repeated or out-of-order sequence number; streamed text that does
-// not add up to the final answer), so a test can demand none happened.
+// reconnects by itself when its link goes. What it shows, and every way the
+// stream could have gone wrong, is its PhoneView's.
 import WebSocket from 'ws';
 import type {
   CommandArgs,
@@ -14,6 +12,12 @@ import type {
   Message,
 } from '../../shared/api';
 import { serverFrame, type ServerFrame, type WelcomeFrame } from '../../shared/wire';
+import { ClientHeartbeat } from './clientHeartbeat';
+import { CallError, PendingCalls } from './pendingCalls';
+import { PhoneView, type ShownMessage } from './phoneView';
+
+export { CallError } from './pendingCalls';
+export type { ShownMessage } from './phoneView';
 
 export interface PhoneClientOptions {
   /** The server's (or a proxy's) WebSocket URL, e.g. ws://127.0.0.1:8737/ws. */
@@ -38,28 +42,6 @@ export interface PhoneClientOptions {
   resume?: { sessionId: string; secret: string; lastSeq: number };
 }
 
-/** Why a call failed: its error code from the server, or 'disconnected' when the link went first. */
-export class CallError extends Error {
-  override name = 'CallError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
-}
-
-/** An answer as this phone shows it. */
-export interface ShownMessage {
-  conversationId: string;
-  message: Message;
-}
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 export class PhoneClient implements AsyncDisposable {
   readonly options: Required<
     Omit<PhoneClientOptions, 'cookie' | 'origin' | 'localAddress' | 'resume'>
@@ -70,53 +52,60 @@ export class PhoneClient implements AsyncDisposable {
   /** Snapshots received, and how many came in place of a replay after a resume. */
   snapshots = 0;
   gapSnapshots = 0;
-  /** Things that must never happen; a test asserts this stays empty. */
-  readonly violations: string[] = [];
-  /** Events processed, by type. */
-  readonly eventCounts = new Map<string, number>();
-  /** ping → pong round trips (ms). */
-  readonly heartbeats: number[] = [];
+  /** What this phone shows, and what went wrong on the way. */
+  readonly view = new PhoneView();
   /** Connection attempt → welcome, for each resumed session (ms). */
   readonly resumeTimes: number[] = [];
   /** Links that went down while this client was running. */
   linksLost = 0;
   /** How each connection ended, as the close frame (or its absence, 1006) said. */
   readonly closes: { code: number; reason: string }[] = [];
-  lastSeq = 0;
-  /** The messages this phone shows, by id. */
-  readonly shown = new Map<string, ShownMessage>();
 
   #socket: WebSocket | undefined;
   #session: { id: string; secret: string } | undefined;
   #welcomed = false;
-  #nextCallId = 1;
-  #nextPingId = 1;
-  readonly #pending = new Map<number, Pending>();
-  readonly #pings = new Map<number, number>();
+  readonly #heartbeat: ClientHeartbeat;
+  readonly #calls = new PendingCalls();
   readonly #eventListeners = new Set<(event: HearthEvent, seq: number) => void>();
   readonly #frameListeners = new Set<(frame: ServerFrame) => void>();
   readonly #waitingForWelcome = new Set<() => void>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  #heartbeat: NodeJS.Timeout | undefined;
-  #lastHeardAt = 0;
-  #lastAcked = 0;
-  #lastPingAt = 0;
   #attemptStartedAt = 0;
   #disposed = false;
 
   constructor(options: PhoneClientOptions) {
     if (options.resume) {
       this.#session = { id: options.resume.sessionId, secret: options.resume.secret };
-      this.lastSeq = options.resume.lastSeq;
+      this.view.lastSeq = options.resume.lastSeq;
     }
     this.options = {
       heartbeatMs: 1000,
       deadAfterMs: 3000,
       retryMs: 20,
-      ackEveryMs: 100,
+      ackEveryMs: 250,
       reconnect: true,
       ...options,
     };
+    this.#heartbeat = new ClientHeartbeat(this.options);
+  }
+
+  /** ping → pong round trips (ms). */
+  get heartbeats(): number[] {
+    return this.#heartbeat.roundTrips;
+  }
+
+  /** Things that must never happen; a test asserts this stays empty. */
+  get violations(): string[] {
+    return this.view.violations;
+  }
+
+  /** The messages this phone shows, by id. */
+  get shown(): Map<string, ShownMessage> {
+    return this.view.shown;
+  }
+
+  get lastSeq(): number {
+    return this.view.lastSeq;
   }
 
   get sessionId(): string | undefined {
@@ -155,11 +144,9 @@ export class PhoneClient implements AsyncDisposable {
     await this.welcomed();
     const socket = this.#socket;
     if (!socket) throw new CallError('disconnected', 'no link');
-    const id = this.#nextCallId++;
-    return new Promise<CommandResult<K>>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      socket.send(JSON.stringify({ t: 'call', id, name, args }));
-    });
+    const { id, result } = this.#calls.open<CommandResult<K>>();
+    socket.send(JSON.stringify({ t: 'call', id, name, args }));
+    return result;
   }
 
   /** Sends any text as one frame (for fuzzing and refusals). */
@@ -180,15 +167,11 @@ export class PhoneClient implements AsyncDisposable {
 
   /** Resolves with the answer once the server says it ended (complete, stopped, error). */
   answer(messageId: string): Promise<Message> {
-    const done = (): Message | undefined => {
-      const message = this.shown.get(messageId)?.message;
-      return message && !['queued', 'streaming'].includes(message.status) ? message : undefined;
-    };
     return new Promise((resolve) => {
-      const now = done();
+      const now = this.view.ended(messageId);
       if (now) return resolve(now);
       const stop = this.onEvent(() => {
-        const finished = done();
+        const finished = this.view.ended(messageId);
         if (!finished) return;
         stop();
         resolve(finished);
@@ -204,11 +187,11 @@ export class PhoneClient implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     const socket = this.#socket;
-    this.#failPending('client closed');
+    this.#calls.failAll('client closed');
     if (socket && socket.readyState !== WebSocket.CLOSED) {
       await new Promise<void>((resolve) => {
         socket.once('close', () => resolve());
@@ -231,6 +214,8 @@ export class PhoneClient implements AsyncDisposable {
     const socket = new WebSocket(this.options.url, {
       headers,
       perMessageDeflate: false,
+      // A dial into a dead link gives up as a silent open link would.
+      handshakeTimeout: this.options.deadAfterMs,
       ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}),
     });
     this.#socket = socket;
@@ -242,11 +227,15 @@ export class PhoneClient implements AsyncDisposable {
         lastSeq: this.lastSeq,
       };
       socket.send(JSON.stringify(resume ? { t: 'hello', resume } : { t: 'hello' }));
-      this.#lastHeardAt = performance.now();
-      this.#startHeartbeat(socket);
+      this.#heartbeat.start({
+        send: (frame) => socket.send(JSON.stringify(frame)),
+        // Nothing heard, not even a pong: the link is a black hole.
+        dead: () => socket.terminate(),
+        processed: () => (this.#welcomed ? this.lastSeq : undefined),
+      });
     });
     socket.on('message', (data) => {
-      this.#lastHeardAt = performance.now();
+      this.#heartbeat.heard();
       this.#receive(String(data));
     });
     // The close event follows and does the work.
@@ -256,8 +245,8 @@ export class PhoneClient implements AsyncDisposable {
       this.closes.push({ code, reason: reason.toString() });
       if (this.#welcomed) this.linksLost++;
       this.#welcomed = false;
-      this.#stopHeartbeat();
-      this.#failPending('the link dropped before the answer came');
+      this.#heartbeat.stop();
+      this.#calls.failAll('the link dropped before the answer came');
       if (this.options.reconnect) this.#later(this.options.retryMs, () => this.#open());
     });
   }
@@ -277,35 +266,17 @@ export class PhoneClient implements AsyncDisposable {
       case 'snapshot':
         this.snapshots++;
         if (this.welcomes.at(-1)?.resumed) this.gapSnapshots++;
-        this.lastSeq = frame.seq;
-        this.#lastAcked = Math.min(this.#lastAcked, frame.seq);
-        for (const [id, shown] of this.shown) {
-          if (shown.conversationId === frame.open?.id) this.shown.delete(id);
-        }
-        for (const message of frame.open?.messages ?? []) {
-          this.shown.set(message.id, { conversationId: frame.open?.id ?? '', message });
-        }
+        this.view.snapshot(frame);
+        this.#heartbeat.restartedAt(frame.seq);
         return;
       case 'event':
-        if (frame.seq !== this.lastSeq + 1) {
-          this.violations.push(`event seq ${frame.seq} after ${this.lastSeq}`);
-        }
-        this.lastSeq = frame.seq;
-        this.#apply(frame.event, frame.seq);
+        this.view.event(frame.seq, frame.event);
+        for (const listener of this.#eventListeners) listener(frame.event, frame.seq);
         return;
-      case 'result': {
-        const pending = this.#pending.get(frame.id);
-        this.#pending.delete(frame.id);
-        if (frame.ok) pending?.resolve(frame.value);
-        else pending?.reject(new CallError(frame.error.code, frame.error.message));
-        return;
-      }
-      case 'pong': {
-        const sentAt = this.#pings.get(frame.id);
-        this.#pings.delete(frame.id);
-        if (sentAt !== undefined) this.heartbeats.push(performance.now() - sentAt);
-        return;
-      }
+      case 'result':
+        return this.#calls.settle(frame);
+      case 'pong':
+        return this.#heartbeat.pong(frame.id);
     }
   }
 
@@ -322,75 +293,6 @@ export class PhoneClient implements AsyncDisposable {
     this.#welcomed = true;
     for (const resolve of this.#waitingForWelcome) resolve();
     this.#waitingForWelcome.clear();
-  }
-
-  #apply(event: HearthEvent, seq: number): void {
-    this.eventCounts.set(event.type, (this.eventCounts.get(event.type) ?? 0) + 1);
-    if (event.type === 'message') {
-      const before = this.shown.get(event.message.id)?.message;
-      const ended = !['queued', 'streaming'].includes(event.message.status);
-      // The final message must say what the streamed tokens said, or some were
-      // lost, repeated or reordered on the way.
-      if (
-        before &&
-        ended &&
-        event.message.role === 'assistant' &&
-        before.text !== event.message.text
-      ) {
-        this.violations.push(
-          `message ${event.message.id}: streamed ${JSON.stringify(before.text.slice(-80))} ` +
-            `but the answer is ${JSON.stringify(event.message.text.slice(-80))}`,
-        );
-      }
-      this.shown.set(event.message.id, {
-        conversationId: event.conversationId,
-        message: event.message,
-      });
-    } else if (event.type === 'tokens') {
-      const shown = this.shown.get(event.messageId);
-      if (!shown) this.violations.push(`tokens for a message never shown (seq ${seq})`);
-      else shown.message = { ...shown.message, text: shown.message.text + event.text };
-    }
-    for (const listener of this.#eventListeners) listener(event, seq);
-  }
-
-  #startHeartbeat(socket: WebSocket): void {
-    this.#stopHeartbeat();
-    this.#lastPingAt = performance.now();
-    this.#heartbeat = setInterval(
-      () => {
-        const now = performance.now();
-        if (now - this.#lastHeardAt > this.options.deadAfterMs) {
-          // Nothing heard, not even a pong: the link is a black hole.
-          socket.terminate();
-          return;
-        }
-        if (socket.readyState !== WebSocket.OPEN) return;
-        if (now - this.#lastPingAt >= this.options.heartbeatMs) {
-          this.#lastPingAt = now;
-          const id = this.#nextPingId++;
-          this.#pings.set(id, now);
-          socket.send(JSON.stringify({ t: 'ping', id }));
-        }
-        if (this.#welcomed && this.lastSeq > this.#lastAcked) {
-          this.#lastAcked = this.lastSeq;
-          socket.send(JSON.stringify({ t: 'ack', seq: this.lastSeq }));
-        }
-      },
-      Math.min(this.options.heartbeatMs, this.options.ackEveryMs),
-    );
-  }
-
-  #stopHeartbeat(): void {
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
-    this.#pings.clear();
-  }
-
-  #failPending(why: string): void {
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const call of pending) call.reject(new CallError('disconnected', why));
   }
 
   #later(ms: number, then: () => void): void {
