@@ -7,6 +7,12 @@ import { en } from 'zod/locales';
 // zod/mini carries no messages of its own: English, on both sides, so errors read the same.
 z.config(en());
 
+import { modelDownload, modelFile, modelList } from './modelSetupSchema';
+import { settings, settingsChange, theme } from './settingsSchema';
+
+export * from './modelSetupSchema';
+export * from './settingsSchema';
+
 /** Conversation and message ids, as crypto.randomUUID() writes them (lowercase). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const id = z.string().check(z.regex(UUID_PATTERN, 'expected a UUID'));
@@ -125,132 +131,6 @@ export const pairedDevice = z.object({
   connected: z.boolean(),
 });
 export type PairedDevice = z.infer<typeof pairedDevice>;
-
-/** Colours of every screen: the OS preference, or fixed light or dark. */
-export const theme = z.enum(['system', 'light', 'dark']);
-export type Theme = z.infer<typeof theme>;
-
-/** A model download, or a copy from a USB stick, from start to the model loading. */
-export const modelDownload = z.object({
-  state: z.enum(['downloading', 'copying', 'verifying', 'loading', 'done', 'failed', 'cancelled']),
-  /** The model's name as the catalog gives it, else its file name. */
-  model: z.string(),
-  catalogId: z.optional(z.string()),
-  /** Bytes so far: downloaded or copied, or checked while verifying. */
-  bytes: z.number().check(z.nonnegative()),
-  total: z.nullable(z.number().check(z.nonnegative())),
-  bytesPerSecond: z.number().check(z.nonnegative()),
-  secondsLeft: z.nullable(z.number().check(z.nonnegative())),
-  /** One sentence, when it failed or was cancelled. */
-  error: z.optional(z.string()),
-});
-export type ModelDownload = z.infer<typeof modelDownload>;
-
-/** Whether a model fits this machine's memory (node-llama-cpp's estimate, or the catalog's). */
-const modelFit = {
-  fits: z.boolean(),
-  /** Memory the model needs at Hearth's context size. */
-  memoryBytes: z.number().check(z.nonnegative()),
-  /** One sentence when it does not fit. */
-  fitWarning: z.optional(z.string()),
-};
-
-export const catalogModel = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  parameters: z.string(),
-  licence: z.string(),
-  description: z.string(),
-  sizeBytes: z.number().check(z.nonnegative()),
-  /** Decoding speed on a Raspberry Pi 5, an estimate. */
-  tokensPerSecond: z.number().check(z.nonnegative()),
-  recommended: z.boolean(),
-  /** Pinned to a checked revision and checksum: only then can it be downloaded. */
-  pinned: z.boolean(),
-  installed: z.boolean(),
-  ...modelFit,
-});
-export type CatalogModel = z.infer<typeof catalogModel>;
-
-/** A .gguf file Hearth can load: in its models folder, or on a USB stick. */
-export const modelFile = z.object({
-  path: z.string(),
-  fileName: z.string(),
-  sizeBytes: z.number().check(z.nonnegative()),
-  location: z.enum(['models', 'usb']),
-  catalogId: z.optional(z.string()),
-  /** The model Hearth is answering with (or loading). */
-  current: z.boolean(),
-  ...modelFit,
-});
-export type ModelFile = z.infer<typeof modelFile>;
-
-export const modelList = z.object({
-  catalog: z.array(catalogModel),
-  /** Models in the models folder. */
-  installed: z.array(modelFile),
-  /** Downloads that stopped midway; downloading again continues them. */
-  unfinished: z.array(
-    z.object({ fileName: z.string(), bytes: z.number(), total: z.nullable(z.number()) }),
-  ),
-  /** The model file in use, if any. */
-  currentPath: z.optional(z.string()),
-  /** The download or copy under way (or the last one), if any. */
-  download: z.nullable(modelDownload),
-});
-export type ModelList = z.infer<typeof modelList>;
-
-export const THERMAL_TRIGGER_RANGE = { min: 50, max: 95 } as const;
-export const THERMAL_RESUME_RANGE = { min: 40, max: 90 } as const;
-/** Below this gap, sensor noise would switch protection on and off. */
-export const THERMAL_MIN_GAP_C = 2;
-export const SYSTEM_PROMPT_MAX = 4000;
-
-export const settings = z.object({
-  systemPrompt: z.string(),
-  thermalTriggerC: z.number(),
-  thermalResumeC: z.number(),
-  theme,
-  kioskPinSet: z.boolean(),
-  /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
-  environmentOverrides: z.array(z.string()),
-  about: z.object({
-    version: z.string(),
-    model: z.optional(z.string()),
-    modelPath: z.optional(z.string()),
-    dataDir: z.string(),
-    configFile: z.string(),
-    modelsDir: z.string(),
-    logs: z.string(),
-  }),
-});
-export type Settings = z.infer<typeof settings>;
-
-export const settingsChange = z
-  .strictObject({
-    systemPrompt: z.optional(z.string().check(z.maxLength(SYSTEM_PROMPT_MAX))),
-    thermalTriggerC: z.optional(
-      z.number().check(z.gte(THERMAL_TRIGGER_RANGE.min), z.lte(THERMAL_TRIGGER_RANGE.max)),
-    ),
-    thermalResumeC: z.optional(
-      z.number().check(z.gte(THERMAL_RESUME_RANGE.min), z.lte(THERMAL_RESUME_RANGE.max)),
-    ),
-    theme: z.optional(theme),
-    /** A new PIN of 4 to 8 digits, or null to remove it. */
-    kioskPin: z.optional(
-      z.nullable(z.string().check(z.regex(/^\d{4,8}$/, 'expected 4 to 8 digits'))),
-    ),
-  })
-  .check(
-    z.refine(
-      (change) =>
-        change.thermalTriggerC === undefined ||
-        change.thermalResumeC === undefined ||
-        change.thermalResumeC <= change.thermalTriggerC - THERMAL_MIN_GAP_C,
-      `the resume temperature must be at least ${THERMAL_MIN_GAP_C} °C below the trigger`,
-    ),
-  );
-export type SettingsChange = z.infer<typeof settingsChange>;
 
 export const appSnapshot = z.object({
   model: modelStatus,

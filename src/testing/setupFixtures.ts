@@ -9,7 +9,7 @@ import type { HearthEvent } from '../shared/api';
 import { loadConfig } from '../main/config/config';
 import type { ThermalPort, ThermalThresholdsPort } from '../main/contracts/thermal';
 import { noThrottle, type InferenceThrottle } from '../main/contracts/throttle';
-import { FIXTURE_SHA256, fixtureBytes } from '../main/models/__fixtures__/modelServer';
+import { FIXTURE_SHA256, fixtureBytes } from './models/modelServer';
 import { dispatch, type CallContext } from '../main/rpc/dispatch';
 import { composeCore } from '../main/runtime/compose';
 import { tempDir } from './inferenceFixtures';

@@ -9,7 +9,7 @@ import {
   FIXTURE_SHA256,
   startModelServer,
   type ModelServer,
-} from './__fixtures__/modelServer';
+} from '../../testing/models/modelServer';
 import { runModelCli } from './commands';
 
 const REPO = resolve(import.meta.dirname, '../../..');

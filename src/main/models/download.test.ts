@@ -1,8 +1,8 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { failureOf, useDownloadHarness } from './__fixtures__/downloadHarness';
-import { FIXTURE_SHA256, fixtureBytes, sha256Of } from './__fixtures__/modelServer';
+import { failureOf, useDownloadHarness } from '../../testing/models/downloadHarness';
+import { FIXTURE_SHA256, fixtureBytes, sha256Of } from '../../testing/models/modelServer';
 import { loadCatalog } from './catalog';
 import type { DownloadProgress } from './download';
 

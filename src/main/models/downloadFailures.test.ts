@@ -4,8 +4,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { failureOf, useDownloadHarness } from './__fixtures__/downloadHarness';
-import { closedPort, FIXTURE_SHA256, fixtureBytes, sha256Of } from './__fixtures__/modelServer';
+import { failureOf, useDownloadHarness } from '../../testing/models/downloadHarness';
+import { closedPort, FIXTURE_SHA256, fixtureBytes, sha256Of } from '../../testing/models/modelServer';
 import { loadCatalog } from './catalog';
 
 const h = useDownloadHarness();

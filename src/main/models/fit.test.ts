@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FIXTURE_MODEL_PATH } from './__fixtures__/modelServer';
+import { FIXTURE_MODEL_PATH } from '../../testing/models/modelServer';
 import { estimatedMemoryBytes, findCatalogEntry, loadCatalog } from './catalog';
 import { estimateCatalogFit, estimateFileFit } from './fit';
 

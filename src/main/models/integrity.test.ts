@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { silentLogger } from '../../testing/loggers';
 import { threadRegistry } from '../threads/registry';
-import { FIXTURE_MODEL_PATH, FIXTURE_SHA256, fixtureBytes } from './__fixtures__/modelServer';
+import { FIXTURE_MODEL_PATH, FIXTURE_SHA256, fixtureBytes } from '../../testing/models/modelServer';
 import { checkIntegrity, IntegrityCancelled } from './integrity';
 
 let dir: string;

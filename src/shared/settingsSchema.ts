@@ -1,0 +1,59 @@
+// The owner's settings as clients see and change them. Part of the API defined in
+// api.ts; main validates the same ranges before it persists them.
+import { z } from 'zod/mini';
+
+/** Colours of every screen: the OS preference, or fixed light or dark. */
+export const theme = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof theme>;
+
+export const THERMAL_TRIGGER_RANGE = { min: 50, max: 95 } as const;
+export const THERMAL_RESUME_RANGE = { min: 40, max: 90 } as const;
+/** Below this gap, sensor noise would switch protection on and off. */
+export const THERMAL_MIN_GAP_C = 2;
+export const SYSTEM_PROMPT_MAX = 4000;
+
+export const settings = z.object({
+  systemPrompt: z.string(),
+  thermalTriggerC: z.number(),
+  thermalResumeC: z.number(),
+  theme,
+  kioskPinSet: z.boolean(),
+  /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
+  environmentOverrides: z.array(z.string()),
+  about: z.object({
+    version: z.string(),
+    model: z.optional(z.string()),
+    modelPath: z.optional(z.string()),
+    dataDir: z.string(),
+    configFile: z.string(),
+    modelsDir: z.string(),
+    logs: z.string(),
+  }),
+});
+export type Settings = z.infer<typeof settings>;
+
+export const settingsChange = z
+  .strictObject({
+    systemPrompt: z.optional(z.string().check(z.maxLength(SYSTEM_PROMPT_MAX))),
+    thermalTriggerC: z.optional(
+      z.number().check(z.gte(THERMAL_TRIGGER_RANGE.min), z.lte(THERMAL_TRIGGER_RANGE.max)),
+    ),
+    thermalResumeC: z.optional(
+      z.number().check(z.gte(THERMAL_RESUME_RANGE.min), z.lte(THERMAL_RESUME_RANGE.max)),
+    ),
+    theme: z.optional(theme),
+    /** A new PIN of 4 to 8 digits, or null to remove it. */
+    kioskPin: z.optional(
+      z.nullable(z.string().check(z.regex(/^\d{4,8}$/, 'expected 4 to 8 digits'))),
+    ),
+  })
+  .check(
+    z.refine(
+      (change) =>
+        change.thermalTriggerC === undefined ||
+        change.thermalResumeC === undefined ||
+        change.thermalResumeC <= change.thermalTriggerC - THERMAL_MIN_GAP_C,
+      `the resume temperature must be at least ${THERMAL_MIN_GAP_C} °C below the trigger`,
+    ),
+  );
+export type SettingsChange = z.infer<typeof settingsChange>;
