@@ -1,22 +1,15 @@
 // Run by hearthService.crash.test.ts in a child process: converses with the fixture
 // model, then streams a long, slowed answer until the parent kills it with SIGKILL.
 // Usage: node --import tsx src/testing/crashChild.ts <dataDir>
-import { composeCore } from '../main/runtime/compose';
 import { subscription } from '../shared/emitter';
-import { createMemoryLogger } from './loggers';
-import { appConfig, fakeCoolingCheck, fakePairing, fakeThermal } from './serviceFakes';
+import { appConfig } from './serviceFakes';
+import { composeTestCore } from './testCore';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crashChild.ts <dataDir>');
 const config = appConfig(dataDir, { HEARTH_MAX_TOKENS: '300' });
 let slow = false;
-const app = composeCore({
-  config,
-  logger: createMemoryLogger(),
-  thermal: fakeThermal(),
-  coolingCheck: fakeCoolingCheck(),
-  pairing: fakePairing(),
-  baseThreads: 1,
+const app = composeTestCore(config, {
   saveIntervalMs: 100,
   // The second answer is slowed so it is still streaming when the kill comes.
   throttle: {

@@ -4,15 +4,14 @@
 // fixture served from loopback, and helpers to call commands and wait for events.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import type { HearthEvent } from '../shared/api';
 import { loadConfig } from '../main/config/config';
 import type { ThermalPort, ThermalThresholdsPort } from '../main/contracts/thermal';
 import { noThrottle, type InferenceThrottle } from '../main/contracts/throttle';
-import { FIXTURE_SHA256, fixtureBytes } from './models/modelServer';
+import { pinnedStoriesEntry } from './models/catalogEntries';
 import { dispatch, type CallContext } from '../main/rpc/dispatch';
 import { composeCore } from '../main/runtime/compose';
-import { tempDir } from './inferenceFixtures';
+import { useCleanups } from './cleanups';
 import { createMemoryLogger } from './loggers';
 import { fakeCoolingCheck, fakePairing, fakeThermal } from './serviceFakes';
 
@@ -23,19 +22,7 @@ export const phone: CallContext = { clientId: 'phone', role: 'device', deviceId:
 export const testCatalog = {
   recommended: 'stories',
   entries: [
-    {
-      id: 'stories',
-      displayName: 'Stories 260K',
-      repository: 'ggml-org/models',
-      file: 'stories260K.gguf',
-      revision: 'a'.repeat(40),
-      sha256: FIXTURE_SHA256,
-      sizeBytes: fixtureBytes().length,
-      kvBytesPerToken: 1,
-      parameters: '260K',
-      licence: 'MIT',
-      description: 'A tiny story model for tests.',
-    },
+    pinnedStoriesEntry({ description: 'A tiny story model for tests.' }),
     {
       id: 'later',
       displayName: 'Later 1B',
@@ -52,15 +39,10 @@ export const testCatalog = {
   ],
 };
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = useCleanups();
 
 export function scratchDir(prefix = 'hearth-setup-'): string {
-  const dir = tempDir(prefix);
-  cleanups.push(dir.remove);
-  return dir.path;
+  return cleanups.scratchDir(prefix);
 }
 
 export interface SetupAppOptions {
@@ -108,7 +90,7 @@ export async function startSetupApp(options: SetupAppOptions = {}) {
       stallMs: 5000,
     },
   });
-  cleanups.push(() => app.dispose());
+  cleanups.defer(() => app.dispose());
   const seen: HearthEvent[] = [];
   app.events.subscribe((event) => seen.push(event));
   await app.start();

@@ -3,9 +3,9 @@
 // with this environment), so a save can never leave a file that stops the next
 // start. It is written to a temporary file, fsynced and renamed over the old
 // one: after a power cut the file is the old one or the new one, never half.
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomically } from '../base/writeFileAtomically';
 import { readConfigFile, resolveConfig, type HearthConfig, type SettingName } from './config';
 
 /** New values by setting name; null removes the setting from the file (its default applies). */
@@ -47,30 +47,6 @@ async function save(
   );
   const config = resolveConfig(env, file, paths);
   await mkdir(dirname(paths.configFile), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(paths.configFile, `${JSON.stringify(file, null, 2)}\n`);
+  await writeFileAtomically(paths.configFile, `${JSON.stringify(file, null, 2)}\n`);
   return config;
-}
-
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    // Only the owner reads it: it holds the kiosk PIN's hash.
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  const directory = await open(dirname(path), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
 }

@@ -1,30 +1,18 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiFailure } from '../contracts/failure';
 import { createMemoryLogger } from '../../testing/loggers';
 import { chatWrapperFor } from './chatSettings';
 import { InferenceEngine } from './engine';
 import { countPhysicalCores, inferenceThreads } from './physicalCores';
 import { engineDiagnostics } from '../../testing/engineDiagnostics';
-import {
-  engineConfig,
-  FIXTURE_CHATML_MODEL,
-  FIXTURE_MODEL,
-  tempDir,
-} from '../../testing/inferenceFixtures';
+import { engineConfig, FIXTURE_CHATML_MODEL, FIXTURE_MODEL } from '../../testing/inferenceFixtures';
+import { useCleanups } from '../../testing/cleanups';
 import { getLlama, GeneralChatWrapper, ChatMLChatWrapper } from 'node-llama-cpp';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function scratch(): string {
-  const dir = tempDir();
-  cleanups.push(dir.remove);
-  return dir.path;
-}
+const cleanups = useCleanups();
+const scratch = () => cleanups.scratchDir();
 
 async function settle(model: string | undefined, dataDir = scratch()) {
   const logger = createMemoryLogger();
@@ -33,7 +21,7 @@ async function settle(model: string | undefined, dataDir = scratch()) {
     logger,
     baseThreads: 1,
   });
-  cleanups.push(() => engine.dispose());
+  cleanups.defer(() => engine.dispose());
   const status = await engine.start();
   return { engine, status, logger };
 }
@@ -164,7 +152,7 @@ describe('where the model comes from', () => {
 describe('chat template choice', () => {
   it('GeneralChatWrapper for stories260K.gguf (no template), ChatML for the ChatML fixture', async () => {
     const llama = await getLlama({ gpu: false, maxThreads: 1 });
-    cleanups.push(() => llama.dispose());
+    cleanups.defer(() => llama.dispose());
     const plain = await llama.loadModel({ modelPath: FIXTURE_MODEL });
     const chatml = await llama.loadModel({ modelPath: FIXTURE_CHATML_MODEL });
     expect(chatWrapperFor(plain)).toBeInstanceOf(GeneralChatWrapper);
@@ -197,7 +185,7 @@ describe('thread count', () => {
       logger: createMemoryLogger(),
       baseThreads: 2,
     });
-    cleanups.push(() => engine.dispose());
+    cleanups.defer(() => engine.dispose());
     expect(engine.threads).toBe(2);
     expect(await engine.start()).toMatchObject({ state: 'ready', threads: 2 });
     expect(engineDiagnostics(engine)).toMatchObject({ maxThreads: 2, contextThreads: 2 });

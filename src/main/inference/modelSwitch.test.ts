@@ -1,32 +1,24 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../../shared/api';
 import { createMemoryLogger } from '../../testing/loggers';
-import {
-  engineConfig,
-  FIXTURE_CHATML_MODEL,
-  FIXTURE_MODEL,
-  tempDir,
-} from '../../testing/inferenceFixtures';
+import { engineConfig, FIXTURE_CHATML_MODEL, FIXTURE_MODEL } from '../../testing/inferenceFixtures';
+import { useCleanups } from '../../testing/cleanups';
 import { engineInternals, InferenceEngine, type GenerationJob } from './engine';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = useCleanups();
 
 function engineWith(model: string | undefined) {
-  const dir = tempDir();
-  cleanups.push(dir.remove);
+  const dataDir = cleanups.scratchDir();
   const statuses: ModelStatus[] = [];
   const engine = new InferenceEngine({
-    config: engineConfig({ model, dataDir: dir.path, maxTokens: 200 }),
+    config: engineConfig({ model, dataDir, maxTokens: 200 }),
     logger: createMemoryLogger(),
     baseThreads: 1,
   });
-  cleanups.push(() => engine.dispose());
+  cleanups.defer(() => engine.dispose());
   engine.onStatus((status) => statuses.push(status));
-  return { engine, statuses, dataDir: dir.path };
+  return { engine, statuses, dataDir };
 }
 
 let n = 0;

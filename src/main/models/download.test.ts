@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { failureOf, useDownloadHarness } from '../../testing/models/downloadHarness';
 import { FIXTURE_SHA256, fixtureBytes, sha256Of } from '../../testing/models/modelServer';
+import { pinnedStoriesEntry } from '../../testing/models/catalogEntries';
 import { loadCatalog } from './catalog';
 import type { DownloadProgress } from './download';
 
@@ -125,21 +126,7 @@ describe('downloadModel', () => {
     const revision = 'a'.repeat(40);
     const catalog = loadCatalog({
       recommended: 'stories',
-      entries: [
-        {
-          id: 'stories',
-          displayName: 'Stories 260K',
-          repository: 'ggml-org/models',
-          file: 'stories260K.gguf',
-          revision,
-          sha256: FIXTURE_SHA256,
-          sizeBytes: fixtureBytes().length,
-          kvBytesPerToken: 1,
-          parameters: '260K',
-          licence: 'MIT',
-          description: 'Test model.',
-        },
-      ],
+      entries: [pinnedStoriesEntry({ revision })],
     });
     const installed = await h.pull({
       source: 'stories',

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { failureOf, useDownloadHarness } from '../../testing/models/downloadHarness';
-import { closedPort, FIXTURE_SHA256, fixtureBytes, sha256Of } from '../../testing/models/modelServer';
+import {
+  closedPort,
+  FIXTURE_SHA256,
+  fixtureBytes,
+  sha256Of,
+} from '../../testing/models/modelServer';
+import { pinnedStoriesEntry } from '../../testing/models/catalogEntries';
 import { loadCatalog } from './catalog';
 
 const h = useDownloadHarness();
@@ -132,21 +138,7 @@ describe('downloadModel failures', () => {
   test('a catalog model is refused when the hub endpoint is plain http to another host', async () => {
     const catalog = loadCatalog({
       recommended: 'stories',
-      entries: [
-        {
-          id: 'stories',
-          displayName: 'Stories 260K',
-          repository: 'ggml-org/models',
-          file: 'stories260K.gguf',
-          revision: 'b'.repeat(40),
-          sha256: FIXTURE_SHA256,
-          sizeBytes: 1_185_376,
-          kvBytesPerToken: 1,
-          parameters: '260K',
-          licence: 'MIT',
-          description: 'Test model.',
-        },
-      ],
+      entries: [pinnedStoriesEntry({ revision: 'b'.repeat(40), sizeBytes: 1_185_376 })],
     });
     const error = await failureOf(
       h.pull({ source: 'stories', catalog, env: { HF_ENDPOINT: 'http://mirror.lan' } }),

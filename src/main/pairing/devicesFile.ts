@@ -3,11 +3,12 @@
 // never a torn mix) and validated on load. A file that fails validation is
 // set aside for the owner to look at, and Hearth starts with no paired devices
 // rather than refusing to start: phones can be paired again.
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../base/log';
+import { writeFileAtomically } from '../base/writeFileAtomically';
 
 export const DEVICES_FILE = 'devices.json';
 const TEMP_MARK = '.tmp-';
@@ -61,40 +62,8 @@ export async function readDevices(path: string, logger: Logger): Promise<StoredD
 
 export async function writeDevices(path: string, devices: readonly StoredDevice[]): Promise<void> {
   const document = { version: 1 as const, devices };
-  await writeAtomically(path, `${JSON.stringify(document, null, 2)}\n`);
-}
-
-async function writeAtomically(path: string, data: string): Promise<void> {
-  // 'wx' fails rather than following a file (or link) someone put in the way.
   const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data, 'utf8');
-      // On disk before the rename makes it the file.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectory(dirname(path));
-}
-
-/** Makes the rename itself durable. */
-async function syncDirectory(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  } finally {
-    await handle?.close();
-  }
+  await writeFileAtomically(path, `${JSON.stringify(document, null, 2)}\n`, temp);
 }
 
 /** Temp files of writes that a crash cut short; the real file is intact. */

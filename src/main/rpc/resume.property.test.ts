@@ -9,23 +9,12 @@ import { ApiFailure } from '../contracts/failure';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
 import { settle } from '../../testing/memoryLinks';
+import { seededRandom } from '../../testing/seededRandom';
 import type { SessionLink } from './clientSession';
 
 const CONVERSATION = fixedUuid(1);
 const ANSWER = fixedUuid(2);
 const PHONE = { role: 'device' as const, deviceId: fixedUuid(100) };
-
-/** A small seeded generator (mulberry32), so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const disposers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -34,7 +23,7 @@ afterEach(async () => {
 
 /** One streaming run under random link trouble; returns what happened. */
 async function run(seed: number) {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const fake = createTestHearth({
     sessionLimits: {
       replayFrames: 1 + Math.floor(rand() * 40),

@@ -1,37 +1,22 @@
 // Resume and focus over the real service and the real model: phones that open a
 // conversation while its answer streams, or drop and come back through a gap,
 // end up showing exactly the answer that was stored, each token once.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conversation, HearthEvent } from '../../shared/api';
 import type { ServerFrame } from '../../shared/wire';
-import { composeCore } from '../runtime/compose';
-import { noThrottle } from '../contracts/throttle';
-import { tempDir } from '../../testing/inferenceFixtures';
-import { createMemoryLogger } from '../../testing/loggers';
+import { useCleanups } from '../../testing/cleanups';
 import { settle } from '../../testing/memoryLinks';
-import { appConfig, fakeCoolingCheck, fakePairing, fakeThermal } from '../../testing/serviceFakes';
+import { appConfig } from '../../testing/serviceFakes';
+import { composeTestCore } from '../../testing/testCore';
 import type { SessionLink } from './clientSession';
 import type { ClientSessions } from './clientSessions';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = useCleanups();
 
 async function startApp() {
-  const dir = tempDir();
-  cleanups.push(dir.remove);
-  const config = appConfig(dir.path, { HEARTH_MAX_TOKENS: '200' });
-  const app = composeCore({
-    config,
-    logger: createMemoryLogger(),
-    thermal: fakeThermal(),
-    coolingCheck: fakeCoolingCheck(),
-    pairing: fakePairing(),
-    throttle: noThrottle,
-    baseThreads: 1,
-  });
-  cleanups.push(() => app.dispose());
+  const config = appConfig(cleanups.scratchDir(), { HEARTH_MAX_TOKENS: '200' });
+  const app = composeTestCore(config);
+  cleanups.defer(() => app.dispose());
   await app.start();
   await app.engine.whenSettled();
   return app;
@@ -162,7 +147,7 @@ describe('sessions over the real service', () => {
       b.session()?.acknowledge(Number.MAX_SAFE_INTEGER);
       b.connect(0);
     }, 2);
-    cleanups.push(() => clearInterval(flaky));
+    cleanups.defer(() => clearInterval(flaky));
     const stored = await done;
     await opening;
     clearInterval(flaky);

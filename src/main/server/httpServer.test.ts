@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { rawGet as rawGetFrom, type RawAnswer } from '../../testing/net/rawGet';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,23 +64,8 @@ async function start(extra: Partial<HearthServerOptions> = {}): Promise<HearthSe
 }
 
 /** A raw GET, so paths reach the server exactly as written (fetch would normalise "..") */
-function rawGet(
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: live().port, path, headers: { ...headers } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return rawGetFrom({ host: '127.0.0.1', port: live().port, path, headers });
 }
 
 interface TestClient {

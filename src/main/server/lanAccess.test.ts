@@ -3,7 +3,7 @@
 // request then counts as coming from the network, exactly as the owner rule
 // would see a phone. Network-namespace tests show the same on a real LAN link.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { rawGet, type RawAnswer } from '../../testing/net/rawGet';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,23 +89,8 @@ function live(): { server: HearthServer; pairing: Pairing } {
   return { server, pairing };
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: address, port: live().server.port, path, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return rawGet({ host: address, port: live().server.port, path, headers });
 }
 
 /** The path and query of the current pairing URL. */
@@ -119,7 +104,7 @@ function codeOf(path: string): string {
 }
 
 /** Pairs as a phone; returns the Cookie header value it would send from now on. */
-async function pairPhone(): Promise<{ cookie: string; token: string; answer: Answer }> {
+async function pairPhone(): Promise<{ cookie: string; token: string; answer: RawAnswer }> {
   const answer = await get(pairPath(), { 'User-Agent': ANDROID_CHROME });
   const setCookie = String(answer.headers['set-cookie'] ?? '');
   const token = new RegExp(`${DEVICE_COOKIE}=([^;]+)`).exec(setCookie)?.[1] ?? '';

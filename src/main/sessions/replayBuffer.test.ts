@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../testing/seededRandom';
 import { SequencedOutbox, type Missed, type Sequenced } from './replayBuffer';
 
 interface Frame {
@@ -13,18 +14,6 @@ const seqs = (frames: readonly Sequenced<Frame>[]) => frames.map((f) => f.seq);
 function replayedSeqs(missed: Missed<Frame>): number[] {
   if (missed.gap) throw new Error('expected a replay, got a gap');
   return seqs(missed.frames);
-}
-
-/** A small seeded generator (mulberry32), so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
@@ -115,7 +104,7 @@ describe('SequencedOutbox', () => {
     let gaps = 0;
     let replays = 0;
     for (let seed = 1; seed <= 200; seed++) {
-      const rand = random(seed);
+      const rand = seededRandom(seed);
       const outbox = new SequencedOutbox<Frame>({
         maxFrames: 1 + Math.floor(rand() * 30),
         maxBytes: 50 + Math.floor(rand() * 600),

@@ -20,6 +20,14 @@ export function unpackedFromAsar(path: string): string {
 }
 
 export function workerModule(name: WorkerName, from: string = import.meta.url): URL {
+  return findWorkerFile(name, from);
+}
+
+/**
+ * The worker file `name` in the workers folder next to the module at `from`
+ * (its import.meta.url), for folders that keep their own workers.
+ */
+export function findWorkerFile(name: string, from: string): URL {
   const here = unpackedFromAsar(dirname(fileURLToPath(from)));
   const candidates = from.endsWith('.ts')
     ? [join(here, 'workers', `${name}.mjs`)]

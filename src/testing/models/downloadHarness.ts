@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { loggerFrom } from '../../main/base/log';
-import { downloadModel, type DownloadRequest, type InstalledModel } from '../../main/models/download';
+import {
+  downloadModel,
+  type DownloadRequest,
+  type InstalledModel,
+} from '../../main/models/download';
 import { ModelDownloadError } from '../../main/models/downloadError';
 import { FIXTURE_SHA256, startModelServer, type Behaviour, type ModelServer } from './modelServer';
 

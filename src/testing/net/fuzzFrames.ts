@@ -4,24 +4,13 @@
 // run can be replayed. Each frame comes with the answer the protocol promises
 // for it, worked out from the shared schema the server also uses.
 import { clientFrame } from '../../shared/wire';
+import { seededRandom } from '../seededRandom';
 
 export type FuzzFrame = {
   data: string | Buffer;
   /** What the server must answer: an error result, a normal result, a pong, or nothing (an ack). */
   expect: 'error' | 'result' | 'pong' | 'nothing';
 };
-
-/** mulberry32: small, fast and good enough to pick mutations. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEMPLATES: Record<string, unknown>[] = [
   { t: 'call', id: 7, name: 'getSnapshot', args: {} },

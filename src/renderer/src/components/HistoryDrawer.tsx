@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { formatWhen } from '../format';
 import { useActions, useHearth } from '../store/context';
+import { ConfirmPrompt } from './ConfirmPrompt';
 import { Sheet } from './Sheet';
 import { TrashIcon } from './icons';
 
@@ -44,22 +45,16 @@ export function HistoryDrawer({
             return (
               <li key={c.id} className={c.id === currentId ? 'conv conv-current' : 'conv'}>
                 {confirming === c.id ? (
-                  <div className="conv-confirm">
-                    <span>Delete “{title}”?</span>
-                    <button
-                      type="button"
-                      className="button button-danger"
-                      onClick={() => {
-                        setConfirming(null);
-                        void actions.deleteConversation(c.id);
-                      }}
-                    >
-                      Delete
-                    </button>
-                    <button type="button" className="button" onClick={() => setConfirming(null)}>
-                      Cancel
-                    </button>
-                  </div>
+                  <ConfirmPrompt
+                    className="conv-confirm"
+                    question={<>Delete “{title}”?</>}
+                    confirmLabel="Delete"
+                    onConfirm={() => {
+                      setConfirming(null);
+                      void actions.deleteConversation(c.id);
+                    }}
+                    onCancel={() => setConfirming(null)}
+                  />
                 ) : (
                   <>
                     <button

@@ -1,12 +1,12 @@
 // The kiosk's transport: the preload bridge (window.hearth), a message port over
 // Electron IPC that carries the same frames as a phone's WebSocket, with the same
 // session underneath: hello first, then welcome, snapshot and events in order.
-import type { CommandArgs, CommandName, CommandResult } from '../../../shared/api';
 import { Emitter } from '../../../shared/emitter';
 import type { HearthBridge, HearthTransport, LinkState } from '../../../shared/transport';
 import { tabResumeStore, type ResumeStore } from './resumeStore';
 import { createRpcClient } from './rpcClient';
 import { SessionClient } from './sessionClient';
+import { transportSurface } from './transportSurface';
 
 export interface IpcTransportOptions {
   /** Where the session to resume is kept; defaults to the tab's sessionStorage (a reload resumes). */
@@ -36,18 +36,11 @@ export function createIpcTransport(
   const stopReading = bridge.onFrame((frame) => session.receive(frame));
   bridge.post(session.hello());
 
-  return {
-    call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
-      return client.call(name, args);
-    },
-    onEvent: (listener) => session.onEvent(listener),
-    onSnapshot: (listener) => session.onSnapshot(listener),
-    onSession: (listener) => session.onSession(listener),
-    onLink(listener) {
-      const subscription = links.subscribe(listener);
-      listener(link);
-      return subscription;
-    },
+  return transportSurface({
+    client,
+    session,
+    links,
+    currentLink: () => link,
     retry() {},
     close() {
       stopReading();
@@ -55,5 +48,5 @@ export function createIpcTransport(
       client.dispose();
       links.dispose();
     },
-  };
+  });
 }

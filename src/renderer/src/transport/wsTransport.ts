@@ -4,7 +4,6 @@
 // link, reconnection with exponential backoff, and the link state. After the
 // last attempt the link is 'lost' until retry(), or until the page becomes
 // visible again or the browser comes back online.
-import type { CommandArgs, CommandName, CommandResult } from '../../../shared/api';
 import { Emitter } from '../../../shared/emitter';
 import { HearthCallError, type HearthTransport, type LinkState } from '../../../shared/transport';
 import type { ClientFrame } from '../../../shared/wire';
@@ -13,6 +12,7 @@ import { defaultHeartbeat, Heartbeat, type HeartbeatPolicy } from './heartbeat';
 import { tabResumeStore, type ResumeStore } from './resumeStore';
 import { createRpcClient, type FramePort } from './rpcClient';
 import { SessionClient } from './sessionClient';
+import { transportSurface } from './transportSurface';
 import { watchWakeUps, type WakeSource } from './wakeUps';
 
 /** The part of the WebSocket API used here; the browser's and the `ws` package's both fit. */
@@ -197,18 +197,11 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
   const stopWatching = watchWakeUps(wakeUp, options.wake);
   connect();
 
-  return {
-    call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
-      return client.call(name, args);
-    },
-    onEvent: (listener) => session.onEvent(listener),
-    onSnapshot: (listener) => session.onSnapshot(listener),
-    onSession: (listener) => session.onSession(listener),
-    onLink(listener) {
-      const subscription = links.subscribe(listener);
-      listener(link);
-      return subscription;
-    },
+  return transportSurface({
+    client,
+    session,
+    links,
+    currentLink: () => link,
     retry: wakeUp,
     close() {
       if (closed) return;
@@ -224,5 +217,5 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       links.dispose();
       frames.dispose();
     },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PairedDevice } from '../../../../shared/api';
 import { formatWhen } from '../../format';
+import { ConfirmPrompt } from '../ConfirmPrompt';
 
 export interface DeviceListProps {
   devices: PairedDevice[] | null;
@@ -29,22 +30,16 @@ export function DeviceList({ devices, onForget }: DeviceListProps) {
                 </span>
               </div>
               {confirming === device.id ? (
-                <div className="device-confirm">
-                  <span>Forget {device.name}? It will have to pair again.</span>
-                  <button
-                    type="button"
-                    className="button button-danger"
-                    onClick={() => {
-                      setConfirming(null);
-                      onForget(device);
-                    }}
-                  >
-                    Forget
-                  </button>
-                  <button type="button" className="button" onClick={() => setConfirming(null)}>
-                    Cancel
-                  </button>
-                </div>
+                <ConfirmPrompt
+                  className="device-confirm"
+                  question={<>Forget {device.name}? It will have to pair again.</>}
+                  confirmLabel="Forget"
+                  onConfirm={() => {
+                    setConfirming(null);
+                    onForget(device);
+                  }}
+                  onCancel={() => setConfirming(null)}
+                />
               ) : (
                 <button
                   type="button"
