@@ -5,9 +5,9 @@
 // Taking an end of the veth down is a real black hole: no RST, no FIN, sockets
 // left half-open, as when a phone walks out of Wi-Fi range.
 //
-// Needs root (CI runs as root) and iproute2; netnsSkipReason() says why not in
-// one line. Names carry this process's pid, so a later run can clear what a
-// killed run (SIGKILL, no chance to clean) left behind.
+// Needs root (CI runs as root; elsewhere netnsSkipReason() says so in one line) and
+// iproute2, which .ci/run installs. Names carry this process's pid, so a later run can
+// clear what a killed run (SIGKILL, no chance to clean) left behind.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,6 @@ const IP = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((path) =>
 export function netnsSkipReason(): string | undefined {
   if (process.platform !== 'linux') return 'network namespaces need Linux';
   if (process.getuid?.() !== 0) return 'network namespace tests need root (CI runs them as root)';
-  if (!IP) return 'network namespace tests need iproute2 (`ip`)';
   return undefined;
 }
 

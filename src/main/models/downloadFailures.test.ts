@@ -149,56 +149,45 @@ describe('downloadModel failures', () => {
   });
 
   // A Pi without a clock battery boots with a wrong date, and then every certificate looks invalid.
-  test.skipIf(!hasOpenssl())(
-    'an https server whose certificate cannot be verified gets its own sentence',
-    async () => {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-keyout',
-          join(h.dir, 'key.pem'),
-          '-out',
-          join(h.dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
+  // .ci/run installs openssl where it is missing.
+  test('an https server whose certificate cannot be verified gets its own sentence', async () => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        join(h.dir, 'key.pem'),
+        '-out',
+        join(h.dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createServer(
+      {
+        key: await readFile(join(h.dir, 'key.pem')),
+        cert: await readFile(join(h.dir, 'cert.pem')),
+      },
+      (_req, res) => res.end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = await failureOf(h.pull({ source: `https://127.0.0.1:${port}/m.gguf` }));
+      expect(error.message).toBe(
+        `Could not download m.gguf: the certificate of 127.0.0.1:${port} could not be verified (is the clock right?).`,
       );
-      const server = createServer(
-        {
-          key: await readFile(join(h.dir, 'key.pem')),
-          cert: await readFile(join(h.dir, 'cert.pem')),
-        },
-        (_req, res) => res.end(),
-      );
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      try {
-        const { port } = server.address() as AddressInfo;
-        const error = await failureOf(h.pull({ source: `https://127.0.0.1:${port}/m.gguf` }));
-        expect(error.message).toBe(
-          `Could not download m.gguf: the certificate of 127.0.0.1:${port} could not be verified (is the clock right?).`,
-        );
-        expect(await h.ggufFiles()).toEqual([]);
-      } finally {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
-    },
-  );
+      expect(await h.ggufFiles()).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

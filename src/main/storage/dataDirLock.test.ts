@@ -94,27 +94,24 @@ describe('acquireDataDirLock', () => {
     await again.dispose();
   });
 
-  it.skipIf(!existsSync('/proc/1/stat'))(
-    'takes over a lock whose pid now belongs to another process (pid reused)',
-    async () => {
-      const dir = dataDir();
-      // pid 1 is alive, but it started at another time than the lock says.
-      writeFileSync(
-        join(dir, LOCK_FILE),
-        JSON.stringify({
-          pid: 1,
-          name: 'a Hearth from before the reboot',
-          command: 'node out/main/serve.js',
-          startedAt: '2024-01-01T00:00:00.000Z',
-          processStart: 123_456_789_012,
-          token: 'old',
-        }),
-      );
-      const lock = await acquireDataDirLock(dir, { processName: 'Hearth kiosk' });
-      cleanups.push(() => lock.dispose());
-      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
-    },
-  );
+  it('takes over a lock whose pid now belongs to another process (pid reused)', async () => {
+    const dir = dataDir();
+    // pid 1 is alive, but it started at another time than the lock says.
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({
+        pid: 1,
+        name: 'a Hearth from before the reboot',
+        command: 'node out/main/serve.js',
+        startedAt: '2024-01-01T00:00:00.000Z',
+        processStart: 123_456_789_012,
+        token: 'old',
+      }),
+    );
+    const lock = await acquireDataDirLock(dir, { processName: 'Hearth kiosk' });
+    cleanups.push(() => lock.dispose());
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+  });
 
   it('takes over a lock file left empty by a crash while it was being written', async () => {
     const dir = dataDir();
