@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Conversation, Message } from '../src/shared/api';
 import { ConversationStore } from '../src/main/conversations/store';
-import { writeFileAtomic } from '../src/main/storage/atomicWrite';
-import { nodeFileSystem, type StorageFileSystem } from '../src/main/storage/fileSystem';
+import { writeFileAtomic } from '../src/main/base/atomicWrite';
+import { nodeFileSystem, type StorageFileSystem } from '../src/main/base/fileSystem';
 import { silentLogger } from '../src/testing/loggers';
 import { printTable, type BenchRow } from './stats';
 

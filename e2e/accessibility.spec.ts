@@ -3,6 +3,9 @@
 // history drawer open and while the board cools. No serious or critical finding.
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pinnedStoriesEntry } from '../src/testing/models/catalogEntries';
 import { expect, test, zoneFile } from './fixtures';
 import { sendPrompt, ui, waitUntilReady } from './ui';
 
@@ -70,3 +73,32 @@ for (const screen of screens) {
     await check('with the Cooling alert shown');
   });
 }
+
+test('axe finds nothing serious on the first-run setup screen (800x480)', async ({
+  page,
+  hearth,
+}) => {
+  const catalogFile = join(hearth.scratch, 'catalog.json');
+  const tooBig = { ...pinnedStoriesEntry(), id: 'huge', displayName: 'Huge', sizeBytes: 1e15 };
+  const entries = [pinnedStoriesEntry(), { ...tooBig, file: 'huge.gguf' }];
+  writeFileSync(catalogFile, JSON.stringify({ recommended: 'stories', entries }));
+  // No model: the owner's screen is the setup screen. Nothing is downloaded here.
+  const server = await hearth.start({ HEARTH_MODEL: '', HEARTH_CATALOG_FILE: catalogFile });
+  await page.setViewportSize({ width: 800, height: 480 });
+  await page.goto(server.url);
+  await expect(page.getByRole('heading', { name: 'Choose a model' })).toBeVisible();
+  // A model that does not fit shows its warning and, once tapped, the question.
+  await page.getByRole('button', { name: 'Download Huge' }).click();
+  await expect(page.getByRole('button', { name: 'Download anyway Huge' })).toBeFocused();
+  // Keyboard users land back where they were when they say no.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Not now' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Download Huge' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Download anyway Huge' })).toBeFocused();
+  await page.getByRole('button', { name: 'Use a file' }).click();
+  await expect(page.getByRole('button', { name: 'Refresh' })).toBeVisible();
+  const found = await seriousViolations(page);
+  expect(found, `serious or critical axe violations:\n${found.join('\n')}`).toEqual([]);
+});

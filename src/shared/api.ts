@@ -137,8 +137,24 @@ export const appSnapshot = z.object({
   thermal: thermalStatus,
   conversations: z.array(conversationSummary),
   coolingCheck: coolingCheckReport,
+  /** The colours every screen follows. */
+  theme,
 });
 export type AppSnapshot = z.infer<typeof appSnapshot>;
+
+/** What an attempt to leave kiosk mode came to. */
+export const kioskExitOutcome = z.discriminatedUnion('result', [
+  /** The PIN was right: the kiosk closes once this reply is sent. */
+  z.object({ result: z.literal('exit') }),
+  z.object({ result: z.literal('wrong'), attemptsLeft: z.int().check(z.nonnegative()) }),
+  /** Too many wrong PINs: even the right one waits this long. */
+  z.object({ result: z.literal('locked'), retryAfterMs: z.number().check(z.nonnegative()) }),
+  /** No PIN is set, so there is no way out from the screen. */
+  z.object({ result: z.literal('disabled') }),
+  /** Hearth is not running as a kiosk (e.g. `npm run serve`): there is nothing to leave. */
+  z.object({ result: z.literal('unavailable') }),
+]);
+export type KioskExitOutcome = z.infer<typeof kioskExitOutcome>;
 
 const empty = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -214,6 +230,14 @@ export const commands = {
   },
   /** The theme every screen uses; any client may ask. */
   getAppearance: { args: empty, result: z.object({ theme }) },
+  /** Leaves kiosk mode with the PIN set in Settings (the screen's hidden long press). */
+  exitKiosk: {
+    args: z.strictObject({
+      pin: z.string().check(z.regex(/^\d{4,8}$/, 'expected 4 to 8 digits')),
+    }),
+    result: kioskExitOutcome,
+    owner: true,
+  },
 } as const;
 
 /** Commands only the owner (the kiosk screen, or loopback) may call. */

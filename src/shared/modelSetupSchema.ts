@@ -37,7 +37,11 @@ export const catalogModel = z.object({
   /** Decoding speed on a Raspberry Pi 5, an estimate. */
   tokensPerSecond: z.number().check(z.nonnegative()),
   recommended: z.boolean(),
-  /** Pinned to a checked revision and checksum: only then can it be downloaded. */
+  /**
+   * The catalog fixes the revision and checksum; otherwise they are taken from
+   * the hub (the commit its main branch is at, and the sha256 it publishes)
+   * when downloading. Either way the download is checked.
+   */
   pinned: z.boolean(),
   installed: z.boolean(),
   ...modelFit,
@@ -63,7 +67,13 @@ export const modelList = z.object({
   installed: z.array(modelFile),
   /** Downloads that stopped midway; downloading again continues them. */
   unfinished: z.array(
-    z.object({ fileName: z.string(), bytes: z.number(), total: z.nullable(z.number()) }),
+    z.object({
+      fileName: z.string(),
+      bytes: z.number(),
+      total: z.nullable(z.number()),
+      /** The catalog model it is a download of, if any. */
+      catalogId: z.nullable(z.string()),
+    }),
   ),
   /** The model file in use, if any. */
   currentPath: z.optional(z.string()),

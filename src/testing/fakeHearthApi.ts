@@ -59,7 +59,13 @@ export function createTestHearth(options: TestHearthOptions = {}) {
   };
 
   const handlers: HearthHandlers = {
-    getSnapshot: async () => ({ model, thermal, conversations: summaries(), coolingCheck }),
+    getSnapshot: async () => ({
+      model,
+      thermal,
+      conversations: summaries(),
+      coolingCheck,
+      theme: 'system' as const,
+    }),
     listConversations: async () => summaries(),
     // A copy taken at the call, as the real store gives: later changes must arrive as events.
     openConversation: async ({ id }) => structuredClone(find(id)),
@@ -122,6 +128,7 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     getSettings: notHere('getSettings'),
     updateSettings: notHere('updateSettings'),
     getAppearance: async () => ({ theme: 'system' as const }),
+    exitKiosk: async () => ({ result: 'unavailable' as const }),
   };
   const { limits, sessionLimits, scheduler } = options;
   const sessions = new ClientSessions({

@@ -83,6 +83,7 @@ export const snapshot = (ids: { id: string; updatedAt: number }[] = []): AppSnap
   thermal: thermalStatus(),
   conversations: ids.map(({ id, updatedAt }) => ({ id, title: id, updatedAt, messageCount: 0 })),
   coolingCheck: { state: 'idle', samples: [] },
+  theme: 'system',
 });
 
 type CommandHandlers = Partial<Record<CommandName, (args: never) => unknown>>;

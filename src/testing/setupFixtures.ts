@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HearthEvent } from '../shared/api';
 import { loadConfig } from '../main/config/config';
+import type { KioskExitFactory } from '../main/contracts/kioskExit';
 import type { ThermalPort, ThermalThresholdsPort } from '../main/contracts/thermal';
 import { noThrottle, type InferenceThrottle } from '../main/contracts/throttle';
 import { pinnedStoriesEntry } from './models/catalogEntries';
@@ -55,6 +56,8 @@ export interface SetupAppOptions {
   /** Download time limits. */
   answerMs?: number;
   memory?: { total: number; free: number };
+  /** The kiosk's way out; without it exitKiosk answers 'unavailable', as under `npm run serve`. */
+  kioskExit?: KioskExitFactory;
 }
 
 export async function startSetupApp(options: SetupAppOptions = {}) {
@@ -80,6 +83,7 @@ export async function startSetupApp(options: SetupAppOptions = {}) {
     pairing: fakePairing(),
     throttle: options.throttle ?? noThrottle,
     thresholds: options.thresholds,
+    kioskExit: options.kioskExit,
     baseThreads: 1,
     env,
     modelSetup: {

@@ -146,6 +146,11 @@ export function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** Where downloaded and copied-in models live: <dataDir>/models. */
+export function modelsDirectory(dataDir: string): string {
+  return join(dataDir, 'models');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HearthConfig {
   const dataDir = resolve(env.HEARTH_DATA_DIR || defaultDataDir(env));
   const configFile = join(dataDir, 'config.json');

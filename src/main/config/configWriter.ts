@@ -5,7 +5,8 @@
 // one: after a power cut the file is the old one or the new one, never half.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomically } from '../base/writeFileAtomically';
+import { writeFileAtomic } from '../base/atomicWrite';
+import { nodeFileSystem } from '../base/fileSystem';
 import { readConfigFile, resolveConfig, type HearthConfig, type SettingName } from './config';
 
 /** New values by setting name; null removes the setting from the file (its default applies). */
@@ -47,6 +48,6 @@ async function save(
   );
   const config = resolveConfig(env, file, paths);
   await mkdir(dirname(paths.configFile), { recursive: true, mode: 0o700 });
-  await writeFileAtomically(paths.configFile, `${JSON.stringify(file, null, 2)}\n`);
+  await writeFileAtomic(nodeFileSystem, paths.configFile, `${JSON.stringify(file, null, 2)}\n`);
   return config;
 }

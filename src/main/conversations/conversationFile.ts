@@ -2,8 +2,8 @@
 // <id>.journal, appended while it changes. Writes run one at a time, in order.
 import { join } from 'node:path';
 import type { Conversation } from '../../shared/api';
-import { removeDurably, writeFileAtomic } from '../storage/atomicWrite';
-import type { StorageFileSystem } from '../storage/fileSystem';
+import { removeDurably, writeFileAtomic } from '../base/atomicWrite';
+import type { StorageFileSystem } from '../base/fileSystem';
 import {
   applyRecord,
   contentHash,

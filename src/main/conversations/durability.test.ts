@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiFailure } from '../contracts/failure';
 import { tempDir } from '../../testing/inferenceFixtures';
 import { eventually } from '../../testing/savedConversation';
-import { writeFileAtomic } from '../storage/atomicWrite';
-import { nodeFileSystem, type StorageFileSystem } from '../storage/fileSystem';
+import { writeFileAtomic } from '../base/atomicWrite';
+import { nodeFileSystem, type StorageFileSystem } from '../base/fileSystem';
 import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
 import type { ConversationStoreOptions } from './store';
 

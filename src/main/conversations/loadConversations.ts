@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { conversation as conversationSchema, type Conversation } from '../../shared/api';
 import type { Logger } from '../base/log';
-import { renameDurably, TEMP_SUFFIX } from '../storage/atomicWrite';
-import { errorCode, type StorageFileSystem } from '../storage/fileSystem';
+import { renameDurably, TEMP_SUFFIX } from '../base/atomicWrite';
+import { errorCode, type StorageFileSystem } from '../base/fileSystem';
 import type { DiskState } from './conversationFile';
 import { isUuid } from './ids';
 import { contentHash, JOURNAL_SUFFIX, replayJournal } from './journal';

@@ -1,7 +1,7 @@
 // Turns a failed write into the error a caller sees: plain words, and a code
 // the UI can act on (a full disk is something the user can fix).
 import { ApiFailure } from '../contracts/failure';
-import { errorCode } from '../storage/fileSystem';
+import { errorCode } from '../base/fileSystem';
 
 const FULL = new Set(['ENOSPC', 'EDQUOT']);
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Conversation, ConversationSummary, Message } from '../../shared/api';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
-import { nodeFileSystem, type StorageFileSystem } from '../storage/fileSystem';
+import { nodeFileSystem, type StorageFileSystem } from '../base/fileSystem';
 import { ConversationFile, type DiskState } from './conversationFile';
 import { assertUuid } from './ids';
 import { applyRecord, type AddRecord, type MessagePatch } from './journal';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURE_MODEL, tempDir } from '../../testing/inferenceFixtures';
 import { contentSecurityPolicy } from '../server';
-import { APP_SCHEME_PRIVILEGES } from './appProtocol';
+import { FRAMES_TO_MAIN_CHANNEL } from '../../shared/channels';
+import { APP_PAGE_URL, APP_SCHEME_PRIVILEGES } from './appProtocol';
 
 type Listener = (...args: unknown[]) => unknown;
 interface FakeEvent {
@@ -85,7 +86,11 @@ const fake = vi.hoisted(() => {
     windowOpenHandler: ((details: { url: string }) => unknown) | undefined;
     zoomLimits: number[][] = [];
     devToolsToggled = 0;
-    send(): void {}
+    /** Frames main sent to the page. */
+    readonly sent: unknown[] = [];
+    send(_channel: string, frame: unknown): void {
+      this.sent.push(frame);
+    }
     isDestroyed(): boolean {
       return false;
     }
@@ -340,5 +345,45 @@ describe('the kiosk entry', () => {
 
   it('makes the data directory private before using it', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+  });
+
+  // Last: it quits the app.
+  it('leaves kiosk mode with the PIN set in Settings, from the kiosk window, and quits', async () => {
+    const contents = kiosk().webContents;
+    const fromPage = {
+      sender: { id: contents.id },
+      senderFrame: { url: APP_PAGE_URL, parent: null },
+    };
+    const post = (frame: unknown) =>
+      fake.electron.ipcMain.emit(FRAMES_TO_MAIN_CHANNEL, fromPage, frame);
+    let nextId = 1;
+    const call = async (name: string, args: unknown) => {
+      const id = nextId++;
+      post({ t: 'call', id, name, args });
+      let reply: { t: string; id?: number; ok?: boolean; value?: unknown } | undefined;
+      await vi.waitFor(() => {
+        reply = (contents.sent as (typeof reply)[]).find((f) => f?.t === 'result' && f.id === id);
+        expect(reply).toBeDefined();
+      });
+      return reply;
+    };
+    post({ t: 'hello' });
+    expect(await call('exitKiosk', { pin: '2580' })).toMatchObject({
+      ok: true,
+      value: { result: 'disabled' },
+    });
+    expect(await call('updateSettings', { kioskPin: '2580' })).toMatchObject({ ok: true });
+    expect(await call('exitKiosk', { pin: '0852' })).toMatchObject({
+      ok: true,
+      value: { result: 'wrong', attemptsLeft: 4 },
+    });
+    let quit = false;
+    void fake.quit.then(() => (quit = true));
+    expect(await call('exitKiosk', { pin: '2580' })).toMatchObject({
+      ok: true,
+      value: { result: 'exit' },
+    });
+    expect(quit).toBe(false);
+    await fake.quit;
   });
 });

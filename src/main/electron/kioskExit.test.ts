@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { hashKioskPin } from '../config/kioskPin';
-import { KioskExitGate } from './kioskExit';
+import { KioskExitGate, quittingKioskExit } from './kioskExit';
 
 const PIN = '4821';
 const pinHash = await hashKioskPin(PIN);
 
 function gate(options: { freeAttempts?: number; lockMs?: number; maxLockMs?: number } = {}) {
   let now = 1_000_000;
-  const exit = new KioskExitGate({ pinHash, now: () => now, ...options });
+  const exit = new KioskExitGate({ pinHash: () => pinHash, now: () => now, ...options });
   return { exit, advance: (ms: number) => (now += ms) };
 }
 
 describe('KioskExitGate', () => {
   it('offers no way out when no PIN is set, whatever is typed', async () => {
     for (const unset of [undefined, '']) {
-      const exit = new KioskExitGate({ pinHash: unset, now: () => 0 });
+      const exit = new KioskExitGate({ pinHash: () => unset, now: () => 0 });
       expect(exit.enabled).toBe(false);
       expect(await exit.tryExit('0000')).toEqual({ result: 'disabled' });
       expect(await exit.tryExit('')).toEqual({ result: 'disabled' });
@@ -67,5 +67,39 @@ describe('KioskExitGate', () => {
       advance(10_000);
     }
     expect(locks).toEqual([1_000, 2_000, 4_000, 4_000, 4_000]);
+  });
+
+  it('checks each attempt against the PIN in force then: set, changed or removed in Settings', async () => {
+    let current: string | undefined;
+    const exit = new KioskExitGate({ pinHash: () => current, now: () => 0, freeAttempts: 100 });
+    expect(await exit.tryExit(PIN)).toEqual({ result: 'disabled' });
+    current = pinHash;
+    expect(exit.enabled).toBe(true);
+    expect(await exit.tryExit(PIN)).toEqual({ result: 'exit' });
+    current = await hashKioskPin('13572468');
+    expect((await exit.tryExit(PIN)).result).toBe('wrong');
+    expect(await exit.tryExit('13572468')).toEqual({ result: 'exit' });
+    current = undefined;
+    expect(await exit.tryExit('13572468')).toEqual({ result: 'disabled' });
+  });
+});
+
+describe('the kiosk exit port', () => {
+  it('quits the app only for the right PIN, and only after the outcome is returned', async () => {
+    const { exit } = gate();
+    const steps: string[] = [];
+    const scheduled: (() => void)[] = [];
+    const port = quittingKioskExit(
+      exit,
+      () => steps.push('quit'),
+      (run) => scheduled.push(run),
+    );
+    expect(await port.tryExit('0000')).toEqual({ result: 'wrong', attemptsLeft: 4 });
+    expect(scheduled).toEqual([]);
+    const outcome = await port.tryExit(PIN);
+    steps.push(`replied ${outcome.result}`);
+    expect(scheduled).toHaveLength(1);
+    scheduled[0]?.();
+    expect(steps).toEqual(['replied exit', 'quit']);
   });
 });

@@ -6,16 +6,17 @@
 // wrong PINs lock the exit for a while, so the 10,000 four-digit PINs cannot
 // simply be tried one after another on the touchscreen.
 import { verifyKioskPin } from '../config/kioskPin';
+import type { KioskExitOutcome, KioskExitPort } from '../contracts/kioskExit';
 
-export type KioskExitOutcome =
-  | { result: 'exit' }
-  | { result: 'wrong'; attemptsLeft: number }
-  | { result: 'locked'; retryAfterMs: number }
-  | { result: 'disabled' };
+/** The gate itself never says 'unavailable': that is a headless server's answer. */
+export type KioskGateOutcome = Exclude<KioskExitOutcome, { result: 'unavailable' }>;
 
 export interface KioskExitGateOptions {
-  /** The stored hash (config.kioskPinHash); absent or empty turns the exit off. */
-  pinHash: string | undefined;
+  /**
+   * The stored hash in force now (config.kioskPinHash, changed from Settings at
+   * run time); absent or empty turns the exit off.
+   */
+  pinHash: () => string | undefined;
   /** ms since epoch. */
   now: () => number;
   /** Wrong PINs in a row before the first lock. */
@@ -33,7 +34,7 @@ export interface KioskExitGateOptions {
  * shut for lockMs, doubling with each further mistake. An attempt made while
  * another is being checked counts against the same budget.
  */
-export class KioskExitGate {
+export class KioskExitGate implements KioskExitPort {
   private failures = 0;
   private lockedUntil = 0;
   private readonly freeAttempts: number;
@@ -50,11 +51,11 @@ export class KioskExitGate {
 
   /** False when no PIN is set: the screen then offers no way out at all. */
   get enabled(): boolean {
-    return (this.options.pinHash ?? '') !== '';
+    return (this.options.pinHash() ?? '') !== '';
   }
 
-  async tryExit(pin: string): Promise<KioskExitOutcome> {
-    const pinHash = this.options.pinHash;
+  async tryExit(pin: string): Promise<KioskGateOutcome> {
+    const pinHash = this.options.pinHash();
     if (pinHash === undefined || pinHash === '') return { result: 'disabled' };
     const now = this.options.now();
     if (now < this.lockedUntil) return { result: 'locked', retryAfterMs: this.lockedUntil - now };
@@ -69,4 +70,25 @@ export class KioskExitGate {
     }
     return { result: 'wrong', attemptsLeft: Math.max(0, this.freeAttempts - this.failures) };
   }
+}
+
+/** How long the app waits after a successful exit before it quits, so the reply reaches the page. */
+export const QUIT_AFTER_EXIT_MS = 250;
+
+/**
+ * The kiosk's port: the gate decides, and a successful exit quits the app
+ * once the reply has gone out (quitting closes the IPC channel it travels on).
+ */
+export function quittingKioskExit(
+  gate: KioskExitGate,
+  quit: () => void,
+  later: (run: () => void) => void = (run) => setTimeout(run, QUIT_AFTER_EXIT_MS),
+): KioskExitPort {
+  return {
+    async tryExit(pin) {
+      const outcome = await gate.tryExit(pin);
+      if (outcome.result === 'exit') later(quit);
+      return outcome;
+    },
+  };
 }

@@ -2,16 +2,13 @@
 // first .gguf file in <dataDir>/models.
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { modelsDirectory } from '../config/config';
 import { fetchModel, isRemoteModel, type DownloadOptions } from './modelDownload';
 
 export type ModelLocation =
   | { kind: 'file'; path: string }
   | { kind: 'none'; message: string }
   | { kind: 'error'; message: string };
-
-export function modelsDirectory(dataDir: string): string {
-  return join(dataDir, 'models');
-}
 
 async function firstGgufIn(directory: string): Promise<string | undefined> {
   const names = await readdir(directory).catch(() => [] as string[]);

@@ -1,18 +1,19 @@
 // The models a Pi 5 owner can pick on first run: small instruct models in
-// Q4_K_M, each pinned to one file at one repository revision so that a
-// download always means the same bytes.
+// Q4_K_M, each one file of one hub repository, always downloaded from one
+// commit and checked against a sha256 so that a download means known bytes.
 //
-// Pinning needs the hub: the revision is the repository's commit hash and the
-// sha256 is the LFS checksum the hub publishes for that file at that commit
-// (https://huggingface.co/api/models/<repo>/revision/main gives the commit,
-// .../tree/<commit> gives each file's lfs.oid and size). This catalog was
-// written without access to the hub, so no entry is pinned yet: revision and
-// sha256 are null rather than guessed. An entry without a revision has no
-// download address, and the downloader installs nothing it cannot check
-// against a sha256 (see download.ts).
+// An entry may pin that commit and checksum itself: the revision is the
+// repository's commit hash and the sha256 is the LFS checksum the hub
+// publishes for the file at that commit (https://huggingface.co/api/models/
+// <repo>/revision/main gives the commit, .../tree/<commit> each file's lfs.oid
+// and size). This catalog was written without access to the hub, so its
+// entries leave both null, and the downloader asks the hub the same two
+// questions when the owner picks the model (hubPin.ts): it fetches the file
+// from the commit main is at then, and checks the sha256 and size the hub
+// publishes for it there. A pinned entry never asks the hub.
 //
-// Sizes are the published file sizes rounded to the megabyte; until an entry is
-// pinned they are for display and the memory estimate only, never for checks.
+// Sizes are the published file sizes rounded to the megabyte: for display and
+// the memory estimate only, never for checks.
 import { z } from 'zod';
 
 /** Measured copy bandwidth of a Pi 5; decoding reads every weight once per token. */
@@ -32,9 +33,9 @@ export const catalogEntrySchema = z
     repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
     /** The file inside the repository; also its name in <dataDir>/models. */
     file: z.string().regex(/^[\w.-]+\.gguf$/),
-    /** Commit hash the file is pinned to; null until someone with hub access pins it. */
+    /** Commit hash the file is pinned to; null: the commit main is at when it is downloaded. */
     revision: commitHash.nullable(),
-    /** The hub's LFS sha256 of the file at that revision; null until pinned. */
+    /** The hub's LFS sha256 of the file at that revision; null: the hub's, when downloaded. */
     sha256: sha256Hex.nullable(),
     sizeBytes: z.number().int().positive(),
     /** KV cache bytes per context token (f16 K and V: 2 x layers x KV heads x head size x 2 bytes). */
@@ -72,8 +73,8 @@ const builtIn: Catalog = {
       displayName: 'Qwen2.5 0.5B Instruct',
       repository: 'bartowski/Qwen2.5-0.5B-Instruct-GGUF',
       file: 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf',
-      revision: null, // not pinned: needs the hub
-      sha256: null, // not pinned: needs the hub
+      revision: null, // taken from the hub when downloaded
+      sha256: null, // taken from the hub when downloaded
       sizeBytes: 398_000_000,
       kvBytesPerToken: 2 * 24 * 2 * 64 * 2,
       parameters: '0.5B',
@@ -85,8 +86,8 @@ const builtIn: Catalog = {
       displayName: 'Qwen2.5 1.5B Instruct',
       repository: 'bartowski/Qwen2.5-1.5B-Instruct-GGUF',
       file: 'Qwen2.5-1.5B-Instruct-Q4_K_M.gguf',
-      revision: null, // not pinned: needs the hub
-      sha256: null, // not pinned: needs the hub
+      revision: null, // taken from the hub when downloaded
+      sha256: null, // taken from the hub when downloaded
       sizeBytes: 986_000_000,
       kvBytesPerToken: 2 * 28 * 2 * 128 * 2,
       parameters: '1.5B',
@@ -98,8 +99,8 @@ const builtIn: Catalog = {
       displayName: 'Llama 3.2 1B Instruct',
       repository: 'bartowski/Llama-3.2-1B-Instruct-GGUF',
       file: 'Llama-3.2-1B-Instruct-Q4_K_M.gguf',
-      revision: null, // not pinned: needs the hub
-      sha256: null, // not pinned: needs the hub
+      revision: null, // taken from the hub when downloaded
+      sha256: null, // taken from the hub when downloaded
       sizeBytes: 808_000_000,
       kvBytesPerToken: 2 * 16 * 8 * 64 * 2,
       parameters: '1.2B',
@@ -111,8 +112,8 @@ const builtIn: Catalog = {
       displayName: 'SmolLM2 360M Instruct',
       repository: 'bartowski/SmolLM2-360M-Instruct-GGUF',
       file: 'SmolLM2-360M-Instruct-Q4_K_M.gguf',
-      revision: null, // not pinned: needs the hub
-      sha256: null, // not pinned: needs the hub
+      revision: null, // taken from the hub when downloaded
+      sha256: null, // taken from the hub when downloaded
       sizeBytes: 271_000_000,
       kvBytesPerToken: 2 * 32 * 5 * 64 * 2,
       parameters: '360M',
@@ -124,8 +125,8 @@ const builtIn: Catalog = {
       displayName: 'SmolLM2 1.7B Instruct',
       repository: 'bartowski/SmolLM2-1.7B-Instruct-GGUF',
       file: 'SmolLM2-1.7B-Instruct-Q4_K_M.gguf',
-      revision: null, // not pinned: needs the hub
-      sha256: null, // not pinned: needs the hub
+      revision: null, // taken from the hub when downloaded
+      sha256: null, // taken from the hub when downloaded
       sizeBytes: 1_060_000_000,
       kvBytesPerToken: 2 * 24 * 32 * 64 * 2,
       parameters: '1.7B',
@@ -154,16 +155,27 @@ export function findCatalogEntry(catalog: Catalog, id: string): CatalogEntry | u
 }
 
 /**
- * The pinned download address, or null while the entry has no revision
- * (never a moving branch such as "main").
+ * The download address at the catalog's pinned revision, or null when the
+ * catalog does not pin one (the downloader then asks the hub which commit to
+ * use). Never a moving branch such as "main".
  */
 export function catalogDownloadUrl(
-  entry: CatalogEntry,
+  entry: Pick<CatalogEntry, 'repository' | 'file' | 'revision'>,
   hub = 'https://huggingface.co/',
 ): string | null {
   if (entry.revision === null) return null;
+  return hubFileUrl(hub, entry.repository, entry.revision, entry.file);
+}
+
+/** A file's address on the hub at one commit. */
+export function hubFileUrl(
+  hub: string,
+  repository: string,
+  revision: string,
+  file: string,
+): string {
   const base = hub.endsWith('/') ? hub : `${hub}/`;
-  return `${base}${entry.repository}/resolve/${entry.revision}/${encodeURIComponent(entry.file)}`;
+  return `${base}${repository}/resolve/${revision}/${encodeURIComponent(file)}`;
 }
 
 /**

@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { silentLogger } from '../../testing/loggers';
+import { fakeHub, FIRST_COMMIT, fixtureOnHub, hubApi } from '../../testing/models/fakeHub';
 import {
   closedPort,
   FIXTURE_SHA256,
   startModelServer,
   type ModelServer,
 } from '../../testing/models/modelServer';
+import { loadCatalog } from './catalog';
 import { runModelCli } from './commands';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -38,10 +40,17 @@ function collector(): { text: string; write(chunk: string): void; isTTY: false }
 }
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return cliWith({}, ...argv);
+}
+
+async function cliWith(
+  env: Record<string, string>,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
   const out = collector();
   const err = collector();
   const code = await runModelCli(argv, {
-    env: { HEARTH_DATA_DIR: dataDir },
+    env: { HEARTH_DATA_DIR: dataDir, ...env },
     out,
     err,
     logger: silentLogger,
@@ -102,6 +111,26 @@ describe('npm run model', () => {
     const again = await cli('remove', 'stories260K');
     expect(again.code).toBe(1);
     expect(again.err).toBe(`No model named stories260K is in ${models()}.\n`);
+  });
+
+  test('list offers every catalog model for download, none marked as blocked', async () => {
+    const listed = await cli('list');
+    expect(listed.code).toBe(0);
+    for (const entry of loadCatalog().entries) expect(listed.out).toContain(entry.id);
+    expect(listed.out).not.toMatch(/pinned/i);
+  });
+
+  test('pull of a built-in catalog model takes its commit and sha256 from the hub', async () => {
+    const file = 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf';
+    const repository = 'bartowski/Qwen2.5-0.5B-Instruct-GGUF';
+    const hub = fakeHub({ repository, files: [fixtureOnHub({ path: file })] });
+    server = await startModelServer({ api: hubApi(hub) });
+    const pulled = await cliWith({ HF_ENDPOINT: server.origin }, 'pull', 'qwen2.5-0.5b-instruct');
+    expect(pulled.out).toBe(
+      `Installed Qwen2.5 0.5B Instruct: ${join(models(), file)} (1.2 MB, sha256 checked).\n`,
+    );
+    expect(pulled.code).toBe(0);
+    expect(server.requests.at(-1)?.path).toBe(`/${repository}/resolve/${FIRST_COMMIT}/${file}`);
   });
 
   test('list shows an unfinished download, and remove deletes it', async () => {

@@ -2,12 +2,12 @@
 // prints what it did, or one line saying why not, and returns the exit code.
 import { parseArgs } from 'node:util';
 import type { Logger } from '../base/log';
-import { loadConfig } from '../config/config';
+import { loadConfig, modelsDirectory } from '../config/config';
 import { estimatedTokensPerSecond, loadCatalog, type Catalog } from './catalog';
 import { downloadModel } from './download';
 import { ModelDownloadError } from './downloadError';
 import { estimateCatalogFit } from './fit';
-import { listModelsOnDisk, modelsDirectory, removeModel, RemoveModelError } from './installed';
+import { listModelsOnDisk, removeModel, RemoveModelError } from './installed';
 import { TerminalProgress, type ProgressStream } from './terminalProgress';
 import { formatBytes } from './units';
 
@@ -132,7 +132,6 @@ async function list(modelsDir: string, catalog: Catalog, io: CliIo): Promise<voi
     const marks = [
       entry.id === catalog.recommended ? 'recommended' : null,
       installed.some((m) => m.catalogId === entry.id) ? 'installed' : null,
-      entry.revision === null ? 'not pinned yet' : null,
       fit.fits ? null : 'too big for this machine',
     ].filter((mark): mark is string => mark !== null);
     rows.push(

@@ -1,6 +1,7 @@
-// Downloads a model into <dataDir>/models: resolve what was asked for, move the
-// bytes into `<file>.gguf.part` (resuming what an earlier attempt left), check
-// the file in a worker, and only then rename it to `<file>.gguf`. Any failure
+// Downloads a model into <dataDir>/models: resolve what was asked for (asking
+// the hub which commit and checksum, for a catalog entry that pins none), move
+// the bytes into `<file>.gguf.part` (resuming what an earlier attempt left),
+// check the file in a worker, and only then rename it to `<file>.gguf`. Any failure
 // leaves at most the `.part` files, which model discovery ignores because they
 // do not end in .gguf, and one sentence saying what went wrong.
 //
@@ -21,11 +22,11 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../base/log';
-import { catalogDownloadUrl, findCatalogEntry, loadCatalog, type Catalog } from './catalog';
+import type { Catalog } from './catalog';
 import { ModelDownloadError, TransferFailure, type DownloadFailure } from './downloadError';
+import { pinTarget, resolveTarget, type Target } from './downloadTarget';
 import { checkIntegrity, IntegrityCancelled } from './integrity';
 import { discardPartial, forgetPartMeta, partPath } from './partialFile';
-import { hubEndpoint, RefusedSourceError, refusalFor, resolveSource } from './source';
 import type { ByteProgress } from './speed';
 import { transferToPart } from './transfer';
 
@@ -37,7 +38,7 @@ export interface DownloadRequest {
   /** Where models live: <dataDir>/models. */
   modelsDir: string;
   logger: Logger;
-  /** The sha256 the file must have; the catalog's is used when this is absent. */
+  /** The sha256 the file must have; the catalog's (or the hub's) is used when this is absent. */
   sha256?: string;
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
@@ -46,7 +47,7 @@ export interface DownloadRequest {
   env?: NodeJS.ProcessEnv;
   /** Give up when no bytes arrive for this long. Default 30 s. */
   stallMs?: number;
-  /** Give up when the server has not answered for this long. Default 20 s. */
+  /** Give up when the server (or the hub's API) has not answered for this long. Default 20 s. */
   answerMs?: number;
   /** Least time between download progress events. Default 200 ms. */
   progressEveryMs?: number;
@@ -62,13 +63,6 @@ export interface InstalledModel {
   resumedFrom: number;
   /** True when the file was already installed and nothing was fetched. */
   alreadyInstalled: boolean;
-}
-
-interface Target {
-  displayName: string;
-  url: string | null;
-  fileName: string;
-  sha256: string | null;
 }
 
 /** Files being downloaded by this process, so a double tap does not write one file twice. */
@@ -104,59 +98,14 @@ export async function downloadModel(request: DownloadRequest): Promise<Installed
   }
 }
 
-function resolveTarget(request: DownloadRequest): Target {
-  const { source } = request;
-  const given = request.sha256?.trim().toLowerCase();
-  const fail = (name: string, failure: DownloadFailure): never => {
-    throw new ModelDownloadError(name, failure);
-  };
-  if (given !== undefined && !/^[0-9a-f]{64}$/.test(given)) {
-    fail(source, { kind: 'refused', reason: 'the sha256 given is not 64 hexadecimal digits' });
-  }
-  const catalog = request.catalog ?? loadCatalog();
-  const entry = findCatalogEntry(catalog, source);
-  if (entry) {
-    const url = catalogDownloadUrl(entry, hubEndpoint(request.env));
-    if (url === null) fail(entry.displayName, { kind: 'not-pinned' });
-    const refusal = url === null ? null : refusalFor(url);
-    if (refusal) {
-      fail(entry.displayName, {
-        kind: 'refused',
-        reason: `${refusal} (the hub endpoint is ${hubEndpoint(request.env)})`,
-      });
-    }
-    return {
-      displayName: entry.displayName,
-      url,
-      fileName: entry.file,
-      sha256: given ?? entry.sha256,
-    };
-  }
-  try {
-    const resolved = resolveSource(source, request.env);
-    // Another copy of a catalog file still reads as that model; its checksum is not
-    // borrowed, since the address may point at another revision.
-    const known = catalog.entries.find((e) => e.file === resolved.fileName);
-    return {
-      displayName: known?.displayName ?? resolved.fileName,
-      ...resolved,
-      sha256: given ?? null,
-    };
-  } catch (error) {
-    if (error instanceof RefusedSourceError)
-      fail(source, { kind: 'refused', reason: error.message });
-    throw error;
-  }
-}
-
 async function download(request: DownloadRequest, target: Target): Promise<InstalledModel> {
   const { modelsDir, logger } = request;
   const finalPath = join(modelsDir, target.fileName);
   await mkdir(modelsDir, { recursive: true });
-  const verify = (path: string, sizeBytes: number | null) =>
+  const verify = (path: string, sha256: string | null, sizeBytes: number | null) =>
     checkIntegrity(
       path,
-      { sha256: target.sha256, sizeBytes },
+      { sha256, sizeBytes },
       {
         logger,
         signal: request.signal,
@@ -171,8 +120,10 @@ async function download(request: DownloadRequest, target: Target): Promise<Insta
       },
     );
 
+  // An installed copy is taken as it is when nothing to check it against is at
+  // hand: the hub is not asked, so that it works offline.
   if (await exists(finalPath)) {
-    const report = target.sha256 === null ? null : await verify(finalPath, null);
+    const report = target.sha256 === null ? null : await verify(finalPath, target.sha256, null);
     if (report?.problem) {
       throw new TransferFailure({
         kind: 'refused',
@@ -190,38 +141,47 @@ async function download(request: DownloadRequest, target: Target): Promise<Insta
       alreadyInstalled: true,
     };
   }
-  if (target.url === null) throw new TransferFailure({ kind: 'not-pinned' });
+  const pinned = await pinTarget(target, request);
+  if (target.hub !== null) {
+    logger.info('model_pinned_from_hub', {
+      model: pinned.displayName,
+      url: pinned.url,
+      sha256: pinned.sha256,
+    });
+  }
 
   const transfer = await transferToPart({
-    url: target.url,
+    url: pinned.url,
     directory: modelsDir,
-    fileName: target.fileName,
+    fileName: pinned.fileName,
+    sha256: pinned.sha256,
     signal: request.signal,
     stallMs: request.stallMs,
     answerMs: request.answerMs,
     progressEveryMs: request.progressEveryMs,
     onProgress: (progress) => request.onProgress?.({ phase: 'download', ...progress }),
   });
-  const part = partPath(modelsDir, target.fileName);
-  const report = await verify(part, transfer.bytes);
+  const part = partPath(modelsDir, pinned.fileName);
+  const expectedSize = pinned.sizeBytes ?? transfer.bytes;
+  const report = await verify(part, pinned.sha256, expectedSize);
   if (report.problem) {
-    await discardPartial(modelsDir, target.fileName);
+    await discardPartial(modelsDir, pinned.fileName);
     throw new TransferFailure(
       report.problem === 'wrong-size'
-        ? { kind: 'wrong-size', bytes: report.sizeBytes, expected: transfer.bytes }
+        ? { kind: 'wrong-size', bytes: report.sizeBytes, expected: expectedSize }
         : { kind: report.problem },
     );
   }
-  if (target.sha256 === null) {
+  if (pinned.sha256 === null) {
     // Complete but unchecked: kept as .part, so pulling again with --sha256 installs it at once.
     throw new TransferFailure({ kind: 'unverified', computedSha256: report.sha256 });
   }
   await rename(part, finalPath);
-  await forgetPartMeta(modelsDir, target.fileName);
+  await forgetPartMeta(modelsDir, pinned.fileName);
   return {
     path: finalPath,
-    fileName: target.fileName,
-    displayName: target.displayName,
+    fileName: pinned.fileName,
+    displayName: pinned.displayName,
     sizeBytes: report.sizeBytes,
     sha256: report.sha256,
     resumedFrom: transfer.resumedFrom,

@@ -5,7 +5,10 @@ import { formatBytes, formatDuration } from './units';
 
 export type DownloadFailure =
   | { kind: 'refused'; reason: string }
-  | { kind: 'not-pinned' }
+  | { kind: 'hub-http'; repository: string; status: number }
+  | { kind: 'hub-no-file'; repository: string; file: string; revision: string }
+  | { kind: 'hub-no-checksum'; repository: string; file: string }
+  | { kind: 'hub-unexpected'; repository: string; problem: string }
   | { kind: 'unreachable'; host: string }
   | { kind: 'certificate'; host: string }
   | { kind: 'http'; status: number }
@@ -46,14 +49,30 @@ function progressText(bytes: number, total: number | null): string {
   return total === null ? formatBytes(bytes) : `${formatBytes(bytes)} of ${formatBytes(total)}`;
 }
 
+function hubRefusal(repository: string, status: number): string {
+  if (status === 404) return `the hub has no repository ${repository} (HTTP 404)`;
+  if (status === 401 || status === 403) {
+    return `the hub refused access to ${repository} (HTTP ${status}); it may be private, gated or gone`;
+  }
+  if (status === 429) return 'the hub is limiting requests (HTTP 429); try again later';
+  if (status >= 500) return `the hub had a problem (HTTP ${status}); try again later`;
+  return `the hub answered HTTP ${status} about ${repository}`;
+}
+
 export function describeFailure(model: string, failure: DownloadFailure): string {
   const couldNot = `Could not download ${model}`;
   const resume = 'try again to continue where it stopped';
   switch (failure.kind) {
     case 'refused':
       return `${couldNot}: ${failure.reason}.`;
-    case 'not-pinned':
-      return `${couldNot}: the catalog does not pin it to a checked revision yet, so give its https address and --sha256 instead.`;
+    case 'hub-http':
+      return `${couldNot}: ${hubRefusal(failure.repository, failure.status)}.`;
+    case 'hub-no-file':
+      return `${couldNot}: the hub has no ${failure.file} in ${failure.repository} at its latest revision (${failure.revision.slice(0, 12)}).`;
+    case 'hub-no-checksum':
+      return `${couldNot}: the hub publishes no sha256 for ${failure.file} in ${failure.repository} (it is not stored in LFS), so it cannot be checked; give its https address and --sha256 instead.`;
+    case 'hub-unexpected':
+      return `${couldNot}: the hub's answer about ${failure.repository} was not what Hearth expects (${failure.problem}).`;
     case 'unreachable':
       return `${couldNot}: the server could not be reached (no internet?).`;
     case 'certificate':

@@ -11,7 +11,7 @@ import {
   fixtureBytes,
   sha256Of,
 } from '../../testing/models/modelServer';
-import { pinnedStoriesEntry } from '../../testing/models/catalogEntries';
+import { pinnedStoriesEntry, unpinnedStoriesEntry } from '../../testing/models/catalogEntries';
 import { loadCatalog } from './catalog';
 
 const h = useDownloadHarness();
@@ -127,25 +127,35 @@ describe('downloadModel failures', () => {
     );
   });
 
-  test('an unpinned catalog entry is refused without touching the network', async () => {
-    const error = await failureOf(h.pull({ source: 'qwen2.5-0.5b-instruct', sha256: undefined }));
-    expect(error.kind).toBe('not-pinned');
-    expect(error.message).toMatch(
-      /^Could not download Qwen2\.5 0\.5B Instruct: the catalog does not pin it/,
+  test('a built-in catalog model without internet says so in one plain sentence', async () => {
+    const port = await closedPort();
+    const error = await failureOf(
+      h.pull({
+        source: 'qwen2.5-0.5b-instruct',
+        sha256: undefined,
+        env: { HF_ENDPOINT: `http://127.0.0.1:${port}` },
+      }),
     );
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toBe(
+      'Could not download Qwen2.5 0.5B Instruct: the server could not be reached (no internet?).',
+    );
+    expect(await readdir(h.dir)).toEqual([]);
   });
 
-  test('a catalog model is refused when the hub endpoint is plain http to another host', async () => {
-    const catalog = loadCatalog({
-      recommended: 'stories',
-      entries: [pinnedStoriesEntry({ revision: 'b'.repeat(40), sizeBytes: 1_185_376 })],
-    });
-    const error = await failureOf(
-      h.pull({ source: 'stories', catalog, env: { HF_ENDPOINT: 'http://mirror.lan' } }),
-    );
-    expect(error.message).toBe(
-      'Could not download Stories 260K: only https addresses are allowed (plain http only to this computer) (the hub endpoint is http://mirror.lan/).',
-    );
+  test('a catalog model, pinned or not, is refused when the hub endpoint is plain http elsewhere', async () => {
+    for (const entry of [
+      pinnedStoriesEntry({ revision: 'b'.repeat(40) }),
+      unpinnedStoriesEntry(),
+    ]) {
+      const catalog = loadCatalog({ recommended: 'stories', entries: [entry] });
+      const error = await failureOf(
+        h.pull({ source: 'stories', catalog, env: { HF_ENDPOINT: 'http://mirror.lan' } }),
+      );
+      expect(error.message, `revision ${entry.revision}`).toBe(
+        'Could not download Stories 260K: only https addresses are allowed (plain http only to this computer) (the hub endpoint is http://mirror.lan/).',
+      );
+    }
   });
 
   // A Pi without a clock battery boots with a wrong date, and then every certificate looks invalid.

@@ -5,10 +5,6 @@ import { basename, join } from 'node:path';
 import type { Catalog } from './catalog';
 import { discardPartial, PART_SUFFIX, readPartial } from './partialFile';
 
-export function modelsDirectory(dataDir: string): string {
-  return join(dataDir, 'models');
-}
-
 export interface InstalledModelFile {
   fileName: string;
   path: string;
@@ -22,6 +18,8 @@ export interface UnfinishedDownload {
   fileName: string;
   bytes: number;
   total: number | null;
+  /** The catalog model this download is of, if any. */
+  catalogId: string | null;
 }
 
 export interface ModelsOnDisk {
@@ -44,7 +42,13 @@ export async function listModelsOnDisk(modelsDir: string, catalog: Catalog): Pro
       const fileName = name.slice(0, -PART_SUFFIX.length);
       const partial = await readPartial(modelsDir, fileName);
       const bytes = partial?.bytes ?? (await stat(path).catch(() => null))?.size ?? 0;
-      unfinished.push({ fileName, bytes, total: partial?.meta.total ?? null });
+      const entry = catalog.entries.find((e) => e.file === fileName);
+      unfinished.push({
+        fileName,
+        bytes,
+        total: partial?.meta.total ?? null,
+        catalogId: entry?.id ?? null,
+      });
     }
   }
   return { installed, unfinished };

@@ -18,6 +18,16 @@ function metaPath(directory: string, fileName: string): string {
 
 const partMetaSchema = z.object({
   url: z.string(),
+  /**
+   * The sha256 the finished file must have, when it was known; bytes for one
+   * checksum are never continued into a file with another. Absent in records
+   * written before it was kept.
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
   /** Size of the whole file as the server announced it; null if it did not. */
   total: z.number().int().nonnegative().nullable(),
   /** A strong ETag or Last-Modified, sent back as If-Range so a changed file restarts. */

@@ -4,6 +4,7 @@
 // only, which is what tests and a local mirror use. Every redirect hop is held
 // to the same rule.
 import { z } from 'zod';
+import { isLoopbackHost } from '../config/config';
 
 export class RefusedSourceError extends Error {
   override name = 'RefusedSourceError';
@@ -14,13 +15,6 @@ export interface ModelSource {
   url: string;
   /** Name of the model file in the models directory. */
   fileName: string;
-}
-
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return LOOPBACK_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** Null when the address may be fetched, else why not (a sentence fragment). */

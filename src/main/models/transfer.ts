@@ -3,7 +3,10 @@
 // they arrive, so whatever is on disk after a cancel, a dropped connection or a
 // power cut is a prefix of the file and the next attempt asks only for the
 // rest. If-Range makes the server send the whole file again if it changed.
+// Bytes from another address are continued only when they were for the same
+// sha256: a new revision of a hub repository may hold the very same file.
 import { open, statfs, type FileHandle } from 'node:fs/promises';
+import { connectionFailure, errorCode, fetchAllowed } from './allowedFetch';
 import { TransferFailure } from './downloadError';
 import {
   discardPartial,
@@ -12,13 +15,18 @@ import {
   writePartMeta,
   type PartialDownload,
 } from './partialFile';
-import { refusalFor } from './source';
 import { SpeedMeter, type ByteProgress } from './speed';
 
 export interface TransferOptions {
   url: string;
   directory: string;
   fileName: string;
+  /**
+   * The sha256 the finished file must have, when known. A partial download
+   * fetched from another address still continues if it was for this sha256:
+   * the same checksum means the same bytes, even when the hub's revision moved.
+   */
+  sha256?: string | null;
   signal?: AbortSignal;
   onProgress?: (progress: ByteProgress) => void;
   /** Give up when no bytes arrive for this long. Default 30 s. */
@@ -36,10 +44,8 @@ export interface TransferResult {
   resumedFrom: number;
 }
 
-const MAX_REDIRECTS = 5;
 /** Kept free besides the model, so the download never fills the disk to the brim. */
 const DISK_RESERVE_BYTES = 50e6;
-const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 export async function transferToPart(options: TransferOptions): Promise<TransferResult> {
   const { url, directory, fileName } = options;
@@ -57,7 +63,12 @@ export async function transferToPart(options: TransferOptions): Promise<Transfer
   const timers = new Timers();
   try {
     const previous = await readPartial(directory, fileName);
-    const usable = previous !== null && previous.meta.url === url ? previous : null;
+    const sha256 = options.sha256 ?? null;
+    const usable =
+      previous !== null &&
+      (previous.meta.url === url || (sha256 !== null && previous.meta.sha256 === sha256))
+        ? previous
+        : null;
     if (!usable) await discardPartial(directory, fileName);
     // A previous attempt that got every byte only needs checking.
     if (usable && usable.meta.total !== null && usable.bytes === usable.meta.total) {
@@ -77,7 +88,7 @@ export async function transferToPart(options: TransferOptions): Promise<Transfer
     const { response, start, validator } = plan;
     total = plan.total;
     await ensureSpace(directory, total === null ? 0 : total - start);
-    await writePartMeta(directory, fileName, { url, total, validator });
+    await writePartMeta(directory, fileName, { url, sha256, total, validator });
 
     handle = await open(partPath(directory, fileName), start === 0 ? 'w' : 'r+');
     await handle.truncate(start);
@@ -176,33 +187,9 @@ function strongValidator(headers: Headers): string | null {
   return headers.get('last-modified');
 }
 
-/** fetch, following redirects itself so every hop is held to the address rule. */
-async function request(
-  url: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-): Promise<Response> {
-  let current = url;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const refusal = refusalFor(current);
-    if (refusal) {
-      throw new TransferFailure({
-        kind: 'refused',
-        reason: `it redirected to a refused address: ${refusal}`,
-      });
-    }
-    const response = await fetch(current, {
-      // Byte offsets must mean the file itself, never a compressed stream of it.
-      headers: { ...headers, 'Accept-Encoding': 'identity' },
-      signal,
-      redirect: 'manual',
-    });
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || !location) return response;
-    await response.body?.cancel();
-    current = new URL(location, current).href;
-  }
-  throw new TransferFailure({ kind: 'refused', reason: 'the server redirected too many times' });
+/** A GET whose byte offsets mean the file itself, never a compressed stream of it. */
+function request(url: string, headers: Record<string, string>, signal: AbortSignal) {
+  return fetchAllowed(url, { headers: { ...headers, 'Accept-Encoding': 'identity' }, signal });
 }
 
 async function ensureSpace(directory: string, needed: number): Promise<void> {
@@ -241,21 +228,9 @@ function asTransferFailure(
     const network = /^E(CONN|NOTFOUND|AI_|HOST|NET|PIPE|TIMEDOUT)/.test(code);
     if (!network) return new TransferFailure({ kind: 'disk', reason: (error as Error).message });
   }
-  const host = new URL(url).host;
-  if (code && CERTIFICATE_CODES.test(code))
-    return new TransferFailure({ kind: 'certificate', host });
   // Before a response fetch fails with "fetch failed"; once the body flows, with "terminated".
-  if (writing === null) return new TransferFailure({ kind: 'unreachable', host });
+  if (writing === null) return connectionFailure(error, url);
   return new TransferFailure({ kind: 'lost', bytes: writing.position, total: writing.total });
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** The two watchdogs of one attempt, cleared together. */

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../base/log';
-import { writeFileAtomically } from '../base/writeFileAtomically';
+import { writeFileAtomic } from '../base/atomicWrite';
+import { nodeFileSystem } from '../base/fileSystem';
 
 export const DEVICES_FILE = 'devices.json';
 const TEMP_MARK = '.tmp-';
@@ -63,7 +64,7 @@ export async function readDevices(path: string, logger: Logger): Promise<StoredD
 export async function writeDevices(path: string, devices: readonly StoredDevice[]): Promise<void> {
   const document = { version: 1 as const, devices };
   const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
-  await writeFileAtomically(path, `${JSON.stringify(document, null, 2)}\n`, temp);
+  await writeFileAtomic(nodeFileSystem, path, `${JSON.stringify(document, null, 2)}\n`, temp);
 }
 
 /** Temp files of writes that a crash cut short; the real file is intact. */

@@ -5,7 +5,8 @@
 // for the thermal side.
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
-import type { HearthConfig } from '../config/config';
+import { modelsDirectory, type HearthConfig } from '../config/config';
+import type { KioskExitFactory } from '../contracts/kioskExit';
 import type { PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../contracts/thermal';
 import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle';
@@ -13,7 +14,6 @@ import { conversationsDirectory, ConversationStore } from '../conversations/stor
 import { InferenceEngine } from '../inference/engine';
 import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores';
 import { loadCatalog } from '../models/catalog';
-import { modelsDirectory } from '../models/installed';
 import { ConnectedClients } from '../rpc/connectedClients';
 import { ClientSessions } from '../rpc/clientSessions';
 import { createEventHub } from '../rpc/eventHub';
@@ -51,6 +51,8 @@ export interface CoreOptions {
   thresholds?: ThermalThresholdsPort;
   /** The environment the config came from: it overrides saved settings. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The Electron kiosk's way out of kiosk mode; without it exitKiosk answers 'unavailable'. */
+  kioskExit?: KioskExitFactory;
   /** Model setup details tests replace: USB mount points, this machine's memory, time limits. */
   modelSetup?: Partial<
     Pick<ModelSetupDeps, 'memory' | 'progressEveryMs' | 'stallMs' | 'answerMs'> & {
@@ -115,6 +117,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       pairing: options.pairing,
       modelSetup,
       settings,
+      kioskExit: options.kioskExit?.(() => settings.kioskPinHash()),
     }),
   );
   const clients = new ConnectedClients();
@@ -156,6 +159,7 @@ export function composeHearth(
   config: HearthConfig,
   logger: Logger,
   pairing: PairingPort,
+  kioskExit?: KioskExitFactory,
 ): ComposedHearth {
   const owned = new DisposableStore();
   const baseThreads = inferenceThreads(config.threads, physicalCoreCount());
@@ -175,6 +179,7 @@ export function composeHearth(
       baseThreads,
       activity,
       beforeStart: () => thermal.start(),
+      kioskExit,
     },
     owned,
   );

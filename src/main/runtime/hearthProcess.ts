@@ -4,6 +4,7 @@
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
+import type { KioskExitFactory } from '../contracts/kioskExit';
 import { Pairing } from '../pairing/pairing';
 import { Redactor, redactingLogger } from '../pairing/redact';
 import { startHearthServer, type HearthServer } from '../server';
@@ -20,6 +21,8 @@ export interface StartHearthOptions {
   processName: string;
   /** The kiosk keeps running without phones when the port is taken; serve does not. */
   serverRequired: boolean;
+  /** The kiosk's way out (Electron only); `npm run serve` has none. */
+  kioskExit?: KioskExitFactory;
 }
 
 export interface RunningHearth extends AsyncDisposable {
@@ -50,7 +53,7 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
         redactor,
       }),
     );
-    const hearth = steps.add(composeHearth(config, logger, pairing));
+    const hearth = steps.add(composeHearth(config, logger, pairing, options.kioskExit));
     await hearth.start();
     let server: HearthServer | undefined;
     try {

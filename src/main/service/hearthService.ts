@@ -8,6 +8,7 @@ import type { Emitter } from '../../shared/emitter';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
+import type { KioskExitPort } from '../contracts/kioskExit';
 import type { PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
 import type { ConversationStore } from '../conversations/store';
@@ -29,6 +30,8 @@ export interface HearthServiceDeps {
   /** Model download, "use a file" and the model list (owned by the composition root). */
   modelSetup: ModelSetup;
   settings: SettingsService;
+  /** The way out of kiosk mode; only the Electron kiosk has one. */
+  kioskExit?: KioskExitPort;
   /** How long streamed text is gathered into one 'tokens' event (default 30 ms). */
   tokenBatchMs?: number;
 }
@@ -100,6 +103,7 @@ export class HearthService implements AsyncDisposable {
         thermal: thermal.status(),
         conversations: store.list(),
         coolingCheck: coolingCheck.report(),
+        theme: settings.theme(),
       }),
       listConversations: async () => store.list(),
       openConversation: async ({ id }) => existing(id),
@@ -149,6 +153,14 @@ export class HearthService implements AsyncDisposable {
       getSettings: async () => settings.get(),
       updateSettings: (change) => settings.update(change),
       getAppearance: async () => ({ theme: settings.theme() }),
+      exitKiosk: async ({ pin }) => {
+        const { kioskExit, logger } = this.#deps;
+        if (!kioskExit) return { result: 'unavailable' as const };
+        const outcome = await kioskExit.tryExit(pin);
+        // The outcome only, never the PIN: a run of wrong ones is worth seeing in the log.
+        logger.info('kiosk_exit_attempt', { result: outcome.result });
+        return outcome;
+      },
     };
   }
 }

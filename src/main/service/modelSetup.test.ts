@@ -9,6 +9,8 @@ import {
   type Behaviour,
   type ModelServer,
 } from '../../testing/models/modelServer';
+import { fakeHub, FIRST_COMMIT, fixtureOnHub, hubApi } from '../../testing/models/fakeHub';
+import { FIXTURE_CHATML_MODEL } from '../../testing/inferenceFixtures';
 import { converse, owner, phone, startSetupApp } from '../../testing/setupFixtures';
 
 const servers: ModelServer[] = [];
@@ -105,7 +107,9 @@ describe('first-run model setup through the service', () => {
     expect(readdirSync(join(dataDir, 'models')).filter((n) => n.endsWith('.gguf'))).toEqual([]);
     expect(app.engine.status().state).toBe('none');
     const listed = await call<ModelList>('listModels');
-    expect(listed.unfinished).toMatchObject([{ fileName: 'stories260K.gguf', total: 1_185_376 }]);
+    expect(listed.unfinished).toMatchObject([
+      { fileName: 'stories260K.gguf', total: 1_185_376, catalogId: 'stories' },
+    ]);
     const kept = listed.unfinished[0]?.bytes ?? 0;
     expect(kept).toBeGreaterThan(200_000);
     expect(await call('cancelDownload')).toEqual({ cancelled: false });
@@ -136,7 +140,7 @@ describe('first-run model setup through the service', () => {
   it('refuses and removes a file whose checksum does not match', async () => {
     const server = await serve();
     const setup = await startWithout(server);
-    const wrong = Buffer.from(readFileSync('/work/shared/models/stories260K-chatml.gguf'));
+    const wrong = Buffer.from(readFileSync(FIXTURE_CHATML_MODEL));
     server.set({ body: wrong });
     await setup.call('downloadModel', { catalogId: 'stories' });
     const ended = await setup.downloadEnded();
@@ -147,7 +151,7 @@ describe('first-run model setup through the service', () => {
     expect(readdirSync(join(setup.dataDir, 'models'))).toEqual([]);
   });
 
-  it('refuses a second download while one runs, unknown or unpinned entries, and plain http elsewhere', async () => {
+  it('refuses a second download while one runs, unknown entries, and plain http elsewhere', async () => {
     const server = await serve({ tickMs: 20 });
     const setup = await startWithout(server);
     const { outcome, call } = setup;
@@ -161,9 +165,6 @@ describe('first-run model setup through the service', () => {
     expect(await outcome('downloadModel', { catalogId: 'nope' })).toMatchObject({
       error: { code: 'not_found', message: 'No model "nope" is in the catalog.' },
     });
-    expect(await outcome('downloadModel', { catalogId: 'later' })).toMatchObject({
-      error: { code: 'bad_request', message: expect.stringMatching(/^Later 1B is not pinned/) },
-    });
     expect(await outcome('downloadModel', { url: 'http://example.com/m.gguf' })).toMatchObject({
       error: {
         code: 'bad_request',
@@ -171,6 +172,39 @@ describe('first-run model setup through the service', () => {
           'That address cannot be used: only https addresses are allowed (plain http only to this computer).',
       },
     });
+  });
+
+  it('downloads a catalog model that pins nothing from the commit the hub names, and loads it', async () => {
+    const hub = fakeHub({
+      repository: 'owner/Later-GGUF',
+      files: [fixtureOnHub({ path: 'Later-Q4_K_M.gguf' })],
+    });
+    const server = await serve({ api: hubApi(hub) });
+    const setup = await startWithout(server);
+    const listed = await setup.call<ModelList>('listModels');
+    expect(listed.catalog.find((m) => m.id === 'later')?.pinned).toBe(false);
+
+    await setup.call('downloadModel', { catalogId: 'later' });
+    const ended = await setup.downloadEnded();
+    expect(ended.download).toMatchObject({ state: 'done', model: 'Later 1B', catalogId: 'later' });
+    expect(server.requests.at(-1)?.path).toBe(
+      `/owner/Later-GGUF/resolve/${FIRST_COMMIT}/Later-Q4_K_M.gguf`,
+    );
+    expect(setup.app.engine.status().state).toBe('ready');
+    const after = await setup.call<ModelList>('listModels');
+    expect(after.catalog.find((m) => m.id === 'later')?.installed).toBe(true);
+  });
+
+  it('a catalog model that pins nothing fails in one sentence when the hub lacks the file', async () => {
+    const server = await serve({ api: hubApi(fakeHub({ repository: 'owner/Later-GGUF' })) });
+    const setup = await startWithout(server);
+    await setup.call('downloadModel', { catalogId: 'later' });
+    const ended = await setup.downloadEnded();
+    expect(ended.download).toMatchObject({
+      state: 'failed',
+      error: `Could not download Later 1B: the hub has no Later-Q4_K_M.gguf in owner/Later-GGUF at its latest revision (${FIRST_COMMIT.slice(0, 12)}).`,
+    });
+    expect(readdirSync(join(setup.dataDir, 'models'))).toEqual([]);
   });
 
   it('downloads from an address given with its sha256', async () => {

@@ -88,12 +88,6 @@ export class ModelSetup implements AsyncDisposable {
       const entry = findCatalogEntry(catalog, choice.catalogId);
       if (!entry)
         throw new ApiFailure('not_found', `No model "${choice.catalogId}" is in the catalog.`);
-      if (entry.revision === null || entry.sha256 === null) {
-        throw new ApiFailure(
-          'bad_request',
-          `${entry.displayName} is not pinned to a checked download yet; use a model file instead.`,
-        );
-      }
       ({ displayName: name, sizeBytes: total, id: catalogId } = entry);
     } else {
       try {

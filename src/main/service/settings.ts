@@ -15,7 +15,7 @@ import {
   type SettingName,
 } from '../config/config';
 import { saveConfigChanges, type ConfigChanges } from '../config/configWriter';
-import { hashKioskPin, verifyKioskPin } from '../config/kioskPin';
+import { hashKioskPin } from '../config/kioskPin';
 import { ApiFailure } from '../contracts/failure';
 import type { ThermalThresholdsPort } from '../contracts/thermal';
 import type { InferenceEngine } from '../inference/engine';
@@ -87,10 +87,9 @@ export class SettingsService {
     return this.#config.theme;
   }
 
-  /** Whether pin opens the way out of kiosk mode; false when no PIN is set. */
-  async checkKioskPin(pin: string): Promise<boolean> {
-    const hash = this.#config.kioskPinHash;
-    return hash !== undefined && verifyKioskPin(pin, hash);
+  /** The hash of the kiosk exit PIN in force now; undefined when none is set. */
+  kioskPinHash(): string | undefined {
+    return this.#config.kioskPinHash;
   }
 
   /** Checks, saves and applies a change; one at a time, in the order they came. */

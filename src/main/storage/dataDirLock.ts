@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { errorCode, nodeFileSystem } from './fileSystem';
+import { errorCode, nodeFileSystem } from '../base/fileSystem';
 
 export const LOCK_FILE = 'hearth.lock';
 

@@ -6,13 +6,23 @@ import { Header } from './components/Header';
 import { HistoryDrawer } from './components/HistoryDrawer';
 import { ModelAlert, ThermalBanner } from './components/StatusBanners';
 import { browserKeyboardEnvironment, wantsOnScreenKeyboard } from './keyboardPolicy';
+import { useHearth } from './store/context';
+import { useDocumentTheme } from './theme';
 
 // Only the kiosk's owner opens it, so a phone never downloads it or the QR library.
 const PairingSheet = lazy(() =>
   import('./components/pairing/PairingSheet').then((m) => ({ default: m.PairingSheet })),
 );
+// Owner-only screens, loaded when first needed, so a phone's first load stays small.
+const SetupScreen = lazy(() =>
+  import('./components/setup/SetupScreen').then((m) => ({ default: m.SetupScreen })),
+);
+const SettingsSheet = lazy(() =>
+  import('./components/settings/SettingsSheet').then((m) => ({ default: m.SettingsSheet })),
+);
 
 export function App() {
+  useDocumentTheme();
   const [onScreenKeyboard] = useState(() => wantsOnScreenKeyboard(browserKeyboardEnvironment()));
   const [keyboardVisible, setKeyboardVisible] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -23,30 +33,49 @@ export function App() {
   const openCooling = useCallback(() => setCoolingOpen(true), []);
   const closePairing = useCallback(() => setPairingOpen(false), []);
   const openPairing = useCallback(() => setPairingOpen(true), []);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const closeSettings = useCallback(() => setSettingsOpen(false), []);
+  const openSettings = useCallback(() => setSettingsOpen(true), []);
+  const owner = useHearth((s) => s.role === 'owner');
+  // With no model configured the owner's screen is the setup screen; a phone keeps
+  // the conversation view, which says a model is being set up.
+  const needsSetup = useHearth((s) => s.model?.state === 'none') && owner;
 
   return (
     <div className={keyboardVisible ? 'app with-keyboard' : 'app'}>
       <Header onOpenHistory={() => setHistoryOpen(true)} historyOpen={historyOpen} />
       <ModelAlert />
       <ThermalBanner />
-      <main className="chat">
-        <ConversationLog />
-        <Composer
-          onScreenKeyboard={onScreenKeyboard}
-          keyboardVisible={keyboardVisible}
-          setKeyboardVisible={setKeyboardVisible}
-        />
-      </main>
+      {needsSetup ? (
+        <Suspense fallback={<main className="setup" aria-busy="true" />}>
+          <SetupScreen />
+        </Suspense>
+      ) : (
+        <main className="chat">
+          <ConversationLog />
+          <Composer
+            onScreenKeyboard={onScreenKeyboard}
+            keyboardVisible={keyboardVisible}
+            setKeyboardVisible={setKeyboardVisible}
+          />
+        </main>
+      )}
       <HistoryDrawer
         open={historyOpen}
         onClose={closeHistory}
         onCheckCooling={openCooling}
         onConnectPhone={openPairing}
+        onOpenSettings={openSettings}
       />
       <CoolingCheckPanel open={coolingOpen} onClose={closeCooling} />
       {pairingOpen && (
         <Suspense fallback={null}>
           <PairingSheet open={pairingOpen} onClose={closePairing} />
+        </Suspense>
+      )}
+      {settingsOpen && (
+        <Suspense fallback={null}>
+          <SettingsSheet open={settingsOpen} onClose={closeSettings} />
         </Suspense>
       )}
     </div>

@@ -3,7 +3,12 @@ import type { ThermalStatus } from '../../shared/api';
 import {
   coolingBanner,
   coolingCheckCsv,
+  downloadPercent,
+  downloadProgressText,
+  formatBytes,
   formatDuration,
+  formatModelSpeed,
+  formatTimeLeft,
   formatLink,
   formatStats,
   formatTemperature,
@@ -91,5 +96,59 @@ describe('on-screen keyboard policy', () => {
     expect(wantsOnScreenKeyboard({ ...base, uaMobile: true })).toBe(false);
     expect(wantsOnScreenKeyboard({ ...base, hasFinePointer: true })).toBe(false);
     expect(wantsOnScreenKeyboard({ ...base, isKiosk: true, override: 'off' })).toBe(false);
+  });
+});
+
+describe('model download figures', () => {
+  const moving = {
+    state: 'downloading' as const,
+    bytes: 120_000_000,
+    total: 398_000_000,
+    bytesPerSecond: 2_100_000,
+    secondsLeft: 132,
+  };
+
+  it('gives sizes in decimal units, as download pages do', () => {
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1_185_376)).toBe('1.2 MB');
+    expect(formatBytes(398_000_000)).toBe('398 MB');
+    expect(formatBytes(986_000_000)).toBe('986 MB');
+    expect(formatBytes(1_060_000_000)).toBe('1.1 GB');
+  });
+
+  it('rounds time left to what a person plans with', () => {
+    expect(formatTimeLeft(0)).toBe('less than a minute');
+    expect(formatTimeLeft(59)).toBe('less than a minute');
+    expect(formatTimeLeft(60)).toBe('about 1 minute');
+    expect(formatTimeLeft(132)).toBe('about 2 minutes');
+    expect(formatTimeLeft(59 * 60)).toBe('about 59 minutes');
+    expect(formatTimeLeft(3600)).toBe('about 1 hour');
+    expect(formatTimeLeft(2.6 * 3600)).toBe('about 3 hours');
+  });
+
+  it('says decoding speed in words a second, tokens/s when below a word', () => {
+    expect(formatModelSpeed(15.1)).toBe('about 11 words a second');
+    expect(formatModelSpeed(1.4)).toBe('about 1 word a second');
+    expect(formatModelSpeed(0.5)).toBe('0.5 tokens/s');
+  });
+
+  it('writes the progress line with bytes, speed and time left, and the later steps in words', () => {
+    expect(downloadProgressText(moving)).toBe('120 MB of 398 MB · 2.1 MB/s · about 2 minutes left');
+    expect(downloadProgressText({ ...moving, total: null, secondsLeft: null })).toBe(
+      '120 MB · 2.1 MB/s',
+    );
+    // Before the first bytes there is no speed, so no guess at the time either.
+    expect(
+      downloadProgressText({ ...moving, bytes: 0, bytesPerSecond: 0, secondsLeft: null }),
+    ).toBe('0 B of 398 MB');
+    expect(downloadProgressText({ ...moving, state: 'verifying' })).toBe('Checking the file…');
+    expect(downloadProgressText({ ...moving, state: 'loading' })).toBe('Loading the model…');
+  });
+
+  it('gives whole percent done, none while the size is unknown, never past 100', () => {
+    expect(downloadPercent(moving)).toBe(30);
+    expect(downloadPercent({ ...moving, total: null })).toBeNull();
+    expect(downloadPercent({ ...moving, bytes: 500_000_000 })).toBe(100);
+    expect(downloadPercent({ ...moving, state: 'done', total: null })).toBe(100);
   });
 });

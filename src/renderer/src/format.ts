@@ -1,5 +1,10 @@
 // How numbers and states read on screen. Pure, so they are tested without a DOM.
-import type { AnswerStats, CoolingCheckReport, ThermalStatus } from '../../shared/api';
+import type {
+  AnswerStats,
+  CoolingCheckReport,
+  ModelDownload,
+  ThermalStatus,
+} from '../../shared/api';
 import type { LinkState } from '../../shared/transport';
 
 export function formatTemperature(celsius: number): string {
@@ -74,4 +79,72 @@ export function formatWhen(time: number, now: number = Date.now()): string {
   return sameDay
     ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
     : date.toLocaleDateString([], { day: 'numeric', month: 'short' });
+}
+
+/** "398 MB", "1.2 GB": decimal units, as disks and download pages use. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 'B';
+  for (const next of units) {
+    if (value < 1000) break;
+    value /= 1000;
+    unit = next;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+}
+
+/** "less than a minute", "about 3 minutes", "about 2 hours": a download's time left, not a timer. */
+export function formatTimeLeft(seconds: number): string {
+  if (seconds < 60) return 'less than a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  const hours = Math.round(seconds / 3600);
+  return `about ${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+}
+
+/** Decoding speed as a reader feels it: a token is about three quarters of an English word. */
+export function formatModelSpeed(tokensPerSecond: number): string {
+  const words = Math.round(tokensPerSecond * 0.75);
+  if (words < 1) return `${tokensPerSecond.toFixed(1)} tokens/s`;
+  return `about ${words} ${words === 1 ? 'word' : 'words'} a second`;
+}
+
+type DownloadShape = Pick<
+  ModelDownload,
+  'state' | 'bytes' | 'total' | 'bytesPerSecond' | 'secondsLeft'
+>;
+
+/** Whole percent done, or null while the size is unknown (the bar then shows no value). */
+export function downloadPercent(download: DownloadShape): number | null {
+  if (download.state === 'done') return 100;
+  if (download.total === null || download.total <= 0) return null;
+  return Math.min(100, Math.floor((download.bytes / download.total) * 100));
+}
+
+/** "120 MB of 398 MB · 2.1 MB/s · about 3 minutes left", or what happens now in words. */
+export function downloadProgressText(download: DownloadShape): string {
+  switch (download.state) {
+    case 'verifying':
+      return 'Checking the file…';
+    case 'loading':
+      return 'Loading the model…';
+    case 'done':
+      return 'Ready.';
+    case 'failed':
+    case 'cancelled':
+      return '';
+    case 'downloading':
+    case 'copying': {
+      const { bytes, total, bytesPerSecond, secondsLeft } = download;
+      const parts = [
+        total === null ? formatBytes(bytes) : `${formatBytes(bytes)} of ${formatBytes(total)}`,
+      ];
+      if (bytesPerSecond > 0) parts.push(`${formatBytes(bytesPerSecond)}/s`);
+      if (secondsLeft !== null && bytesPerSecond > 0)
+        parts.push(`${formatTimeLeft(secondsLeft)} left`);
+      return parts.join(' · ');
+    }
+  }
 }

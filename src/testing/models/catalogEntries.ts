@@ -1,5 +1,5 @@
-// The fixture model as a catalog entry, pinned at a revision, for the tests
-// that download it by name from a hub endpoint on loopback.
+// The fixture model as a catalog entry, pinned at a revision or not, for the
+// tests that download it by name from a hub endpoint on loopback.
 import { FIXTURE_SHA256, fixtureBytes } from './modelServer';
 
 export interface PinnedStoriesOverrides {
@@ -22,4 +22,9 @@ export function pinnedStoriesEntry(overrides: PinnedStoriesOverrides = {}) {
     licence: 'MIT',
     description: overrides.description ?? 'Test model.',
   };
+}
+
+/** The same model as a catalog entry that pins nothing: the hub is asked when it is downloaded. */
+export function unpinnedStoriesEntry() {
+  return { ...pinnedStoriesEntry(), revision: null, sha256: null };
 }

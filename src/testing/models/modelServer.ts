@@ -1,15 +1,22 @@
 // A loopback HTTP server that serves one model file the way a hub does
 // (Range, Content-Range, a strong ETag) and can misbehave on purpose: drop the
-// connection midway, go away for good, stall, or redirect. Test-only.
+// connection midway, go away for good, stall, or redirect. Given an `api`, it
+// also answers the hub's API paths (/api/...) the way fakeHub.ts describes.
+// Test-only.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
-export const FIXTURE_MODEL_PATH = '/work/shared/models/stories260K.gguf';
+// ../shared beside the repository holds the test models (never copied in).
+export const FIXTURE_MODEL_PATH = fileURLToPath(
+  new URL('../../../../shared/models/stories260K.gguf', import.meta.url),
+);
 export const FIXTURE_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
 
 export interface ServedRequest {
+  method: string;
   path: string;
   range: string | null;
   ifRange: string | null;
@@ -33,7 +40,27 @@ export interface Behaviour {
   redirectTo: string | null;
   /** Ignore Range and always send the whole file with 200. */
   ignoreRange: boolean;
+  /** Answers requests for /api/... paths; null serves them the body like any other path. */
+  api: ApiHandler | null;
 }
+
+export interface ApiRequest {
+  method: string;
+  /** Path and query, as requested. */
+  path: string;
+  /** The request body as text ('' for a GET). */
+  body: string;
+}
+
+export interface ApiAnswer {
+  status: number;
+  /** Sent as it is when a string, else as JSON. */
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An answer, or 'hang' to keep the request open without answering until the server closes. */
+export type ApiHandler = (request: ApiRequest) => ApiAnswer | 'hang';
 
 export interface ModelServer {
   readonly origin: string;
@@ -66,6 +93,7 @@ export async function startModelServer(initial: Partial<Behaviour> = {}): Promis
     status: null,
     redirectTo: null,
     ignoreRange: false,
+    api: null,
     ...initial,
   };
   const requests: ServedRequest[] = [];
@@ -75,6 +103,7 @@ export async function startModelServer(initial: Partial<Behaviour> = {}): Promis
 
   const server = createServer((req, res) => {
     requests.push({
+      method: req.method ?? 'GET',
       path: req.url ?? '/',
       range: header(req, 'range'),
       ifRange: header(req, 'if-range'),
@@ -83,6 +112,19 @@ export async function startModelServer(initial: Partial<Behaviour> = {}): Promis
   });
 
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const api = behaviour.api;
+    if (api && (req.url ?? '').startsWith('/api/')) {
+      const answer = api({
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        body: await text(req),
+      });
+      if (answer === 'hang') return;
+      const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const type = typeof answer.body === 'string' ? 'text/plain' : 'application/json';
+      res.writeHead(answer.status, { 'content-type': type, ...answer.headers }).end(body);
+      return;
+    }
     if (behaviour.redirectTo) {
       res.writeHead(302, { location: behaviour.redirectTo }).end();
       return;
@@ -167,6 +209,12 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+async function text(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function header(req: IncomingMessage, name: string): string | null {

@@ -261,6 +261,9 @@ describe('the socket', () => {
       ['getPairing', {}],
       ['listDevices', {}],
       ['forgetDevice', { deviceId: device?.id }],
+      ['getSettings', {}],
+      ['updateSettings', { theme: 'dark', kioskPin: '1234' }],
+      ['exitKiosk', { pin: '1234' }],
     ];
     for (const [name, args] of attempts) {
       const refused = await phone.call(name, args as never).catch((error: unknown) => error);
@@ -269,6 +272,7 @@ describe('the socket', () => {
     }
     expect((await asOwner('getSnapshot', {})).coolingCheck.state).not.toBe('running');
     expect((await asOwner('listDevices', {})).map((d) => d.id)).toContain(device?.id);
+    expect(await asOwner('getSettings', {})).toMatchObject({ theme: 'system', kioskPinSet: false });
   });
 
   it('a paired phone still converses after all of the above', async () => {

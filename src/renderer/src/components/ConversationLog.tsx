@@ -7,6 +7,7 @@ export function ConversationLog() {
   const current = useHearth((s) => s.current);
   const queue = useHearth((s) => s.queue);
   const synced = useHearth((s) => s.synced);
+  const noModel = useHearth((s) => s.model?.state === 'none');
   const allPending = useHearth((s) => s.pending);
   const online = useHearth((s) => s.link.state === 'connected');
   const ref = useRef<HTMLElement>(null);
@@ -43,7 +44,9 @@ export function ConversationLog() {
       }}
     >
       {messages.length === 0 && pending.length === 0 && (
-        <p className="log-empty">{synced ? 'Ask Hearth anything.' : 'Waiting for Hearth…'}</p>
+        <p className="log-empty">
+          {!synced ? 'Waiting for Hearth…' : noModel ? 'No model yet.' : 'Ask Hearth anything.'}
+        </p>
       )}
       {messages.map((m) => (
         <MessageView key={m.id} message={m} queue={queue[m.id]} />

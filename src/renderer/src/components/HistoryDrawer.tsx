@@ -10,6 +10,7 @@ export interface HistoryDrawerProps {
   onClose(): void;
   onCheckCooling(): void;
   onConnectPhone(): void;
+  onOpenSettings(): void;
 }
 
 export function HistoryDrawer({
@@ -17,6 +18,7 @@ export function HistoryDrawer({
   onClose,
   onCheckCooling,
   onConnectPhone,
+  onOpenSettings,
 }: HistoryDrawerProps) {
   const conversations = useHearth((s) => s.conversations);
   // Pairing phones and loading the CPU for a cooling check are the owner's (the kiosk, loopback).
@@ -108,6 +110,16 @@ export function HistoryDrawer({
             }}
           >
             Check cooling
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              close();
+              onOpenSettings();
+            }}
+          >
+            Settings
           </button>
         </div>
       )}

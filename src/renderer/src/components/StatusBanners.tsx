@@ -12,9 +12,20 @@ export function ThermalBanner() {
   );
 }
 
-/** A model that failed to load is said plainly, with the reason. */
+/**
+ * A model that failed to load is said plainly, with the reason. A phone with no
+ * model to answer is told where one is set up (the owner gets the setup screen).
+ */
 export function ModelAlert() {
   const model = useHearth((s) => s.model);
+  const phone = useHearth((s) => s.role === 'device');
+  if (model?.state === 'none' && phone) {
+    return (
+      <div className="banner banner-info" role="status">
+        No model is set up yet, so Hearth cannot answer. Set one up on the Hearth screen.
+      </div>
+    );
+  }
   if (model?.state !== 'error') return null;
   return (
     <div className="banner banner-error" role="alert">

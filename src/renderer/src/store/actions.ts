@@ -1,6 +1,7 @@
 // What the UI can ask for. Each action reports its failure as the store's problem
 // instead of throwing into a click handler. Replies may lag behind the events that
 // describe the same change, so they only add what is not there yet.
+import type { CommandArgs, KioskExitOutcome, SettingsChange } from '../../../shared/api';
 import type { HearthTransport } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
 import { applyEvent } from './events';
@@ -26,6 +27,28 @@ export interface HearthActions {
   loadDevices(): Promise<void>;
   /** Owner only: a phone's token stops working and its connections close. */
   forgetDevice(deviceId: string): Promise<void>;
+  /** Owner only: the catalog (with this machine's fit), installed models, a download under way. */
+  loadModels(): Promise<void>;
+  /** Owner only: starts a download; its progress arrives as the store's `download`. */
+  downloadModel(choice: CommandArgs<'downloadModel'>): Promise<void>;
+  cancelDownload(): Promise<void>;
+  /** Owner only: .gguf files in the models folder and on USB sticks. */
+  loadModelFiles(): Promise<void>;
+  /** Owner only: switches to a listed file (copied in first from a USB stick). */
+  useModelFile(path: string): Promise<void>;
+  /** Owner only. */
+  loadSettings(): Promise<void>;
+  /**
+   * Owner only: validates, saves and applies a change. Resolves with the names of
+   * changed settings that need a restart, or null when the change was refused
+   * (the reason is the store's problem).
+   */
+  updateSettings(change: SettingsChange): Promise<string[] | null>;
+  /**
+   * Owner only: leaves kiosk mode with the PIN set in Settings. Resolves with
+   * what the kiosk said, or null when the call failed (the reason is the store's problem).
+   */
+  exitKiosk(pin: string): Promise<KioskExitOutcome | null>;
 }
 
 export function createActions(
@@ -101,6 +124,63 @@ export function createActions(
         set((state) => ({ devices: state.devices?.filter((d) => d.id !== deviceId) ?? null }));
       } catch (error) {
         fail(error);
+      }
+    },
+    async loadModels() {
+      try {
+        const models = await transport.call('listModels', {});
+        set({ models, download: models.download });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async downloadModel(choice) {
+      try {
+        set({ download: await transport.call('downloadModel', choice) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async cancelDownload() {
+      await transport.call('cancelDownload', {}).catch(fail);
+    },
+    async loadModelFiles() {
+      try {
+        set({ modelFiles: await transport.call('listModelFiles', {}) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async useModelFile(path) {
+      try {
+        set({ download: await transport.call('useModelFile', { path }) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async loadSettings() {
+      try {
+        set({ settings: await transport.call('getSettings', {}) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async updateSettings(change) {
+      try {
+        const { settings, restartNeeded } = await transport.call('updateSettings', change);
+        set({ settings, theme: settings.theme });
+        return restartNeeded;
+      } catch (error) {
+        fail(error);
+        return null;
+      }
+    },
+    async exitKiosk(pin) {
+      try {
+        return await transport.call('exitKiosk', { pin });
+      } catch (error) {
+        fail(error);
+        return null;
       }
     },
   };

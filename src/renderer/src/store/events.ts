@@ -72,6 +72,15 @@ export function applyEvent(state: HearthState, event: HearthEvent): Partial<Hear
       return { pairing: event.pairing };
     case 'devices':
       return { devices: event.devices };
+    case 'modelDownload':
+      return {
+        download: event.download,
+        models: state.models && { ...state.models, download: event.download },
+      };
+    case 'settings':
+      return { settings: event.settings };
+    case 'appearance':
+      return { theme: event.theme };
     default:
       // An event this screen does not show (yet) changes nothing here.
       return {};

@@ -3,11 +3,16 @@ import type {
   Conversation,
   ConversationSummary,
   CoolingCheckReport,
+  ModelDownload,
+  ModelFile,
+  ModelList,
   ModelStatus,
   PairedDevice,
   PairingInfo,
+  Settings,
   ThermalReading,
   ThermalStatus,
+  Theme,
 } from '../../../shared/api';
 import type { LinkState } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
@@ -52,6 +57,16 @@ export interface HearthState {
   pairing: PairingInfo | null;
   /** Owner only: the paired phones, once asked for. */
   devices: PairedDevice[] | null;
+  /** Owner only: the catalog, installed models and unfinished downloads, once asked for. */
+  models: ModelList | null;
+  /** Owner only: .gguf files that can be loaded (models folder, USB sticks), once asked for. */
+  modelFiles: ModelFile[] | null;
+  /** Owner only: the download or copy under way, or the last one. */
+  download: ModelDownload | null;
+  /** Owner only: the settings, once asked for. */
+  settings: Settings | null;
+  /** The colours every screen follows. */
+  theme: Theme;
 }
 
 export const initialState: HearthState = {
@@ -69,6 +84,11 @@ export const initialState: HearthState = {
   pending: [],
   pairing: null,
   devices: null,
+  models: null,
+  modelFiles: null,
+  download: null,
+  settings: null,
+  theme: 'system',
 };
 
 /** Records a failed action as the problem shown to the user. */

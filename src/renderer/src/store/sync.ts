@@ -49,6 +49,7 @@ export class HearthSync implements Disposable {
       trend: trendOf(snapshot.thermal),
       conversations: snapshot.conversations,
       coolingCheck: snapshot.coolingCheck,
+      theme: snapshot.theme,
       ...(open ? { current: open, queue: {} } : {}),
     });
     if (open) return;

@@ -10,15 +10,17 @@ export const TEMP_SUFFIX = '.tmp';
 
 /**
  * Replaces path with data: a uniquely named temporary file, created
- * exclusively (so it never joins a file another writer has open), is written
- * and fsynced, renamed over path, and the directory is fsynced.
+ * exclusively (so it never joins a file another writer has open) and readable
+ * by its owner only, is written and fsynced, renamed over path, and the
+ * directory is fsynced. `temp` names the temporary file; a caller that cleans
+ * up after cut-short writes passes a name it can recognise.
  */
 export async function writeFileAtomic(
   fs: StorageFileSystem,
   path: string,
   data: string,
+  temp = `${path}.${randomUUID().slice(0, 8)}${TEMP_SUFFIX}`,
 ): Promise<void> {
-  const temp = `${path}.${randomUUID().slice(0, 8)}${TEMP_SUFFIX}`;
   try {
     const file = await fs.open(temp, 'wx');
     try {

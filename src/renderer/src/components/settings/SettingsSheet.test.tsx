@@ -1,0 +1,209 @@
+// What the Settings sheet shows for given settings, from server-rendered markup:
+// headings, labels, the messages that block a save, and the notices after one.
+// (Typing into it and saving run in Chromium: e2e/settings.spec.ts.)
+import type { ReactNode } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../../../../shared/api';
+import type { HearthTransport } from '../../../../shared/transport';
+import { savedSettings } from '../../../../testing/settingsFakes';
+import { createStore } from 'zustand/vanilla';
+import { HearthContext } from '../../store/context';
+import { createHearthStore } from '../../store/hearthStore';
+import { initialState, type HearthState } from '../../store/state';
+import { AboutSection } from './AboutSection';
+import { AppearanceSection } from './AppearanceSection';
+import { KioskPinSection } from './KioskPinSection';
+import { SaveStatusLine } from './SaveStatusLine';
+import { SettingsSheet } from './SettingsSheet';
+import { ThermalSection } from './ThermalSection';
+
+const idle: HearthTransport = {
+  call: () => new Promise(() => {}),
+  onEvent: () => () => {},
+  onSnapshot: () => () => {},
+  onSession: () => () => {},
+  onLink: (listener) => {
+    listener({ state: 'connected' });
+    return () => {};
+  },
+  retry() {},
+  close() {},
+};
+
+function render(node: ReactNode, state: { settings?: Settings; problem?: string } = {}): string {
+  const hearth = createHearthStore(idle);
+  // Server rendering reads a store's initial state, so the state under test is that.
+  const store = createStore<HearthState>()(() => ({
+    ...initialState,
+    role: 'owner',
+    devices: [],
+    ...state,
+  }));
+  try {
+    return renderToStaticMarkup(<HearthContext value={{ ...hearth, store }}>{node}</HearthContext>);
+  } finally {
+    hearth.dispose();
+  }
+}
+
+/** The opening tag of the button whose text is `text`. */
+function buttonTag(html: string, text: string): string {
+  const match = new RegExp(`<button[^>]*>${text}</button>`).exec(html);
+  if (!match) throw new Error(`no button "${text}" in ${html}`);
+  return match[0];
+}
+
+describe('the Settings sheet', () => {
+  it('has a titled section for each setting, in order, once the settings arrive', () => {
+    const html = render(<SettingsSheet open onClose={() => {}} onScreenKeyboard={false} />, {
+      settings: savedSettings(),
+    });
+    expect(html).toContain('role="dialog" aria-modal="true" aria-label="Settings"');
+    const headings = [
+      ...html.matchAll(/<section [^>]*aria-labelledby="[^"]+"><h3[^>]*>(?:<label[^>]*>)?([^<]+)/g),
+    ].map((m) => m[1]);
+    expect(headings).toEqual([
+      'Model',
+      'System prompt',
+      'Thermal protection',
+      'Paired devices',
+      'Theme',
+      'Kiosk exit PIN',
+      'About',
+    ]);
+    // Each link of the row at the top has a part to jump to.
+    const nav = /<nav [^>]*aria-label="Parts of Settings">(.*?)<\/nav>/.exec(html)?.[1] ?? '';
+    const links = [...nav.matchAll(/<button[^>]*>(\w+)<\/button>/g)].map((m) => m[1]);
+    expect(links).toEqual(['Model', 'Prompt', 'Thermal', 'Phones', 'Theme', 'PIN', 'About']);
+    const parts = [...html.matchAll(/data-section="(\w+)"/g)].map((m) => m[1]);
+    expect(parts).toEqual(['model', 'prompt', 'thermal', 'devices', 'theme', 'pin', 'about']);
+    expect(render(<SettingsSheet open onClose={() => {}} onScreenKeyboard={false} />)).toContain(
+      'Loading settings…',
+    );
+  });
+
+  it('shows the system prompt with its length against the limit', () => {
+    const html = render(<SettingsSheet open onClose={() => {}} onScreenKeyboard={false} />, {
+      settings: savedSettings(),
+    });
+    const label = /<label for="([^"]+)">System prompt<\/label>/.exec(html);
+    expect(html).toMatch(
+      new RegExp(`<textarea[^>]*id="${label?.[1]}"[^>]*>You are Hearth\\.</textarea>`),
+    );
+    expect(html).toContain('15 / 4000 characters');
+  });
+});
+
+describe('thermal protection', () => {
+  it('labels both thresholds, with steppers, and allows no save while nothing changed', () => {
+    const html = render(<ThermalSection settings={savedSettings()} />);
+    expect(html).toMatch(/<label for="([^"]+)">Start cooling at<\/label>/);
+    expect(html).toMatch(/<label for="([^"]+)">Resume below<\/label>/);
+    expect(html).toMatch(/<input id="[^"]+" class="celsius-input" type="number"[^>]*value="85"/);
+    expect(html).toContain('aria-label="Raise Start cooling at by 1 °C"');
+    expect(html).toContain('aria-label="Lower Resume below by 1 °C"');
+    expect(html).not.toContain('field-error');
+    expect(buttonTag(html, 'Save')).toContain('disabled');
+  });
+
+  it('names the problem next to the field and blocks Save when the pair is too close', () => {
+    // Thresholds written into config.json by hand: main starts with them, the form refuses them.
+    const html = render(
+      <ThermalSection settings={savedSettings({ thermalTriggerC: 85, thermalResumeC: 84 })} />,
+    );
+    const field =
+      /<input id="([^"]+)"[^>]*aria-invalid="true"[^>]*aria-describedby="([^"]+)"[^>]*value="84"/.exec(
+        html,
+      );
+    expect(field).not.toBeNull();
+    expect(html).toContain(
+      `<p class="field-error" id="${field?.[2]}">Resume below must be at least 2 °C under Start cooling at (83 °C or less).</p>`,
+    );
+    expect(buttonTag(html, 'Save')).toContain('disabled');
+  });
+
+  it('says which threshold the environment decides, and locks that field only', () => {
+    const html = render(
+      <ThermalSection
+        settings={savedSettings({ environmentOverrides: ['HEARTH_THERMAL_TRIGGER'] })}
+      />,
+    );
+    expect(html).toContain(
+      'HEARTH_THERMAL_TRIGGER is set in the environment: it wins at the next start, so change it there.',
+    );
+    expect(html).toMatch(/<input [^>]*disabled=""[^>]*value="85"\/>/);
+    expect(html).not.toMatch(/<input [^>]*disabled=""[^>]*value="80"\/>/);
+  });
+});
+
+describe('after a save', () => {
+  it('announces which settings wait for a restart, as a status', () => {
+    const html = render(
+      <SaveStatusLine
+        status={{ state: 'saved', restartNeeded: ['thermalTriggerC', 'thermalResumeC'] }}
+      />,
+    );
+    expect(html).toBe(
+      '<p class="save-status" role="status">Saved. Start cooling at and Resume below apply after Hearth restarts.</p>',
+    );
+  });
+
+  it("shows main's reason as an alert when it refused the change", () => {
+    const html = render(<SaveStatusLine status={{ state: 'refused' }} />, {
+      problem:
+        "HEARTH_THEME is set in Hearth's environment, which decides this setting; change it there.",
+    });
+    expect(html).toContain('<p class="save-status" role="status"></p>');
+    expect(html).toContain(
+      '<p class="field-error" role="alert">Not saved: HEARTH_THEME is set in Hearth&#x27;s environment',
+    );
+  });
+});
+
+describe('theme, kiosk PIN and about', () => {
+  it('offers System, Light and Dark as one radio group, the saved one checked', () => {
+    const html = render(<AppearanceSection settings={savedSettings({ theme: 'dark' })} />);
+    expect(html).toMatch(/role="radiogroup" aria-labelledby="[^"]+"/);
+    const radios = [...html.matchAll(/<input type="radio" name="theme"([^>]*)\/>(\w+)/g)];
+    expect(
+      radios.map(([, attributes = '', label]) => [
+        /value="(\w+)"/.exec(attributes)?.[1],
+        label,
+        attributes.includes('checked'),
+      ]),
+    ).toEqual([
+      ['system', 'System', false],
+      ['light', 'Light', false],
+      ['dark', 'Dark', true],
+    ]);
+  });
+
+  it('says whether a PIN is set and how the PIN leaves kiosk mode', () => {
+    const none = render(<KioskPinSection settings={savedSettings()} onScreenKeyboard={false} />);
+    expect(none).toContain('No PIN is set');
+    expect(none).toContain('A long press on the Hearth logo, then this PIN, leaves kiosk mode.');
+    expect(buttonTag(none, 'Set a PIN')).not.toContain('disabled');
+    expect(none).not.toContain('Remove PIN');
+    const set = render(
+      <KioskPinSection settings={savedSettings({ kioskPinSet: true })} onScreenKeyboard={false} />,
+    );
+    expect(set).toContain('A PIN is set.');
+    expect(set).toContain('>Change PIN</button>');
+    expect(set).toContain('>Remove PIN</button>');
+  });
+
+  it('lists the version, the model and where the data, settings, models and logs are', () => {
+    const html = render(<AboutSection settings={savedSettings()} />);
+    const rows = [...html.matchAll(/<dt>([^<]+)<\/dt><dd>([^<]+)<\/dd>/g)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual([
+      ['Version', '0.1.0'],
+      ['Model', 'stories260K'],
+      ['Model file', '/home/pi/.local/share/hearth/models/stories260K.gguf'],
+      ['Data folder', '/home/pi/.local/share/hearth'],
+      ['Settings file', '/home/pi/.local/share/hearth/config.json'],
+      ['Models folder', '/home/pi/.local/share/hearth/models'],
+      ['Logs', 'journalctl --user -u hearth'],
+    ]);
+  });
+});

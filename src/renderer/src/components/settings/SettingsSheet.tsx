@@ -1,0 +1,89 @@
+// The owner's Settings, on the kiosk (or a browser on the same machine): the
+// model, the system prompt, thermal thresholds, paired phones, the theme, the
+// kiosk exit PIN and where things are. Each section saves on its own; main
+// checks and applies each change, and says when one waits for a restart.
+// Loaded only when opened: a phone never downloads it.
+import { useEffect, useRef, useState } from 'react';
+import { browserKeyboardEnvironment, wantsOnScreenKeyboard } from '../../keyboardPolicy';
+import { useActions, useHearth } from '../../store/context';
+import { DeviceList } from '../pairing/DeviceList';
+import { Sheet } from '../Sheet';
+import { AboutSection } from './AboutSection';
+import { AppearanceSection } from './AppearanceSection';
+import { KioskPinSection } from './KioskPinSection';
+import { ModelSection } from './ModelSection';
+import { SystemPromptSection } from './SystemPromptSection';
+import { ThermalSection } from './ThermalSection';
+
+/** The sheet is long on a 7" screen: a row of links jumps to each part. */
+const PARTS = [
+  ['model', 'Model'],
+  ['prompt', 'Prompt'],
+  ['thermal', 'Thermal'],
+  ['devices', 'Phones'],
+  ['theme', 'Theme'],
+  ['pin', 'PIN'],
+  ['about', 'About'],
+] as const;
+
+export interface SettingsSheetProps {
+  open: boolean;
+  onClose(): void;
+  /** Whether text is typed on Hearth's own keyboard; worked out from the device unless given. */
+  onScreenKeyboard?: boolean;
+}
+
+export function SettingsSheet({ open, onClose, ...props }: SettingsSheetProps) {
+  const settings = useHearth((s) => s.settings);
+  const devices = useHearth((s) => s.devices);
+  const actions = useActions();
+  const body = useRef<HTMLDivElement>(null);
+  const jump = (part: string) =>
+    body.current
+      ?.querySelector(`[data-section="${part}"]`)
+      ?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  const [onScreenKeyboard] = useState(
+    () => props.onScreenKeyboard ?? wantsOnScreenKeyboard(browserKeyboardEnvironment()),
+  );
+
+  useEffect(() => {
+    if (!open) return;
+    void actions.loadSettings();
+    void actions.loadDevices();
+  }, [open, actions]);
+
+  return (
+    <Sheet title="Settings" open={open} onClose={onClose} side="center">
+      {settings === null ? (
+        <p className="muted">Loading settings…</p>
+      ) : (
+        <div className="settings" ref={body}>
+          <nav className="settings-nav" aria-label="Parts of Settings">
+            {PARTS.map(([part, label]) => (
+              <button
+                key={part}
+                type="button"
+                className="button button-small"
+                onClick={() => jump(part)}
+              >
+                {label}
+              </button>
+            ))}
+          </nav>
+          <ModelSection settings={settings} />
+          <SystemPromptSection settings={settings} onScreenKeyboard={onScreenKeyboard} />
+          <ThermalSection settings={settings} />
+          <div className="settings-section" data-section="devices">
+            <DeviceList
+              devices={devices}
+              onForget={(device) => void actions.forgetDevice(device.id)}
+            />
+          </div>
+          <AppearanceSection settings={settings} />
+          <KioskPinSection settings={settings} onScreenKeyboard={onScreenKeyboard} />
+          <AboutSection settings={settings} />
+        </div>
+      )}
+    </Sheet>
+  );
+}

@@ -1,0 +1,31 @@
+// The owner's first screen while no model is set up. Once a model starts
+// loading, App shows the conversation instead.
+import { useActions, useHearth } from '../../store/context';
+import { ModelChooser } from './ModelChooser';
+
+export function SetupScreen() {
+  const problem = useHearth((s) => s.problem);
+  const actions = useActions();
+  return (
+    <main className="setup" aria-labelledby="setup-title">
+      <div className="setup-inner">
+        <h2 id="setup-title" className="setup-title">
+          Choose a model
+        </h2>
+        <p className="setup-intro">
+          Hearth answers with a language model that runs on this device, with no internet needed
+          once it is here. Pick one to download.
+        </p>
+        {problem && (
+          <div className="problem" role="alert">
+            <span>{problem}</span>
+            <button type="button" className="button button-small" onClick={actions.dismissProblem}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        <ModelChooser mode="setup" />
+      </div>
+    </main>
+  );
+}

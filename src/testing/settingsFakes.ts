@@ -1,0 +1,21 @@
+// Settings as main sends them, for the renderer's Settings sheet tests.
+import type { Settings } from '../shared/api';
+
+export const savedSettings = (over: Partial<Settings> = {}): Settings => ({
+  systemPrompt: 'You are Hearth.',
+  thermalTriggerC: 85,
+  thermalResumeC: 80,
+  theme: 'system',
+  kioskPinSet: false,
+  environmentOverrides: [],
+  about: {
+    version: '0.1.0',
+    model: 'stories260K',
+    modelPath: '/home/pi/.local/share/hearth/models/stories260K.gguf',
+    dataDir: '/home/pi/.local/share/hearth',
+    configFile: '/home/pi/.local/share/hearth/config.json',
+    modelsDir: '/home/pi/.local/share/hearth/models',
+    logs: 'journalctl --user -u hearth',
+  },
+  ...over,
+});
