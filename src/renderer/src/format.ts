@@ -6,6 +6,9 @@ import type {
   ThermalStatus,
 } from '../../shared/api';
 import type { LinkState } from '../../shared/transport';
+import { formatBytes } from '../../shared/formatBytes';
+
+export { formatBytes };
 
 export function formatTemperature(celsius: number): string {
   return `${celsius.toFixed(1)} °C`;
@@ -79,20 +82,6 @@ export function formatWhen(time: number, now: number = Date.now()): string {
   return sameDay
     ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
     : date.toLocaleDateString([], { day: 'numeric', month: 'short' });
-}
-
-/** "398 MB", "1.2 GB": decimal units, as disks and download pages use. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 'B';
-  for (const next of units) {
-    if (value < 1000) break;
-    value /= 1000;
-    unit = next;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }
 
 /** "less than a minute", "about 3 minutes", "about 2 hours": a download's time left, not a timer. */

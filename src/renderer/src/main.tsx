@@ -5,10 +5,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { HearthContext } from './store/context';
 import { createHearthStore } from './store/hearthStore';
+import { applyRememberedTheme } from './theme';
 import { pickTransport } from './transport/pickTransport';
 import { holdScreenWhileAnswering } from './wakeLock';
 import './styles.css';
 
+applyRememberedTheme();
 const transport = pickTransport();
 const hearth = createHearthStore(transport);
 const screen = holdScreenWhileAnswering(hearth.store);
