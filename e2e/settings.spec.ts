@@ -187,7 +187,7 @@ test('Dark applies at once on every open screen, survives a reload, and reads we
   await other.close();
 });
 
-test('a kiosk exit PIN is typed twice, stored only as a hash, and can be removed', async ({
+test('a kiosk exit PIN is typed twice, stored only as a hash, and changed or removed only with it', async ({
   page,
   hearth,
 }) => {
@@ -200,7 +200,9 @@ test('a kiosk exit PIN is typed twice, stored only as a hash, and can be removed
     'A long press on the Hearth logo, then this PIN, leaves kiosk mode.',
   );
 
+  // The first PIN needs no other.
   await pin.getByRole('button', { name: 'Set a PIN' }).click();
+  await expect(pin.getByLabel('Current PIN', { exact: true })).toHaveCount(0);
   const first = pin.getByLabel('New PIN', { exact: true });
   const second = pin.getByLabel('New PIN again');
   await expect(first).toHaveAttribute('inputmode', 'numeric');
@@ -216,12 +218,41 @@ test('a kiosk exit PIN is typed twice, stored only as a hash, and can be removed
   await expect(pin.getByRole('status')).toHaveText('Saved.');
   await expect(pin).toContainText('A PIN is set.');
 
-  const config = savedConfig(hearth.dataDir);
-  expect(config.kioskPinHash).toMatch(/^scrypt\$/);
-  expect(JSON.stringify(config)).not.toContain('2468');
+  const hash = savedConfig(hearth.dataDir).kioskPinHash;
+  expect(hash).toMatch(/^scrypt\$/);
+  expect(JSON.stringify(savedConfig(hearth.dataDir))).not.toContain('2468');
 
+  // Changing it needs the current PIN; a wrong one is refused with main's reason.
+  await pin.getByRole('button', { name: 'Change PIN' }).click();
+  const current = pin.getByLabel('Current PIN', { exact: true });
+  await expect(current).toHaveAttribute('autocomplete', 'current-password');
+  expect((await current.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+  await first.fill('5678');
+  await second.fill('5678');
+  await expect(save).toBeDisabled();
+  await current.fill('1357');
+  await save.click();
+  await expect(pin.getByRole('alert')).toHaveText(
+    'Not saved: That is not the current PIN: 4 tries left.',
+  );
+  await expect(current).toHaveValue('');
+  expect(savedConfig(hearth.dataDir).kioskPinHash).toBe(hash);
+  await current.fill('2468');
+  await save.click();
+  await expect(pin.getByRole('status')).toHaveText('Saved.');
+  const changed = savedConfig(hearth.dataDir).kioskPinHash;
+  expect(changed).toMatch(/^scrypt\$/);
+  expect(changed).not.toBe(hash);
+
+  // Removing it needs the current PIN too: the new one.
   await pin.getByRole('button', { name: 'Remove PIN' }).click();
-  await pin.getByRole('button', { name: 'Remove PIN' }).click();
+  await expect(pin).toContainText(
+    'Remove the PIN? Kiosk mode can then not be left from the screen.',
+  );
+  const remove = pin.getByRole('button', { name: 'Remove PIN' });
+  await expect(remove).toBeDisabled();
+  await pin.getByLabel('Current PIN', { exact: true }).fill('5678');
+  await remove.click();
   await expect(pin).toContainText('No PIN is set');
   expect(savedConfig(hearth.dataDir).kioskPinHash).toBeUndefined();
 });
@@ -291,6 +322,19 @@ test("on the kiosk's touchscreen, Hearth's own keys type the PIN and the system 
   await pin.getByRole('button', { name: 'Save PIN' }).click();
   await expect(pin).toContainText('A PIN is set.');
   expect(savedConfig(hearth.dataDir).kioskPinHash).toMatch(/^scrypt\$/);
+
+  // Removing it asks for the current PIN first, on its own keypad.
+  await pin.getByRole('button', { name: 'Remove PIN' }).click();
+  await tap('Keypad for the current PIN', '13579');
+  await expect(pin.getByLabel('Current PIN', { exact: true })).toHaveValue('13579');
+  const key = pin.getByRole('group', { name: 'Keypad for the current PIN' }).getByRole('button', {
+    name: '5',
+    exact: true,
+  });
+  expect((await key.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+  await pin.getByRole('button', { name: 'Remove PIN' }).click();
+  await expect(pin).toContainText('No PIN is set');
+  expect(savedConfig(hearth.dataDir).kioskPinHash).toBeUndefined();
 
   await promptBox.click();
   await expect(promptBox).toHaveAttribute('inputmode', 'none');

@@ -32,6 +32,8 @@ export const settings = z.object({
 });
 export type Settings = z.infer<typeof settings>;
 
+const pinDigits = z.string().check(z.regex(/^\d{4,8}$/, 'expected 4 to 8 digits'));
+
 export const settingsChange = z
   .strictObject({
     systemPrompt: z.optional(z.string().check(z.maxLength(SYSTEM_PROMPT_MAX))),
@@ -43,9 +45,9 @@ export const settingsChange = z
     ),
     theme: z.optional(theme),
     /** A new PIN of 4 to 8 digits, or null to remove it. */
-    kioskPin: z.optional(
-      z.nullable(z.string().check(z.regex(/^\d{4,8}$/, 'expected 4 to 8 digits'))),
-    ),
+    kioskPin: z.optional(z.nullable(pinDigits)),
+    /** The PIN in force: changing or removing a PIN that is set needs it. */
+    currentPin: z.optional(pinDigits),
   })
   .check(
     z.refine(

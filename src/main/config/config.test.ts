@@ -49,14 +49,44 @@ describe('settings', () => {
       /HEARTH_THERMAL_TRIGGER \(80\) must be above HEARTH_THERMAL_RESUME \(85\)/,
     ],
     [
-      // Equal thresholds would switch protection on and off at the same reading.
-      { HEARTH_THERMAL_TRIGGER: '82', HEARTH_THERMAL_RESUME: '82' },
-      /^HEARTH_THERMAL_TRIGGER \(82\) must be above HEARTH_THERMAL_RESUME \(82\)$/,
+      // Thresholds this close would switch protection on and off with sensor noise.
+      { HEARTH_THERMAL_TRIGGER: '82', HEARTH_THERMAL_RESUME: '81' },
+      /^HEARTH_THERMAL_TRIGGER \(82\) must be above HEARTH_THERMAL_RESUME \(81\) by at least 2 °C$/,
     ],
+    // The ranges Settings allows, and no wider.
+    [{ HEARTH_THERMAL_TRIGGER: '100' }, /^HEARTH_THERMAL_TRIGGER: invalid value "100"/],
+    [{ HEARTH_THERMAL_TRIGGER: '45' }, /^HEARTH_THERMAL_TRIGGER: invalid value "45"/],
+    [{ HEARTH_THERMAL_RESUME: '92' }, /^HEARTH_THERMAL_RESUME: invalid value "92"/],
+    [{ HEARTH_THERMAL_RESUME: '35' }, /^HEARTH_THERMAL_RESUME: invalid value "35"/],
   ])('a bad environment value %o is named in one line', (env, message) => {
     const run = () => loadConfig({ HEARTH_DATA_DIR: dataDir(), ...env });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(message);
+  });
+
+  test('thresholds at the edges of the Settings ranges, the least gap apart, are accepted', () => {
+    const dir = dataDir();
+    const edges = (trigger: string, resume: string) =>
+      loadConfig({
+        HEARTH_DATA_DIR: dir,
+        HEARTH_THERMAL_TRIGGER: trigger,
+        HEARTH_THERMAL_RESUME: resume,
+      });
+    expect(edges('95', '90')).toMatchObject({ thermalTrigger: 95, thermalResume: 90 });
+    expect(edges('50', '40')).toMatchObject({ thermalTrigger: 50, thermalResume: 40 });
+    expect(edges('82', '80')).toMatchObject({ thermalTrigger: 82, thermalResume: 80 });
+  });
+
+  test('thresholds in config.json are held to the same ranges and gap, naming the key', () => {
+    expect(() => loadConfig({ HEARTH_DATA_DIR: dataDir('{"thermalTrigger": 105}') })).toThrow(
+      /config\.json "thermalTrigger": invalid value 105/,
+    );
+    expect(() => loadConfig({ HEARTH_DATA_DIR: dataDir('{"thermalResume": 30}') })).toThrow(
+      /config\.json "thermalResume": invalid value 30/,
+    );
+    expect(() =>
+      loadConfig({ HEARTH_DATA_DIR: dataDir('{"thermalTrigger": 70, "thermalResume": 69}') }),
+    ).toThrow(/must be above HEARTH_THERMAL_RESUME \(69\) by at least 2 °C/);
   });
 
   test('a config file that is not JSON, not an object, or names an unknown setting is refused', () => {

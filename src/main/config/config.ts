@@ -4,6 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  THERMAL_MIN_GAP_C,
+  THERMAL_RESUME_RANGE,
+  THERMAL_TRIGGER_RANGE,
+} from '../../shared/settingsSchema';
 import { KIOSK_PIN_HASH_PATTERN } from './kioskPin';
 
 const bool = z
@@ -55,8 +60,18 @@ const settings = {
       .transform((v): 'off' | 'bare' | 'active' => (v === true ? 'bare' : v === false ? 'off' : v)),
     fallback: 'off' as const,
   },
-  thermalTrigger: { env: 'HEARTH_THERMAL_TRIGGER', schema: num(40, 110), fallback: 85 },
-  thermalResume: { env: 'HEARTH_THERMAL_RESUME', schema: num(30, 105), fallback: 80 },
+  // The ranges Settings allows: outside them protection would come too late for
+  // the board, or so early that Hearth is always cooling.
+  thermalTrigger: {
+    env: 'HEARTH_THERMAL_TRIGGER',
+    schema: num(THERMAL_TRIGGER_RANGE.min, THERMAL_TRIGGER_RANGE.max),
+    fallback: 85,
+  },
+  thermalResume: {
+    env: 'HEARTH_THERMAL_RESUME',
+    schema: num(THERMAL_RESUME_RANGE.min, THERMAL_RESUME_RANGE.max),
+    fallback: 80,
+  },
   thermalPollMs: { env: 'HEARTH_THERMAL_POLL_MS', schema: int(100, 60000), fallback: 1000 },
   logLevel: {
     env: 'HEARTH_LOG_LEVEL',
@@ -188,9 +203,10 @@ export function resolveConfig(
     out[key] = parsed.data;
   }
   const config = out as HearthConfig;
-  if (!(config.thermalTrigger > config.thermalResume)) {
+  // A smaller gap lets sensor noise switch protection on and off.
+  if (!(config.thermalTrigger - config.thermalResume >= THERMAL_MIN_GAP_C)) {
     throw new ConfigError(
-      `HEARTH_THERMAL_TRIGGER (${config.thermalTrigger}) must be above HEARTH_THERMAL_RESUME (${config.thermalResume})`,
+      `HEARTH_THERMAL_TRIGGER (${config.thermalTrigger}) must be above HEARTH_THERMAL_RESUME (${config.thermalResume}) by at least ${THERMAL_MIN_GAP_C} °C`,
     );
   }
   if (!config.pairing && !isLoopbackHost(config.host)) {

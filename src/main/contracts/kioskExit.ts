@@ -1,6 +1,6 @@
 // The owner's way out of kiosk mode, as the API service sees it. Only the
-// Electron kiosk has one (it checks the PIN and closes the app); a headless
-// server has none, and the service then answers 'unavailable'.
+// Electron kiosk has one (the shared PIN gate checks the PIN, the kiosk closes
+// the app); a headless server has none, and the service then answers 'unavailable'.
 import type { KioskExitOutcome } from '../../shared/api';
 
 export type { KioskExitOutcome } from '../../shared/api';
@@ -11,7 +11,8 @@ export interface KioskExitPort {
 }
 
 /**
- * Builds the port once settings exist: `pinHash` reads the PIN hash in force
- * at each attempt, since the owner may set, change or remove the PIN at any time.
+ * Builds the kiosk's port over the process's one PIN gate (which also guards
+ * changing the PIN in Settings, so both count wrong PINs together): the kiosk
+ * only adds what leaving means there, e.g. quitting the app.
  */
-export type KioskExitFactory = (pinHash: () => string | undefined) => KioskExitPort;
+export type KioskExitFactory = (gate: KioskExitPort) => KioskExitPort;

@@ -377,6 +377,15 @@ describe('the kiosk entry', () => {
       ok: true,
       value: { result: 'wrong', attemptsLeft: 4 },
     });
+    // Changing the PIN in Settings needs it, and a wrong one counts against the same lockout.
+    expect(await call('updateSettings', { kioskPin: '1111', currentPin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'That is not the current PIN: 3 tries left.' },
+    });
+    expect(await call('exitKiosk', { pin: '0853' })).toMatchObject({
+      ok: true,
+      value: { result: 'wrong', attemptsLeft: 2 },
+    });
     let quit = false;
     void fake.quit.then(() => (quit = true));
     expect(await call('exitKiosk', { pin: '2580' })).toMatchObject({

@@ -23,7 +23,7 @@ import {
   createAppProtocolHandler,
 } from './appProtocol';
 import { serveIpcApi } from './ipcApi';
-import { KioskExitGate, quittingKioskExit } from './kioskExit';
+import { quittingKioskExit } from './kioskExit';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const preloadPath = resolve(mainDir, '../preload/index.cjs');
@@ -124,9 +124,9 @@ async function main(): Promise<void> {
     staticDir: rendererDir,
     processName: 'the Hearth kiosk',
     serverRequired: false,
-    // The owner's hidden way out: a long press on the logo, then the PIN from Settings.
-    kioskExit: (pinHash) =>
-      quittingKioskExit(new KioskExitGate({ pinHash, now: Date.now }), () => app.quit()),
+    // The owner's hidden way out: a long press on the logo, then the PIN from Settings,
+    // checked by the PIN gate the composition root shares with Settings.
+    kioskExit: (gate) => quittingKioskExit(gate, () => app.quit()),
   });
   const window = new BrowserWindow(kioskWindowOptions({ windowed: config.windowed, preloadPath }));
   lockDownWindow(window, config.windowed, logger);

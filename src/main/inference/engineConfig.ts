@@ -4,6 +4,7 @@
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
 import type { InferenceActivity, InferenceThrottle } from '../contracts/throttle';
+import type { FetchRemoteModel } from './locateModel';
 
 export type EngineConfig = Pick<
   HearthConfig,
@@ -18,4 +19,6 @@ export interface EngineOptions {
   throttle?: InferenceThrottle;
   /** Told the engine's load whenever it changes (the simulated board heats with it). */
   activity?: InferenceActivity;
+  /** Downloads and checks a model configured by address; without it such a model is an error. */
+  fetchRemoteModel?: FetchRemoteModel;
 }

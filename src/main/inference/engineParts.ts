@@ -43,6 +43,7 @@ export function buildEngineParts(options: EnginePartsOptions): EngineParts {
   const loader = new ModelLoader({
     config,
     logger,
+    fetchRemoteModel: options.fetchRemoteModel,
     threads: baseThreads,
     sequences: SESSION_SLOTS,
     dispatchSchedule: throttle.dispatchSchedule,

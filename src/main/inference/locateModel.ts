@@ -1,14 +1,32 @@
-// Where the model comes from: HEARTH_MODEL (a path or a remote URI), else the
-// first .gguf file in <dataDir>/models.
+// Where the model comes from: HEARTH_MODEL (a path, or an address that the
+// composition root's fetcher downloads and checks), else the first .gguf file
+// in <dataDir>/models. The engine itself only ever opens local files.
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { modelsDirectory } from '../config/config';
-import { fetchModel, isRemoteModel, type DownloadOptions } from './modelDownload';
 
 export type ModelLocation =
   | { kind: 'file'; path: string }
   | { kind: 'none'; message: string }
   | { kind: 'error'; message: string };
+
+export interface RemoteModelProgress {
+  signal: AbortSignal;
+  /** The share downloaded so far, 0 to 1. */
+  onProgress(fraction: number): void;
+}
+
+/**
+ * Brings a model given by address into the models folder, checked, and
+ * resolves with its local path; rejects with an Error whose message is one
+ * sentence for the owner.
+ */
+export type FetchRemoteModel = (address: string, progress: RemoteModelProgress) => Promise<string>;
+
+/** An hf: URI or anything with a URL scheme; whether it may be fetched is the fetcher's call. */
+export function isRemoteModel(model: string): boolean {
+  return /^(hf:|huggingface:|[a-z][a-z0-9+.-]*:\/\/)/i.test(model);
+}
 
 async function firstGgufIn(directory: string): Promise<string | undefined> {
   const names = await readdir(directory).catch(() => [] as string[]);
@@ -19,7 +37,8 @@ async function firstGgufIn(directory: string): Promise<string | undefined> {
 export async function locateModel(
   model: string | undefined,
   dataDir: string,
-  download: Omit<DownloadOptions, 'directory'> = {},
+  progress: RemoteModelProgress,
+  fetchRemote?: FetchRemoteModel,
 ): Promise<ModelLocation> {
   const directory = modelsDirectory(dataDir);
   if (model === undefined) {
@@ -28,14 +47,20 @@ export async function locateModel(
     return {
       kind: 'none',
       message:
-        `No model configured. Set HEARTH_MODEL to a .gguf file path or an hf: URI ` +
-        `(for example hf:bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M), or put a .gguf file in ${directory}.`,
+        `No model configured. Set HEARTH_MODEL to a .gguf file path or an hf: URI that names ` +
+        `the file (hf:<owner>/<repo>/<file>.gguf), or put a .gguf file in ${directory}.`,
     };
   }
   if (!isRemoteModel(model)) return { kind: 'file', path: resolve(model) };
+  if (!fetchRemote) {
+    return {
+      kind: 'error',
+      message: `${model} is an address, and this Hearth cannot download models; set HEARTH_MODEL to a .gguf file path.`,
+    };
+  }
   try {
-    return { kind: 'file', path: await fetchModel(model, { ...download, directory }) };
+    return { kind: 'file', path: await fetchRemote(model, progress) };
   } catch (error) {
-    return { kind: 'error', message: (error as Error).message };
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   }
 }

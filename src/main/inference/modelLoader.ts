@@ -20,7 +20,7 @@ import { Emitter, type Subscription } from '../../shared/emitter';
 import type { Logger } from '../base/log';
 import { chatSessionOptions } from './chatSettings';
 import type { EngineConfig } from './engineConfig';
-import { locateModel } from './locateModel';
+import { locateModel, type FetchRemoteModel } from './locateModel';
 import { checkModelFile, checkModelHeader } from './modelFile';
 
 /** A model ready to answer: its context, and how to open chat sessions on it. */
@@ -43,6 +43,8 @@ export interface ModelLoaderOptions {
   onLoaded(loaded: LoadedModel): void;
   /** Runs before a switch frees the loaded model: whatever uses it must let go. */
   onUnloading?(): Promise<void>;
+  /** Brings a model configured by address into the models folder (see locateModel). */
+  fetchRemoteModel?: FetchRemoteModel;
 }
 
 const SHUTTING_DOWN = 'Hearth is shutting down';
@@ -194,10 +196,14 @@ export class ModelLoader implements AsyncDisposable {
   async #load(signal: AbortSignal): Promise<ModelStatus> {
     const { config, threads } = this.#options;
     this.#setStatus({ state: 'loading', progress: 0 });
-    const location = await locateModel(this.#modelSetting, config.dataDir, {
-      signal,
-      onProgress: (fraction) => this.#progress(fraction),
-    });
+    const location = await locateModel(
+      this.#modelSetting,
+      config.dataDir,
+      { signal, onProgress: (fraction) => this.#progress(fraction) },
+      this.#options.fetchRemoteModel,
+    );
+    // A download cut short by a switch or a shutdown is not the model's fault.
+    if (signal.aborted) return this.#abandoned(signal);
     if (location.kind === 'none') {
       this.#logger.warn('model_none', { message: location.message });
       return this.#settle({ state: 'none', error: location.message });

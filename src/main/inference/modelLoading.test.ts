@@ -123,8 +123,10 @@ describe('where the model comes from', () => {
     const dataDir = scratch();
     const { engine, status } = await settle(undefined, dataDir);
     expect(status.state).toBe('none');
-    expect(status.error).toContain('HEARTH_MODEL');
-    expect(status.error).toContain(join(dataDir, 'models'));
+    expect(status.error).toBe(
+      'No model configured. Set HEARTH_MODEL to a .gguf file path or an hf: URI that names the file ' +
+        `(hf:<owner>/<repo>/<file>.gguf), or put a .gguf file in ${join(dataDir, 'models')}.`,
+    );
     expectPromptRejected(engine);
   });
 
@@ -137,14 +139,15 @@ describe('where the model comes from', () => {
     expect(status).toMatchObject({ state: 'ready', threads: 1 });
   });
 
-  it('an hf: URI that cannot be downloaded fails clearly and leaves no file behind', async () => {
+  it('the engine never downloads: an address with no fetcher given is an error, and nothing is written', async () => {
     const dataDir = scratch();
-    const started = Date.now();
-    const { engine, status } = await settle('hf:hearth-test/does-not-exist/missing.gguf', dataDir);
-    expect(status.state).toBe('error');
-    expect(status.error).toMatch(/Cannot download hf:hearth-test\/does-not-exist\/missing\.gguf/);
-    expect(Date.now() - started).toBeLessThan(20_000);
-    expect(readdirSync(join(dataDir, 'models'))).toEqual([]);
+    const { engine, status } = await settle('hf:hearth-test/some-repo/model.gguf', dataDir);
+    expect(status).toEqual({
+      state: 'error',
+      error:
+        'hf:hearth-test/some-repo/model.gguf is an address, and this Hearth cannot download models; set HEARTH_MODEL to a .gguf file path.',
+    });
+    expect(readdirSync(dataDir)).toEqual([]);
     expectPromptRejected(engine);
   });
 });

@@ -1,10 +1,15 @@
-import { describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
 import {
   catalogDownloadUrl,
+  configuredCatalog,
   estimatedMemoryBytes,
   estimatedTokensPerSecond,
   findCatalogEntry,
   loadCatalog,
+  loadCatalogFile,
   type CatalogEntry,
 } from './catalog';
 
@@ -34,21 +39,27 @@ describe('the built-in catalog', () => {
     expect(catalog.entries.length).toBeGreaterThanOrEqual(4);
     expect(findCatalogEntry(catalog, catalog.recommended)).toBeDefined();
     for (const entry of catalog.entries) {
-      expect(entry.file, entry.id).toMatch(/Q4_K_M\.gguf$/);
+      expect(entry.file.toLowerCase(), entry.id).toMatch(/q4_k_m\.gguf$/);
       expect(entry.sizeBytes, entry.id).toBeLessThan(1.2e9);
       expect(estimatedMemoryBytes(entry), entry.id).toBeLessThan(2e9);
     }
   });
 
-  test('never points at a moving branch: an entry has a commit-pinned address or none', () => {
+  test('pins every entry: a commit-addressed https address, an LFS sha256 and the exact size', () => {
     for (const entry of catalog.entries) {
-      const url = catalogDownloadUrl(entry);
-      if (entry.revision === null) {
-        expect(url, entry.id).toBeNull();
-        expect(entry.sha256, entry.id).toBeNull();
-      } else {
-        expect(url, entry.id).toMatch(/^https:\/\/huggingface\.co\/.+\/resolve\/[0-9a-f]{40}\//);
-      }
+      expect(entry.revision, entry.id).toMatch(/^[0-9a-f]{40}$/);
+      expect(entry.sha256, entry.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(catalogDownloadUrl(entry), entry.id).toBe(
+        `https://huggingface.co/${entry.repository}/resolve/${entry.revision}/${entry.file}`,
+      );
+    }
+  });
+
+  test('holds 0.5B to 1.5B models only', () => {
+    for (const entry of catalog.entries) {
+      const billions = Number(entry.parameters.replace(/B$/, ''));
+      expect(billions, entry.id).toBeGreaterThanOrEqual(0.5);
+      expect(billions, entry.id).toBeLessThanOrEqual(1.5);
     }
   });
 
@@ -87,6 +98,39 @@ describe('loadCatalog', () => {
     );
     expect(() => loadCatalog({ recommended: 'test-model', entries: [pinned, pinned] })).toThrow(
       /unique/,
+    );
+  });
+});
+
+describe('loadCatalogFile', () => {
+  const files: string[] = [];
+  const write = (text: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hearth-catalog-')), 'catalog.json');
+    writeFileSync(path, text);
+    files.push(path);
+    return path;
+  };
+  afterEach(() => {
+    for (const path of files.splice(0)) rmSync(dirname(path), { recursive: true, force: true });
+  });
+
+  test('reads a valid catalog file in place of the built-in one', () => {
+    const path = write(JSON.stringify({ recommended: 'test-model', entries: [pinned] }));
+    expect(configuredCatalog(path).entries.map((e) => e.id)).toEqual(['test-model']);
+    expect(configuredCatalog(undefined).recommended).toBe(loadCatalog().recommended);
+  });
+
+  test('names the file and the problem when it is not JSON, missing, or not a catalog', () => {
+    const broken = write('{ "recommended": ');
+    expect(() => loadCatalogFile(broken)).toThrow(
+      new RegExp(`^HEARTH_CATALOG_FILE ${broken} cannot be read as JSON`),
+    );
+    expect(() => loadCatalogFile('/nonexistent/catalog.json')).toThrow(
+      /^HEARTH_CATALOG_FILE \/nonexistent\/catalog\.json cannot be read/,
+    );
+    const wrong = write(JSON.stringify({ recommended: 'x', entries: [] }));
+    expect(() => loadCatalogFile(wrong)).toThrow(
+      new RegExp(`^HEARTH_CATALOG_FILE ${wrong}: The model catalog is invalid at entries`),
     );
   });
 });

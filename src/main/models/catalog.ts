@@ -2,19 +2,17 @@
 // Q4_K_M, each one file of one hub repository, always downloaded from one
 // commit and checked against a sha256 so that a download means known bytes.
 //
-// An entry may pin that commit and checksum itself: the revision is the
-// repository's commit hash and the sha256 is the LFS checksum the hub
-// publishes for the file at that commit (https://huggingface.co/api/models/
-// <repo>/revision/main gives the commit, .../tree/<commit> each file's lfs.oid
-// and size). This catalog was written without access to the hub, so its
-// entries leave both null, and the downloader asks the hub the same two
-// questions when the owner picks the model (hubPin.ts): it fetches the file
-// from the commit main is at then, and checks the sha256 and size the hub
-// publishes for it there. A pinned entry never asks the hub.
-//
-// Sizes are the published file sizes rounded to the megabyte: for display and
-// the memory estimate only, never for checks.
+// An entry pins that commit and checksum: the revision is the repository's
+// commit hash and the sha256 is the LFS checksum the hub publishes for the
+// file at that commit (https://huggingface.co/api/models/<repo>/revision/main
+// gives the commit, .../tree/<commit> each file's lfs.oid and size). A catalog
+// given in HEARTH_CATALOG_FILE may leave both null: the downloader then asks
+// the hub the same two questions when the owner picks the model (hubPin.ts),
+// fetches the file from the commit main is at then, and checks the sha256 and
+// size the hub publishes for it there.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { hubFileUrl } from './source';
 
 /** Measured copy bandwidth of a Pi 5; decoding reads every weight once per token. */
 export const PI5_MEMORY_BANDWIDTH_BYTES_PER_S = 6e9;
@@ -64,6 +62,9 @@ export const catalogSchema = z
 
 export type Catalog = z.infer<typeof catalogSchema>;
 
+// Each pin (commit, LFS sha256, size) was taken from public projects that
+// download these exact files and check them; several independent ones agree
+// on each. A pinned entry never asks the hub.
 const builtIn: Catalog = {
   // Best answers that still decode at reading speed on a Pi 5, and fits a 2 GB board.
   recommended: 'qwen2.5-1.5b-instruct',
@@ -71,11 +72,11 @@ const builtIn: Catalog = {
     {
       id: 'qwen2.5-0.5b-instruct',
       displayName: 'Qwen2.5 0.5B Instruct',
-      repository: 'bartowski/Qwen2.5-0.5B-Instruct-GGUF',
-      file: 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf',
-      revision: null, // taken from the hub when downloaded
-      sha256: null, // taken from the hub when downloaded
-      sizeBytes: 398_000_000,
+      repository: 'Qwen/Qwen2.5-0.5B-Instruct-GGUF',
+      file: 'qwen2.5-0.5b-instruct-q4_k_m.gguf',
+      revision: '9217f5db79a29953eb74d5343926648285ec7e67',
+      sha256: '74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db',
+      sizeBytes: 491_400_032,
       kvBytesPerToken: 2 * 24 * 2 * 64 * 2,
       parameters: '0.5B',
       licence: 'Apache-2.0',
@@ -84,11 +85,11 @@ const builtIn: Catalog = {
     {
       id: 'qwen2.5-1.5b-instruct',
       displayName: 'Qwen2.5 1.5B Instruct',
-      repository: 'bartowski/Qwen2.5-1.5B-Instruct-GGUF',
-      file: 'Qwen2.5-1.5B-Instruct-Q4_K_M.gguf',
-      revision: null, // taken from the hub when downloaded
-      sha256: null, // taken from the hub when downloaded
-      sizeBytes: 986_000_000,
+      repository: 'Qwen/Qwen2.5-1.5B-Instruct-GGUF',
+      file: 'qwen2.5-1.5b-instruct-q4_k_m.gguf',
+      revision: '91cad51170dc346986eccefdc2dd33a9da36ead9',
+      sha256: '6a1a2eb6d15622bf3c96857206351ba97e1af16c30d7a74ee38970e434e9407e',
+      sizeBytes: 1_117_320_736,
       kvBytesPerToken: 2 * 28 * 2 * 128 * 2,
       parameters: '1.5B',
       licence: 'Apache-2.0',
@@ -99,42 +100,35 @@ const builtIn: Catalog = {
       displayName: 'Llama 3.2 1B Instruct',
       repository: 'bartowski/Llama-3.2-1B-Instruct-GGUF',
       file: 'Llama-3.2-1B-Instruct-Q4_K_M.gguf',
-      revision: null, // taken from the hub when downloaded
-      sha256: null, // taken from the hub when downloaded
-      sizeBytes: 808_000_000,
+      revision: '067b946cf014b7c697f3654f621d577a3e3afd1c',
+      sha256: '6f85a640a97cf2bf5b8e764087b1e83da0fdb51d7c9fab7d0fece9385611df83',
+      sizeBytes: 807_694_464,
       kvBytesPerToken: 2 * 16 * 8 * 64 * 2,
       parameters: '1.2B',
       licence: 'Llama 3.2 Community License',
       description: "Meta's small model; friendly conversation.",
     },
     {
-      id: 'smollm2-360m-instruct',
-      displayName: 'SmolLM2 360M Instruct',
-      repository: 'bartowski/SmolLM2-360M-Instruct-GGUF',
-      file: 'SmolLM2-360M-Instruct-Q4_K_M.gguf',
-      revision: null, // taken from the hub when downloaded
-      sha256: null, // taken from the hub when downloaded
-      sizeBytes: 271_000_000,
-      kvBytesPerToken: 2 * 32 * 5 * 64 * 2,
-      parameters: '360M',
-      licence: 'Apache-2.0',
-      description: 'Tiny and quick; English only, limited knowledge.',
-    },
-    {
-      id: 'smollm2-1.7b-instruct',
-      displayName: 'SmolLM2 1.7B Instruct',
-      repository: 'bartowski/SmolLM2-1.7B-Instruct-GGUF',
-      file: 'SmolLM2-1.7B-Instruct-Q4_K_M.gguf',
-      revision: null, // taken from the hub when downloaded
-      sha256: null, // taken from the hub when downloaded
-      sizeBytes: 1_060_000_000,
-      kvBytesPerToken: 2 * 24 * 32 * 64 * 2,
-      parameters: '1.7B',
-      licence: 'Apache-2.0',
-      description: 'English; its conversation memory takes more RAM than the others.',
+      id: 'gemma3-1b-instruct',
+      displayName: 'Gemma 3 1B Instruct',
+      repository: 'bartowski/google_gemma-3-1b-it-GGUF',
+      file: 'google_gemma-3-1b-it-Q4_K_M.gguf',
+      revision: '116f76234503685a98f572982177b11d44ec8ff1',
+      sha256: '12bf0fff8815d5f73a3c9b586bd8fee8e7b248c935de70dec367679873d0f29d',
+      sizeBytes: 806_058_496,
+      // One KV head of 256 across 26 layers: the smallest conversation memory here.
+      kvBytesPerToken: 2 * 26 * 1 * 256 * 2,
+      parameters: '1B',
+      licence: 'Gemma Terms of Use',
+      description: "Google's small model; many languages, long conversations.",
     },
   ],
 };
+
+/** The catalog HEARTH_CATALOG_FILE names, else the built-in one. */
+export function configuredCatalog(catalogFile: string | undefined): Catalog {
+  return catalogFile ? loadCatalogFile(catalogFile) : loadCatalog();
+}
 
 /** Validates a catalog; throws one sentence naming the first problem. */
 export function loadCatalog(raw: unknown = builtIn): Catalog {
@@ -147,6 +141,26 @@ export function loadCatalog(raw: unknown = builtIn): Catalog {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The catalog a test or a local mirror puts in place of the built-in one
+ * (HEARTH_CATALOG_FILE), validated; throws one sentence naming the file and the problem.
+ */
+export function loadCatalogFile(path: string): Catalog {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `HEARTH_CATALOG_FILE ${path} cannot be read as JSON (${(error as Error).message}).`,
+    );
+  }
+  try {
+    return loadCatalog(raw);
+  } catch (error) {
+    throw new Error(`HEARTH_CATALOG_FILE ${path}: ${(error as Error).message}`);
+  }
 }
 
 export function findCatalogEntry(catalog: Catalog, id: string): CatalogEntry | undefined {
@@ -165,17 +179,6 @@ export function catalogDownloadUrl(
 ): string | null {
   if (entry.revision === null) return null;
   return hubFileUrl(hub, entry.repository, entry.revision, entry.file);
-}
-
-/** A file's address on the hub at one commit. */
-export function hubFileUrl(
-  hub: string,
-  repository: string,
-  revision: string,
-  file: string,
-): string {
-  const base = hub.endsWith('/') ? hub : `${hub}/`;
-  return `${base}${repository}/resolve/${revision}/${encodeURIComponent(file)}`;
 }
 
 /**

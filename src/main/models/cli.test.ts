@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -11,6 +11,7 @@ import {
   startModelServer,
   type ModelServer,
 } from '../../testing/models/modelServer';
+import { unpinnedStoriesEntry } from '../../testing/models/catalogEntries';
 import { loadCatalog } from './catalog';
 import { runModelCli } from './commands';
 
@@ -120,17 +121,36 @@ describe('npm run model', () => {
     expect(listed.out).not.toMatch(/pinned/i);
   });
 
-  test('pull of a built-in catalog model takes its commit and sha256 from the hub', async () => {
-    const file = 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf';
-    const repository = 'bartowski/Qwen2.5-0.5B-Instruct-GGUF';
-    const hub = fakeHub({ repository, files: [fixtureOnHub({ path: file })] });
+  test('pull of an unpinned catalog model (HEARTH_CATALOG_FILE) takes its commit and sha256 from the hub', async () => {
+    const entry = unpinnedStoriesEntry();
+    const catalogFile = join(dataDir, 'catalog.json');
+    await writeFile(catalogFile, JSON.stringify({ recommended: entry.id, entries: [entry] }));
+    const hub = fakeHub({
+      repository: entry.repository,
+      files: [fixtureOnHub({ path: entry.file })],
+    });
     server = await startModelServer({ api: hubApi(hub) });
-    const pulled = await cliWith({ HF_ENDPOINT: server.origin }, 'pull', 'qwen2.5-0.5b-instruct');
+    const pulled = await cliWith(
+      { HF_ENDPOINT: server.origin, HEARTH_CATALOG_FILE: catalogFile },
+      'pull',
+      entry.id,
+    );
     expect(pulled.out).toBe(
-      `Installed Qwen2.5 0.5B Instruct: ${join(models(), file)} (1.2 MB, sha256 checked).\n`,
+      `Installed ${entry.displayName}: ${join(models(), entry.file)} (1.2 MB, sha256 checked).\n`,
     );
     expect(pulled.code).toBe(0);
-    expect(server.requests.at(-1)?.path).toBe(`/${repository}/resolve/${FIRST_COMMIT}/${file}`);
+    expect(server.requests.at(-1)?.path).toBe(
+      `/${entry.repository}/resolve/${FIRST_COMMIT}/${entry.file}`,
+    );
+  });
+
+  test('pull of a built-in model goes straight to its pinned commit, never asking the hub', async () => {
+    server = await startModelServer();
+    const pulled = await cliWith({ HF_ENDPOINT: server.origin }, 'pull', 'qwen2.5-0.5b-instruct');
+    expect(pulled.code).toBe(1);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/9217f5db79a29953eb74d5343926648285ec7e67/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+    ]);
   });
 
   test('list shows an unfinished download, and remove deletes it', async () => {
@@ -153,7 +173,7 @@ describe('npm run model', () => {
     const port = await closedPort();
     const failed = await cli(
       'pull',
-      `http://127.0.0.1:${port}/Qwen2.5-0.5B-Instruct-Q4_K_M.gguf`,
+      `http://127.0.0.1:${port}/qwen2.5-0.5b-instruct-q4_k_m.gguf`,
       '--sha256',
       FIXTURE_SHA256,
     );
@@ -200,5 +220,26 @@ describe('npm run model', () => {
       'stories260K.gguf.part',
       'stories260K.gguf.part.json',
     ]);
+  });
+});
+
+describe('npm run model -- remove of the model Hearth starts with', () => {
+  test('is refused while config.json names it, and allowed once it names another', async () => {
+    server = await startModelServer();
+    expect((await cli('pull', server.url(), '--sha256', FIXTURE_SHA256)).code).toBe(0);
+    const configFile = join(dataDir, 'config.json');
+    await writeFile(configFile, JSON.stringify({ model: join(models(), 'stories260K.gguf') }));
+
+    const refused = await cli('remove', 'stories260K.gguf');
+    expect(refused).toEqual({
+      code: 1,
+      out: '',
+      err: `stories260K.gguf is the model Hearth starts with (${configFile} "model"), so switch to another model in Settings before removing it.\n`,
+    });
+    expect(await readdir(models())).toEqual(['stories260K.gguf']);
+
+    await writeFile(configFile, JSON.stringify({ model: '/elsewhere/other.gguf' }));
+    expect((await cli('remove', 'stories260K.gguf')).code).toBe(0);
+    expect(await readdir(models())).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from '../base/log';
 import { loadConfig, modelsDirectory } from '../config/config';
-import { estimatedTokensPerSecond, loadCatalog, type Catalog } from './catalog';
+import { configuredCatalog, estimatedTokensPerSecond, type Catalog } from './catalog';
 import { downloadModel } from './download';
 import { ModelDownloadError } from './downloadError';
 import { estimateCatalogFit } from './fit';
@@ -53,8 +53,9 @@ export async function runModelCli(argv: string[], io: CliIo): Promise<number> {
     return command === undefined && !parsed.values.help ? EXIT_USAGE : EXIT_OK;
   }
   try {
-    const catalog = io.catalog ?? loadCatalog();
-    const modelsDir = modelsDirectory(loadConfig(io.env).dataDir);
+    const config = loadConfig(io.env);
+    const catalog = io.catalog ?? configuredCatalog(config.catalogFile);
+    const modelsDir = modelsDirectory(config.dataDir);
     switch (command) {
       case 'pull':
         if (rest.length !== 1)
@@ -65,7 +66,7 @@ export async function runModelCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT_OK;
       case 'remove': {
         if (rest.length !== 1) return usageError(io, 'remove takes one model name');
-        const removed = await removeModel(modelsDir, rest[0] ?? '', catalog);
+        const removed = await removeModel(modelsDir, rest[0] ?? '', catalog, config.configFile);
         line(io.out, `Removed ${removed} from ${modelsDir}.`);
         return EXIT_OK;
       }

@@ -1,5 +1,6 @@
 // Downloads a model into <dataDir>/models: resolve what was asked for (asking
-// the hub which commit and checksum, for a catalog entry that pins none), move
+// the hub which commit and checksum, for a catalog entry or an hf: URI that
+// pins none), take the file's download lock (partLock.ts), move
 // the bytes into `<file>.gguf.part` (resuming what an earlier attempt left),
 // check the file in a worker, and only then rename it to `<file>.gguf`. Any failure
 // leaves at most the `.part` files, which model discovery ignores because they
@@ -27,6 +28,7 @@ import { ModelDownloadError, TransferFailure, type DownloadFailure } from './dow
 import { pinTarget, resolveTarget, type Target } from './downloadTarget';
 import { checkIntegrity, IntegrityCancelled } from './integrity';
 import { discardPartial, forgetPartMeta, partPath } from './partialFile';
+import { lockPart } from './partLock';
 import type { ByteProgress } from './speed';
 import { transferToPart } from './transfer';
 
@@ -65,7 +67,10 @@ export interface InstalledModel {
   alreadyInstalled: boolean;
 }
 
-/** Files being downloaded by this process, so a double tap does not write one file twice. */
+/**
+ * Files being downloaded by this process, so a double tap does not write one
+ * file twice; another process is kept out by the file's lock.
+ */
 const active = new Set<string>();
 
 export async function downloadModel(request: DownloadRequest): Promise<InstalledModel> {
@@ -81,7 +86,14 @@ export async function downloadModel(request: DownloadRequest): Promise<Installed
   const log = request.logger;
   log.info('model_download_started', { model: target.displayName, url: target.url });
   try {
-    const installed = await download(request, target);
+    await mkdir(request.modelsDir, { recursive: true });
+    const lock = await lockPart(request.modelsDir, target.fileName);
+    let installed: InstalledModel;
+    try {
+      installed = await download(request, target);
+    } finally {
+      await lock.release();
+    }
     log.info('model_download_finished', {
       model: target.displayName,
       path: installed.path,
@@ -101,7 +113,6 @@ export async function downloadModel(request: DownloadRequest): Promise<Installed
 async function download(request: DownloadRequest, target: Target): Promise<InstalledModel> {
   const { modelsDir, logger } = request;
   const finalPath = join(modelsDir, target.fileName);
-  await mkdir(modelsDir, { recursive: true });
   const verify = (path: string, sha256: string | null, sizeBytes: number | null) =>
     checkIntegrity(
       path,

@@ -163,3 +163,39 @@ describe('downloading a catalog entry the catalog does not pin', () => {
     ]);
   });
 });
+
+describe('downloading an hf: URI', () => {
+  const emptyCatalog = loadCatalog({ recommended: 'stories', entries: [pinnedStoriesEntry()] });
+  const pullUri = (server: ModelServer, uri: string, sha256?: string) =>
+    h.pull({ source: uri, sha256, catalog: emptyCatalog, env: { HF_ENDPOINT: server.origin } });
+
+  test('with no sha256 is pinned by the hub at the revision it names, even in a folder', async () => {
+    const hub = fakeHub({ files: [fixtureOnHub({ path: 'q4/stories260K.gguf' })] });
+    const server = await serveHub(hub);
+    const installed = await pullUri(
+      server,
+      `hf:ggml-org/models/q4/stories260K.gguf#${FIRST_COMMIT}`,
+    );
+    expect(installed).toMatchObject({ fileName: 'stories260K.gguf', sha256: FIXTURE_SHA256 });
+    expect(server.requests.map((r) => r.path)).toEqual([
+      `/api/models/ggml-org/models/revision/${FIRST_COMMIT}`,
+      `/api/models/ggml-org/models/tree/${FIRST_COMMIT}`,
+      `/ggml-org/models/resolve/${FIRST_COMMIT}/q4/stories260K.gguf`,
+    ]);
+  });
+
+  test("with no sha256, bytes that do not match the hub's are refused", async () => {
+    const server = await serveHub(fakeHub({ files: [fixtureOnHub({ sha256: 'ab'.repeat(32) })] }));
+    const error = await failureOf(pullUri(server, 'hf:ggml-org/models/stories260K.gguf'));
+    expect(error.kind).toBe('checksum-mismatch');
+    expect(await readdir(h.dir)).toEqual([]);
+  });
+
+  test('with a sha256 given goes straight to the revision named, never asking the hub', async () => {
+    const server = await serveHub();
+    await pullUri(server, 'hf:ggml-org/models/stories260K.gguf#v1', FIXTURE_SHA256);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/ggml-org/models/resolve/v1/stories260K.gguf',
+    ]);
+  });
+});

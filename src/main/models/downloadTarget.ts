@@ -1,18 +1,21 @@
 // What a download request means before any bytes move: a catalog id, an https
 // address or an hf: URI becomes a file name, an address and the checks the
-// file must pass. A catalog entry the catalog does not pin is pinned here, at
-// download time, from the hub (hubPin.ts): the address names the commit the
-// hub reports, never a moving branch, and the hub's sha256 and size are checked.
-import {
-  catalogDownloadUrl,
-  findCatalogEntry,
-  hubFileUrl,
-  loadCatalog,
-  type Catalog,
-} from './catalog';
+// file must pass. A catalog entry the catalog does not pin, and an hf: URI
+// given without a sha256, are pinned here, at download time, from the hub
+// (hubPin.ts): the address names the commit the hub reports, never a moving
+// branch, and the hub's sha256 and size are checked.
+import { catalogDownloadUrl, findCatalogEntry, loadCatalog, type Catalog } from './catalog';
 import { ModelDownloadError, type DownloadFailure } from './downloadError';
 import { resolveHubPin } from './hubPin';
-import { hubEndpoint, RefusedSourceError, refusalFor, resolveSource } from './source';
+import {
+  hubEndpoint,
+  hubFileUrl,
+  isHubUri,
+  parseHubUri,
+  RefusedSourceError,
+  refusalFor,
+  resolveSource,
+} from './source';
 
 export interface TargetRequest {
   source: string;
@@ -32,11 +35,14 @@ interface TargetChecks {
   sizeBytes: number | null;
 }
 
-/** Where the hub is asked about a catalog entry the catalog does not pin. */
+/** Where the hub is asked about a file nobody gave a commit and sha256 for. */
 interface HubLookup {
   endpoint: string;
   repository: string;
+  /** The file's path in the repository. */
   file: string;
+  /** The branch, tag or commit to pin. */
+  revision: string;
 }
 
 export type PinnedTarget = TargetChecks & { url: string; hub: null };
@@ -70,7 +76,11 @@ export function resolveTarget(request: TargetRequest): Target {
     };
     const url = catalogDownloadUrl(entry, endpoint);
     return url === null
-      ? { ...checks, url, hub: { endpoint, repository: entry.repository, file: entry.file } }
+      ? {
+          ...checks,
+          url,
+          hub: { endpoint, repository: entry.repository, file: entry.file, revision: 'main' },
+        }
       : { ...checks, url, hub: null };
   }
   try {
@@ -78,13 +88,18 @@ export function resolveTarget(request: TargetRequest): Target {
     // Another copy of a catalog file still reads as that model; its checksum is not
     // borrowed, since the address may point at another revision.
     const known = catalog.entries.find((e) => e.file === resolved.fileName);
-    return {
+    const checks = {
       displayName: known?.displayName ?? resolved.fileName,
-      ...resolved,
+      fileName: resolved.fileName,
       sha256: given ?? null,
       sizeBytes: null,
-      hub: null,
     };
+    if (given === undefined && isHubUri(source)) {
+      const { repository, path, revision } = parseHubUri(source);
+      const hub = { endpoint: hubEndpoint(request.env), repository, file: path };
+      return { ...checks, url: null, hub: { ...hub, revision: revision ?? 'main' } };
+    }
+    return { ...checks, url: resolved.url, hub: null };
   } catch (error) {
     if (error instanceof RefusedSourceError) {
       fail(source, { kind: 'refused', reason: error.message });
@@ -94,14 +109,15 @@ export function resolveTarget(request: TargetRequest): Target {
 }
 
 /**
- * The target with its address, sha256 and size taken from the hub, for an
- * entry the catalog does not pin; a sha256 given with the request still wins.
+ * The target with its address, sha256 and size taken from the hub, for a file
+ * nobody pinned; a sha256 given with the request still wins.
  */
 export async function pinTarget(target: Target, request: TargetRequest): Promise<PinnedTarget> {
   if (target.hub === null) return target;
-  const { endpoint, repository, file } = target.hub;
+  const { endpoint, repository, file, revision } = target.hub;
   const pin = await resolveHubPin(repository, file, {
     endpoint,
+    revision,
     signal: request.signal,
     answerMs: request.answerMs,
   });

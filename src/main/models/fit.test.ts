@@ -26,12 +26,12 @@ describe('estimateCatalogFit', () => {
     expect(fit.fits).toBe(false);
     expect(fit.availableBytes).toBe(0.3 * GB);
     expect(fit.warning).toBe(
-      'Qwen2.5 1.5B Instruct needs about 1.3 GB of memory, but this machine has 1.0 GB and only about 300 MB is left for a model, so it would be very slow or fail to load; pick a smaller one.',
+      'Qwen2.5 1.5B Instruct needs about 1.5 GB of memory, but this machine has 1.0 GB and only about 300 MB is left for a model, so it would be very slow or fail to load; pick a smaller one.',
     );
   });
 
   test('a longer context needs more memory and can tip a model over', () => {
-    const model = entry('smollm2-1.7b-instruct');
+    const model = entry('qwen2.5-1.5b-instruct');
     const memory = { total: estimatedMemoryBytes(model, 2048) + 700e6, free: 1 * GB };
     expect(estimateCatalogFit(model, { memory, contextSize: 2048 }).fits).toBe(true);
     expect(estimateCatalogFit(model, { memory, contextSize: 8192 }).fits).toBe(false);

@@ -1,5 +1,6 @@
-// Pins a catalog model when it is downloaded: asks the hub which commit its
-// main branch is at now, and what the model file is at that commit (the LFS
+// Pins a model file when it is downloaded: asks the hub which commit a revision
+// (main, unless an hf: URI names another) is at now, and what the model file is
+// at that commit (the LFS
 // sha256 and size the hub publishes), so the bytes come from that one commit
 // and are checked against the hub's own checksum. The endpoints are the ones
 // huggingface_hub (HfApi.model_info, list_repo_tree, get_paths_info) and
@@ -25,6 +26,8 @@ export interface HubPin {
 export interface HubPinOptions {
   /** The hub endpoint, ending in a slash (see hubEndpoint in source.ts). */
   endpoint: string;
+  /** The branch, tag or commit to pin; default main. */
+  revision?: string;
   signal?: AbortSignal;
   /** Give up on a request the hub has not answered for this long. Default 20 s. */
   answerMs?: number;
@@ -67,7 +70,7 @@ const lfsFile = z.object({
     .nullish(),
 });
 
-/** Asks the hub which commit to fetch `file` of `repository` from, and its sha256 and size there. */
+/** Asks the hub which commit a revision of `repository` is at, and `file`'s sha256 and size there. */
 export async function resolveHubPin(
   repository: string,
   file: string,
@@ -77,7 +80,8 @@ export async function resolveHubPin(
   const ask = (path: string, init: RequestInit = {}) =>
     askHub(`${api}/${path}`, init, repository, options);
 
-  const { sha: revision } = parse(revisionAnswer, await ask('revision/main'), repository);
+  const asked = encodeURIComponent(options.revision ?? 'main');
+  const { sha: revision } = parse(revisionAnswer, await ask(`revision/${asked}`), repository);
   let entry = parse(fileList, await ask(`tree/${revision}`), repository).find(
     (e) => e.path === file,
   );

@@ -1,7 +1,8 @@
 // What is in <dataDir>/models: installed models (.gguf files) and unfinished
 // downloads (.part files, never loaded as models), and removing either.
 import { readdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { readConfigFile } from '../config/config';
 import type { Catalog } from './catalog';
 import { discardPartial, PART_SUFFIX, readPartial } from './partialFile';
 
@@ -60,12 +61,15 @@ export class RemoveModelError extends Error {
 
 /**
  * Removes a model by catalog id or file name, with any unfinished download of
- * it. Returns the file name removed; throws one sentence when there is none.
+ * it. Returns the file name removed; throws one sentence when there is none,
+ * or when it is the model config.json (at `configFile`) starts Hearth with,
+ * since the next start would then find no model.
  */
 export async function removeModel(
   modelsDir: string,
   name: string,
   catalog: Catalog,
+  configFile: string,
 ): Promise<string> {
   const entry = catalog.entries.find((e) => e.id === name.toLowerCase());
   const wanted = entry?.file ?? (name.toLowerCase().endsWith('.gguf') ? name : `${name}.gguf`);
@@ -78,6 +82,17 @@ export async function removeModel(
   const present =
     installed.some((m) => m.fileName === wanted) || unfinished.some((u) => u.fileName === wanted);
   if (!present) throw new RemoveModelError(`No model named ${name} is in ${modelsDir}.`);
+  const saved = readConfigFile(configFile).model;
+  const path = join(modelsDir, wanted);
+  if (
+    typeof saved === 'string' &&
+    resolve(saved) === path &&
+    installed.some((m) => m.path === path)
+  ) {
+    throw new RemoveModelError(
+      `${wanted} is the model Hearth starts with (${configFile} "model"), so switch to another model in Settings before removing it.`,
+    );
+  }
   await rm(join(modelsDir, wanted), { force: true });
   await discardPartial(modelsDir, wanted);
   return wanted;

@@ -67,23 +67,52 @@ export function isHubUri(input: string): boolean {
   return HF_PREFIX.test(input);
 }
 
+export interface HubFileRef {
+  /** "owner/name" */
+  repository: string;
+  /** The file's path in the repository (it may be in a folder). */
+  path: string;
+  /** The revision after `#`, or null when the URI names none (main). */
+  revision: string | null;
+}
+
 /**
- * Maps `hf:<owner>/<repo>/<path/to/file.gguf>#<revision>` (node-llama-cpp's
- * documented file form) to its https address on the hub. The quantization
- * form, `hf:<owner>/<repo>:Q4_K_M`, needs the hub's API to choose a file and
- * moves with the repository; it is refused in favour of naming the file.
+ * Reads `hf:<owner>/<repo>/<path/to/file.gguf>#<revision>`, node-llama-cpp's
+ * documented file form. The quantization form, `hf:<owner>/<repo>:Q4_K_M`,
+ * needs the hub's API to choose a file and moves with the repository; it is
+ * refused in favour of naming the file.
  */
-export function hubUriToUrl(uri: string, env: NodeJS.ProcessEnv = process.env): string {
+export function parseHubUri(uri: string): HubFileRef {
   const body = uri.replace(HF_PREFIX, '');
-  const [pathPart = '', revision = 'main'] = body.split('#', 2);
+  const [pathPart = '', revision] = body.split('#', 2);
   const [owner, repo, ...rest] = pathPart.split('/');
-  if (!owner || !repo || rest.length === 0 || repo.includes(':')) {
+  if (!owner || !repo || rest.length === 0 || repo.includes(':') || rest.includes('')) {
     throw new RefusedSourceError(
       'name the file in the hf: address, as hf:<owner>/<repo>/<file>.gguf#<revision>',
     );
   }
-  const path = rest.map((segment) => encodeURIComponent(segment)).join('/');
-  return `${hubEndpoint(env)}${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+  return { repository: `${owner}/${repo}`, path: rest.join('/'), revision: revision || null };
+}
+
+/** A file's address on the hub at one revision; each path segment is encoded on its own. */
+export function hubFileUrl(
+  endpoint: string,
+  repository: string,
+  revision: string,
+  path: string,
+): string {
+  const base = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
+  const encoded = path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return `${base}${repository}/resolve/${encodeURIComponent(revision)}/${encoded}`;
+}
+
+/** Maps an hf: URI (see parseHubUri) to its https address on the hub. */
+export function hubUriToUrl(uri: string, env: NodeJS.ProcessEnv = process.env): string {
+  const { repository, path, revision } = parseHubUri(uri);
+  return hubFileUrl(hubEndpoint(env), repository, revision ?? 'main', path);
 }
 
 /** Resolves what the user typed (an https URL or an hf: URI) to a source, or refuses it. */

@@ -62,7 +62,37 @@ describe('isSentTo', () => {
       pairing: { url: 'http://x/pair?code=c', expiresAt: 1, reachable: true },
     };
     const devices: HearthEvent = { type: 'devices', devices: [] };
-    for (const event of [pairing, devices]) {
+    const download: HearthEvent = {
+      type: 'modelDownload',
+      download: {
+        state: 'downloading',
+        model: 'Qwen2.5 0.5B Instruct',
+        bytes: 1,
+        total: 2,
+        bytesPerSecond: 1,
+        secondsLeft: 1,
+      },
+    };
+    // Settings carry the data folder, the model's path and whether a PIN is set.
+    const settings: HearthEvent = {
+      type: 'settings',
+      settings: {
+        systemPrompt: 'p',
+        thermalTriggerC: 85,
+        thermalResumeC: 80,
+        theme: 'system',
+        kioskPinSet: true,
+        environmentOverrides: [],
+        about: {
+          version: '1',
+          dataDir: '/home/pi/.local/share/hearth',
+          configFile: '/home/pi/.local/share/hearth/config.json',
+          modelsDir: '/home/pi/.local/share/hearth/models',
+          logs: 'journal',
+        },
+      },
+    };
+    for (const event of [pairing, devices, download, settings]) {
       expect(isSentTo(event, 'device', undefined)).toBe(false);
       expect(isSentTo(event, 'owner', undefined)).toBe(true);
     }

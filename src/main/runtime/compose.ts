@@ -6,6 +6,7 @@
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { modelsDirectory, type HearthConfig } from '../config/config';
+import { KioskPinGate } from '../config/kioskPinGate';
 import type { KioskExitFactory } from '../contracts/kioskExit';
 import type { PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../contracts/thermal';
@@ -13,13 +14,13 @@ import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle
 import { conversationsDirectory, ConversationStore } from '../conversations/store';
 import { InferenceEngine } from '../inference/engine';
 import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores';
-import { loadCatalog } from '../models/catalog';
+import { configuredCatalog } from '../models/catalog';
+import { fetchConfiguredModel } from '../models/configuredModel';
 import { ConnectedClients } from '../rpc/connectedClients';
 import { ClientSessions } from '../rpc/clientSessions';
 import { createEventHub } from '../rpc/eventHub';
 import type { HearthApi } from '../rpc/hearthApi';
 import { HearthService } from '../service/hearthService';
-import { loadCatalogFile } from '../service/modelCatalog';
 import { defaultUsbRoots } from '../service/modelFiles';
 import { ModelSetup, type ModelSetupDeps } from '../service/modelSetup';
 import { SettingsService } from '../service/settings';
@@ -51,7 +52,10 @@ export interface CoreOptions {
   thresholds?: ThermalThresholdsPort;
   /** The environment the config came from: it overrides saved settings. Default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** The Electron kiosk's way out of kiosk mode; without it exitKiosk answers 'unavailable'. */
+  /**
+   * The Electron kiosk's way out of kiosk mode, over the shared PIN gate; without it
+   * exitKiosk answers 'unavailable' (the PIN still guards changes in Settings).
+   */
   kioskExit?: KioskExitFactory;
   /** Model setup details tests replace: USB mount points, this machine's memory, time limits. */
   modelSetup?: Partial<
@@ -79,10 +83,30 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       baseThreads: options.baseThreads,
       throttle: options.throttle,
       activity: options.activity,
+      // A model configured by address goes through the same checked downloader as
+      // the setup screen; the engine is handed only the local file.
+      fetchRemoteModel: (address, progress) =>
+        fetchConfiguredModel(address, {
+          ...progress,
+          modelsDir: modelsDirectory(config.dataDir),
+          logger,
+          catalog: configuredCatalog(config.catalogFile),
+          env: options.env ?? process.env,
+          stallMs: options.modelSetup?.stallMs,
+          answerMs: options.modelSetup?.answerMs,
+          progressEveryMs: options.modelSetup?.progressEveryMs,
+        }),
     }),
   );
   const env = options.env ?? process.env;
   const modelsDir = modelsDirectory(config.dataDir);
+  // One PIN gate for the process: the kiosk exit and a PIN change in Settings count
+  // wrong PINs together, so two doors cannot double the guessing rate. It reads the
+  // hash only when a PIN is typed, long after `settings` below exists.
+  const pinGate = new KioskPinGate({
+    pinHash: (): string | undefined => settings.kioskPinHash(),
+    now: Date.now,
+  });
   const settings = new SettingsService({
     config,
     env,
@@ -91,6 +115,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
     engine,
     thresholds: options.thresholds,
     modelsDir,
+    pinGate,
   });
   const { usbRoots, ...setupDetails } = options.modelSetup ?? {};
   const modelSetup = owned.add(
@@ -98,7 +123,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       logger,
       events,
       engine,
-      catalog: config.catalogFile ? loadCatalogFile(config.catalogFile) : loadCatalog(),
+      catalog: configuredCatalog(config.catalogFile),
       roots: { modelsDir, usb: usbRoots ?? defaultUsbRoots() },
       contextSize: config.contextSize,
       env,
@@ -117,7 +142,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       pairing: options.pairing,
       modelSetup,
       settings,
-      kioskExit: options.kioskExit?.(() => settings.kioskPinHash()),
+      kioskExit: options.kioskExit?.(pinGate),
     }),
   );
   const clients = new ConnectedClients();

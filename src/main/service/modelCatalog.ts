@@ -1,28 +1,9 @@
 // The catalog as the setup screen shows it: each model with its size, the
 // memory it needs, its expected speed on a Pi 5 and whether it fits this
-// machine. And the catalog file a test or a local mirror can put in place of
-// the built-in one (HEARTH_CATALOG_FILE).
-import { readFileSync } from 'node:fs';
+// machine.
 import type { CatalogModel } from '../../shared/api';
-import { estimatedTokensPerSecond, loadCatalog, type Catalog } from '../models/catalog';
+import { estimatedTokensPerSecond, type Catalog } from '../models/catalog';
 import { estimateCatalogFit, type FitEstimate, type FitOptions } from '../models/fit';
-
-/** The catalog in that file, validated; throws one sentence naming the file and the problem. */
-export function loadCatalogFile(path: string): Catalog {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(
-      `HEARTH_CATALOG_FILE ${path} cannot be read as JSON (${(error as Error).message}).`,
-    );
-  }
-  try {
-    return loadCatalog(raw);
-  } catch (error) {
-    throw new Error(`HEARTH_CATALOG_FILE ${path}: ${(error as Error).message}`);
-  }
-}
 
 /** The fields every model listing carries about memory. */
 export function fitFields(fit: FitEstimate): Pick<CatalogModel, 'fits' | 'memoryBytes'> & {

@@ -144,6 +144,9 @@ describe('"Use a file"', () => {
     ]);
     const settings = await setup.call<{ about: { modelPath?: string } }>('getSettings');
     expect(settings.about.modelPath).toBe(join(models, 'b.gguf'));
+    // A Settings screen left open hears of the switch too.
+    const announced = setup.seen.filter((e) => e.type === 'settings').at(-1);
+    expect(announced).toMatchObject({ settings: { about: { modelPath: join(models, 'b.gguf') } } });
     expect(existsSync(join(setup.dataDir, 'config.json'))).toBe(true);
   });
 });

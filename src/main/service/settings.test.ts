@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HearthEvent, Settings } from '../../shared/api';
 import { loadConfig } from '../config/config';
-import { verifyKioskPin } from '../config/kioskPin';
+import { hashKioskPin, verifyKioskPin } from '../config/kioskPin';
 import { engineInternals } from '../inference/engine';
 import { ThermalGovernor } from '../thermal/governor';
 import { ThermalMonitor } from '../thermal/monitor';
@@ -82,6 +82,7 @@ describe('settings', () => {
     [{ theme: 'purple' }, /theme/],
     [{ kioskPin: '12' }, /kioskPin/],
     [{ kioskPin: 'abcd' }, /kioskPin/],
+    [{ kioskPin: '2468', currentPin: '12' }, /currentPin/],
     [{ fontSize: 20 }, /fontSize/],
   ])('refuses %j with a sentence saying why, and saves nothing', async (change, message) => {
     const setup = await startSetupApp();
@@ -121,8 +122,8 @@ describe('settings', () => {
     expect(readdirSync(setup.dataDir).filter((n) => n.includes('.tmp'))).toEqual([]);
     expect(loadConfig(setup.env)).toMatchObject({ thermalTrigger: 75, theme: 'dark' });
 
-    // Clearing the PIN removes its hash; the other settings stay.
-    await setup.call('updateSettings', { kioskPin: null });
+    // Clearing the PIN (with it) removes its hash; the other settings stay.
+    await setup.call('updateSettings', { kioskPin: null, currentPin: '2468' });
     expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({
       systemPrompt: 'You are a patient teacher.',
       thermalTrigger: 75,
@@ -199,5 +200,82 @@ describe('settings', () => {
     expect(appearance).toEqual([{ type: 'appearance', theme: 'light' }]);
     expect(setup.seen.some((e) => e.type === 'settings')).toBe(true);
     expect(await setup.call('getAppearance', {}, owner)).toEqual({ theme: 'light' });
+  });
+});
+
+describe('changing the kiosk exit PIN', () => {
+  /** A Hearth with PIN 2468 set, as `npm run serve` runs it: no kiosk exit, the PIN guard still on. */
+  async function withPin() {
+    const setup = await startSetupApp();
+    await setup.call('updateSettings', { kioskPin: '2468' });
+    const configFile = join(setup.dataDir, 'config.json');
+    const storedHash = () => JSON.parse(readFileSync(configFile, 'utf8')).kioskPinHash as unknown;
+    const refusal = async (change: object) => {
+      const result = await setup.outcome('updateSettings', change);
+      expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      return !result.ok && result.error.message;
+    };
+    return { setup, storedHash, refusal, hash: storedHash() };
+  }
+
+  it('sets the first PIN freely, then needs it to change or remove it, and keeps it until given', async () => {
+    const { setup, storedHash, refusal, hash } = await withPin();
+    for (const kioskPin of ['5678', null]) {
+      expect(await refusal({ kioskPin })).toBe('Type the current PIN to change or remove it.');
+    }
+    expect(await refusal({ kioskPin: '5678', currentPin: '8642' })).toBe(
+      'That is not the current PIN: 4 tries left.',
+    );
+    expect(await refusal({ kioskPin: null, currentPin: '8642' })).toBe(
+      'That is not the current PIN: 3 tries left.',
+    );
+    expect(storedHash()).toBe(hash);
+    expect((await setup.call<Settings>('getSettings')).kioskPinSet).toBe(true);
+
+    // The other settings need no PIN.
+    await setup.call('updateSettings', { theme: 'dark' });
+    await setup.call('updateSettings', { kioskPin: '5678', currentPin: '2468' });
+    expect(await verifyKioskPin('5678', String(storedHash()))).toBe(true);
+    // The right PIN forgot the wrong ones.
+    expect(await refusal({ kioskPin: null, currentPin: '2468' })).toBe(
+      'That is not the current PIN: 4 tries left.',
+    );
+    await setup.call('updateSettings', { kioskPin: null, currentPin: '5678' });
+    expect(storedHash()).toBeUndefined();
+    expect(JSON.stringify(setup.logger.entries)).not.toMatch(/2468|5678|8642/);
+  });
+
+  it('locks after five wrong current PINs: even the right one then waits', async () => {
+    const { setup, storedHash, refusal, hash } = await withPin();
+    for (const left of ['4 tries', '3 tries', '2 tries', '1 try']) {
+      expect(await refusal({ kioskPin: '5678', currentPin: '0000' })).toBe(
+        `That is not the current PIN: ${left} left.`,
+      );
+    }
+    expect(await refusal({ kioskPin: '5678', currentPin: '0000' })).toBe(
+      'That is not the current PIN, and no tries are left: wait before the next one.',
+    );
+    expect(await refusal({ kioskPin: '5678', currentPin: '2468' })).toMatch(
+      /^Too many wrong PINs: try again in (30|29) s\.$/,
+    );
+    expect(storedHash()).toBe(hash);
+    const checks = setup.logger.entries.filter((e) => e.eventType === 'kiosk_pin_check');
+    expect(checks.map((e) => e.context.result)).toEqual([...Array(5).fill('wrong'), 'locked']);
+  });
+
+  it('refuses a PIN change the environment decides before any PIN is checked', async () => {
+    const setup = await startSetupApp({
+      env: { HEARTH_KIOSK_PIN_HASH: await hashKioskPin('2468') },
+    });
+    expect(
+      await setup.outcome('updateSettings', { kioskPin: '5678', currentPin: '0000' }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad_request',
+        message: expect.stringMatching(/^HEARTH_KIOSK_PIN_HASH is set/),
+      },
+    });
+    expect(setup.logger.entries.some((e) => e.eventType === 'kiosk_pin_check')).toBe(false);
   });
 });

@@ -3,6 +3,8 @@
 // config.json (atomically, checked as start-up would check it) and then
 // applied: the system prompt to each conversation's next prompt, thresholds to
 // the thermal monitor (and through it the governor), the theme to every screen.
+// Once a kiosk exit PIN is set, changing or removing it needs that PIN, checked
+// by the same gate (and lockout) as the kiosk exit itself.
 import { version } from '../../../package.json';
 import type { HearthEvent, Settings, SettingsChange, Theme } from '../../shared/api';
 import { THERMAL_MIN_GAP_C } from '../../shared/api';
@@ -16,6 +18,7 @@ import {
 } from '../config/config';
 import { saveConfigChanges, type ConfigChanges } from '../config/configWriter';
 import { hashKioskPin } from '../config/kioskPin';
+import type { KioskPinCheck, KioskPinGate } from '../config/kioskPinGate';
 import { ApiFailure } from '../contracts/failure';
 import type { ThermalThresholdsPort } from '../contracts/thermal';
 import type { InferenceEngine } from '../inference/engine';
@@ -34,6 +37,8 @@ export interface SettingsDeps {
   modelsDir: string;
   /** Where the logs go, in words for the About section. */
   logs?: string;
+  /** The process's one PIN gate, shared with the kiosk exit: wrong PINs count together. */
+  pinGate: Pick<KioskPinGate, 'enabled' | 'check'>;
 }
 
 /** The settings the screen shows and changes, as config.json names them. */
@@ -99,9 +104,10 @@ export class SettingsService {
     return next;
   }
 
-  /** Saves the model file to load at the next start. */
+  /** Saves the model file to load at the next start; an open Settings screen shows the new model. */
   async rememberModel(path: string): Promise<void> {
     await this.#save({ model: path });
+    this.#deps.events.fire({ type: 'settings', settings: this.get() });
   }
 
   async #update(change: SettingsChange): Promise<{ settings: Settings; restartNeeded: string[] }> {
@@ -119,16 +125,37 @@ export class SettingsService {
       thermalTrigger: change.thermalTriggerC,
       thermalResume: change.thermalResumeC,
       theme: change.theme,
+      // Null (remove) for now: the new hash is made only once the change is allowed.
+      kioskPinHash: change.kioskPin === undefined ? undefined : null,
     };
-    if (change.kioskPin !== undefined) {
-      changes.kioskPinHash = change.kioskPin === null ? null : await hashKioskPin(change.kioskPin);
-    }
+    // Before the PIN check, so a change the environment would undo costs no attempt.
     this.#refuseOverridden(changes);
+    if (change.kioskPin !== undefined) {
+      await this.#requireCurrentPin(change.currentPin);
+      if (change.kioskPin !== null) changes.kioskPinHash = await hashKioskPin(change.kioskPin);
+    }
     const saved = await this.#save(changes);
     const restartNeeded = this.#apply(before, saved);
     const settings = this.get();
     this.#deps.events.fire({ type: 'settings', settings });
     return { settings, restartNeeded };
+  }
+
+  /**
+   * Whoever stands at the kiosk can open Settings: without this, they could set
+   * a PIN of their own and leave kiosk mode with it. The first PIN needs none.
+   */
+  async #requireCurrentPin(currentPin: string | undefined): Promise<void> {
+    const { pinGate, logger } = this.#deps;
+    if (!pinGate.enabled) return;
+    if (currentPin === undefined) {
+      throw new ApiFailure('forbidden', 'Type the current PIN to change or remove it.');
+    }
+    const outcome = await pinGate.check(currentPin);
+    // The outcome only, never a PIN: a run of wrong ones is worth seeing in the log.
+    logger.info('kiosk_pin_check', { result: outcome.result });
+    const refusal = pinRefusal(outcome);
+    if (refusal !== undefined) throw new ApiFailure('forbidden', refusal);
   }
 
   /**
@@ -179,6 +206,30 @@ export class SettingsService {
     });
     return restartNeeded;
   }
+}
+
+/** Why a typed current PIN does not allow the change; undefined when it does. */
+function pinRefusal(outcome: KioskPinCheck): string | undefined {
+  switch (outcome.result) {
+    case 'right':
+    case 'disabled': // Removed meanwhile: there is no PIN left to protect.
+      return undefined;
+    case 'wrong': {
+      const left = outcome.attemptsLeft;
+      return left === 0
+        ? 'That is not the current PIN, and no tries are left: wait before the next one.'
+        : `That is not the current PIN: ${left} ${left === 1 ? 'try' : 'tries'} left.`;
+    }
+    case 'locked':
+      return `Too many wrong PINs: try again in ${waitInWords(outcome.retryAfterMs)}.`;
+  }
+}
+
+/** A lock's remaining time as the owner reads it: seconds, then whole minutes. */
+function waitInWords(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  return `${Math.ceil(seconds / 60)} min`;
 }
 
 /** The saved values of the settings this change touched (a removed one at its default). */

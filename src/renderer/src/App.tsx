@@ -4,7 +4,7 @@ import { ConversationLog } from './components/ConversationLog';
 import { CoolingCheckPanel } from './components/CoolingCheckPanel';
 import { Header } from './components/Header';
 import { HistoryDrawer } from './components/HistoryDrawer';
-import { ModelAlert, ThermalBanner } from './components/StatusBanners';
+import { ModelAlert, ownerNeedsSetup, ThermalBanner } from './components/StatusBanners';
 import { browserKeyboardEnvironment, wantsOnScreenKeyboard } from './keyboardPolicy';
 import { useHearth } from './store/context';
 import { useDocumentTheme } from './theme';
@@ -36,10 +36,9 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const closeSettings = useCallback(() => setSettingsOpen(false), []);
   const openSettings = useCallback(() => setSettingsOpen(true), []);
-  const owner = useHearth((s) => s.role === 'owner');
-  // With no model configured the owner's screen is the setup screen; a phone keeps
-  // the conversation view, which says a model is being set up.
-  const needsSetup = useHearth((s) => s.model?.state === 'none') && owner;
+  // With no model, or one that failed to load, the owner's screen is the setup
+  // screen; a phone keeps the conversation view and its banner.
+  const needsSetup = useHearth(ownerNeedsSetup);
 
   return (
     <div className={keyboardVisible ? 'app with-keyboard' : 'app'}>

@@ -1,5 +1,5 @@
-// A phone on a Hearth with no model is told plainly that it cannot answer yet
-// and where a model is set up; the owner gets the setup screen instead.
+// A phone on a Hearth with no model, or whose model failed to load, is told
+// plainly; the owner gets the setup screen instead, with why on top.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
@@ -7,7 +7,8 @@ import type { HearthStore } from '../store/hearthStore';
 import { HearthContext } from '../store/context';
 import { initialState, type HearthState } from '../store/state';
 import { ConversationLog } from './ConversationLog';
-import { ModelAlert } from './StatusBanners';
+import { SetupScreen } from './setup/SetupScreen';
+import { ModelAlert, ownerNeedsSetup } from './StatusBanners';
 
 /** Server rendering reads a store's first state, so each case gets a store that starts in it. */
 function render(state: Partial<HearthState>, node: React.ReactNode): string {
@@ -37,5 +38,39 @@ describe('no model set up yet', () => {
     const ready = { synced: true, role: 'device' as const, model: { state: 'ready' as const } };
     expect(render(ready, <ModelAlert />)).toBe('');
     expect(render(ready, <ConversationLog />)).toContain('Ask Hearth anything.');
+  });
+});
+
+describe('a model that failed to load', () => {
+  const failed = {
+    synced: true,
+    model: { state: 'error' as const, error: 'Model file not found: stories260K.gguf' },
+  };
+
+  it('takes the owner to the setup screen, with why on top, and no second banner above it', () => {
+    const owner = { ...failed, role: 'owner' as const };
+    expect(ownerNeedsSetup({ ...initialState, ...owner })).toBe(true);
+    expect(render(owner, <ModelAlert />)).toBe('');
+    const screen = render(owner, <SetupScreen />);
+    expect(screen).toMatch(
+      /^<main class="setup"[^>]*><div class="setup-inner"><div class="banner banner-error" role="alert"><strong>The model could not be loaded\.<\/strong> Model file not found: stories260K\.gguf<\/div><h2 id="setup-title"/,
+    );
+  });
+
+  it('leaves a phone on the conversation view, with the banner', () => {
+    const phone = { ...failed, role: 'device' as const };
+    expect(ownerNeedsSetup({ ...initialState, ...phone })).toBe(false);
+    expect(render(phone, <ModelAlert />)).toBe(
+      '<div class="banner banner-error" role="alert"><strong>The model could not be loaded.</strong> Model file not found: stories260K.gguf</div>',
+    );
+  });
+
+  it('the owner goes back to the conversation once a model loads or is ready', () => {
+    for (const state of ['loading', 'ready'] as const) {
+      expect(ownerNeedsSetup({ ...initialState, role: 'owner', model: { state } })).toBe(false);
+    }
+    expect(ownerNeedsSetup({ ...initialState, role: 'owner', model: { state: 'none' } })).toBe(
+      true,
+    );
   });
 });

@@ -1,5 +1,16 @@
 import { coolingBanner } from '../format';
 import { useHearth } from '../store/context';
+import type { HearthState } from '../store/state';
+
+/**
+ * The owner's screen is the setup screen while there is no model to answer
+ * with: none set up yet, or one that failed to load (a removed or corrupt file),
+ * so the owner can always pick another. A phone keeps the conversation view.
+ */
+export function ownerNeedsSetup(state: HearthState): boolean {
+  const model = state.model?.state;
+  return state.role === 'owner' && (model === 'none' || model === 'error');
+}
 
 /** Shown while thermal protection is on (an alert containing "Cooling", which scripts and tests look for). */
 export function ThermalBanner() {
@@ -12,13 +23,24 @@ export function ThermalBanner() {
   );
 }
 
+/** Why the model could not be loaded, said plainly. */
+export function ModelLoadError({ error }: { error: string | undefined }) {
+  return (
+    <div className="banner banner-error" role="alert">
+      <strong>The model could not be loaded.</strong> {error ?? 'Unknown error.'}
+    </div>
+  );
+}
+
 /**
  * A model that failed to load is said plainly, with the reason. A phone with no
- * model to answer is told where one is set up (the owner gets the setup screen).
+ * model to answer is told where one is set up. The owner reads either on the
+ * setup screen instead.
  */
 export function ModelAlert() {
   const model = useHearth((s) => s.model);
   const phone = useHearth((s) => s.role === 'device');
+  const onSetupScreen = useHearth(ownerNeedsSetup);
   if (model?.state === 'none' && phone) {
     return (
       <div className="banner banner-info" role="status">
@@ -26,10 +48,6 @@ export function ModelAlert() {
       </div>
     );
   }
-  if (model?.state !== 'error') return null;
-  return (
-    <div className="banner banner-error" role="alert">
-      <strong>The model could not be loaded.</strong> {model.error ?? 'Unknown error.'}
-    </div>
-  );
+  if (model?.state !== 'error' || onSetupScreen) return null;
+  return <ModelLoadError error={model.error} />;
 }

@@ -13,7 +13,7 @@ import { createHearthStore } from '../../store/hearthStore';
 import { initialState, type HearthState } from '../../store/state';
 import { AboutSection } from './AboutSection';
 import { AppearanceSection } from './AppearanceSection';
-import { KioskPinSection } from './KioskPinSection';
+import { KioskPinForm, KioskPinSection } from './KioskPinSection';
 import { SaveStatusLine } from './SaveStatusLine';
 import { SettingsSheet } from './SettingsSheet';
 import { ThermalSection } from './ThermalSection';
@@ -191,6 +191,44 @@ describe('theme, kiosk PIN and about', () => {
     expect(set).toContain('A PIN is set.');
     expect(set).toContain('>Change PIN</button>');
     expect(set).toContain('>Remove PIN</button>');
+  });
+
+  it('asks for the current PIN first, on its own keypad, before a PIN that is set changes', () => {
+    const form = (purpose: 'set' | 'remove', pinSet: boolean) =>
+      render(
+        <KioskPinForm
+          purpose={purpose}
+          pinSet={pinSet}
+          onScreenKeyboard
+          saving={false}
+          onSave={async () => false}
+          onEdit={() => {}}
+          onCancel={() => {}}
+        />,
+      );
+    const labels = (html: string) =>
+      [...html.matchAll(/<label for="[^"]+">([^<]+)</g)].map((m) => m[1]);
+    const keypad = (html: string) => /role="group" aria-label="([^"]+)"/.exec(html)?.[1];
+
+    const change = form('set', true);
+    expect(labels(change)).toEqual(['Current PIN', 'New PIN', 'New PIN again']);
+    expect(change).toMatch(
+      /<input id="[^"]+" class="pin-input" type="password" inputMode="none" autoComplete="current-password"/,
+    );
+    expect(keypad(change)).toBe('Keypad for the current PIN');
+    expect(change).toContain('The current PIN, then the new one: 4 to 8 digits, typed twice.');
+    expect(buttonTag(change, 'Save PIN')).toContain('disabled');
+
+    const remove = form('remove', true);
+    expect(labels(remove)).toEqual(['Current PIN']);
+    expect(keypad(remove)).toBe('Keypad for the current PIN');
+    expect(remove).toContain('Remove the PIN? Kiosk mode can then not be left from the screen.');
+    expect(buttonTag(remove, 'Remove PIN')).toContain('disabled');
+
+    // The first PIN needs none.
+    const first = form('set', false);
+    expect(labels(first)).toEqual(['New PIN', 'New PIN again']);
+    expect(keypad(first)).toBe('Keypad for the new PIN');
   });
 
   it('lists the version, the model and where the data, settings, models and logs are', () => {

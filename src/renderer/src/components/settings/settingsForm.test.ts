@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { savedSettings } from '../../../../testing/settingsFakes';
 import {
+  currentPinProblem,
   overriddenBy,
+  pinChange,
   pinProblem,
   savedNotice,
   stepCelsius,
@@ -66,6 +68,20 @@ describe('the other fields', () => {
     expect(pinProblem('2468', '2469')).toBe('The two PINs differ: type the same PIN twice.');
     expect(pinProblem('2468', '2468')).toBeUndefined();
     expect(pinProblem('12345678', '12345678')).toBeUndefined();
+  });
+
+  it('asks for the current PIN, 4 to 8 digits, before a PIN that is set changes', () => {
+    for (const typed of ['', '123', '123456789']) {
+      expect(currentPinProblem(typed), typed).toBe('Type the current PIN (4 to 8 digits).');
+    }
+    expect(currentPinProblem('2468')).toBeUndefined();
+    expect(currentPinProblem('12345678')).toBeUndefined();
+  });
+
+  it('sends the current PIN with a change or removal only when a PIN is set', () => {
+    expect(pinChange('2468', '', false)).toEqual({ kioskPin: '2468' });
+    expect(pinChange('5678', '2468', true)).toEqual({ kioskPin: '5678', currentPin: '2468' });
+    expect(pinChange(null, '2468', true)).toEqual({ kioskPin: null, currentPin: '2468' });
   });
 
   it('a system prompt over the limit says by how much', () => {

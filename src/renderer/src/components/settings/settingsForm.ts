@@ -17,6 +17,7 @@ export const SETTING_LABELS: Record<keyof SettingsChange, string> = {
   thermalResumeC: 'Resume below',
   theme: 'Theme',
   kioskPin: 'Kiosk exit PIN',
+  currentPin: 'Current PIN',
 };
 
 /** The environment variable that decides each setting when it is set. */
@@ -121,6 +122,23 @@ export function pinProblem(pin: string, again: string): string | undefined {
   if (again === '') return 'Type the PIN a second time.';
   if (again !== pin) return 'The two PINs differ: type the same PIN twice.';
   return undefined;
+}
+
+/** Why the current PIN, asked before a PIN that is set changes, cannot be sent yet. */
+export function currentPinProblem(current: string): string | undefined {
+  return PIN_PATTERN.test(current) ? undefined : 'Type the current PIN (4 to 8 digits).';
+}
+
+/**
+ * The change that sets, replaces or (null) removes the PIN. Main refuses to
+ * replace or remove a PIN that is set without the current one.
+ */
+export function pinChange(
+  kioskPin: string | null,
+  current: string,
+  pinSet: boolean,
+): SettingsChange {
+  return pinSet ? { kioskPin, currentPin: current } : { kioskPin };
 }
 
 function joinNames(names: string[]): string {

@@ -143,6 +143,36 @@ describe('Use a file', () => {
     expect(onUse).toHaveBeenCalledWith('/data/models/big.gguf');
   });
 
+  it('asks before using a file that does not fit, and uses it only on "Use anyway"', () => {
+    const big = file({ path: '/data/models/big.gguf', fileName: 'big.gguf', fits: false });
+    const onUse = vi.fn();
+    const onAsk = vi.fn();
+    const onDismiss = vi.fn();
+    const closed = (
+      <ModelFileList files={[big]} label="Model files" onUse={onUse} onAsk={onAsk} asking={null} />
+    );
+    press(closed, 'Use big.gguf');
+    expect(onAsk).toHaveBeenCalledWith('/data/models/big.gguf');
+    expect(onUse).not.toHaveBeenCalled();
+
+    const open = (
+      <ModelFileList
+        files={[big]}
+        label="Model files"
+        onUse={onUse}
+        onAsk={onAsk}
+        onDismiss={onDismiss}
+        asking="/data/models/big.gguf"
+      />
+    );
+    expect(buttonNames(open)).toEqual(['Use anyway big.gguf', 'Not now']);
+    press(open, 'Not now');
+    expect(onDismiss).toHaveBeenCalledTimes(1);
+    expect(onUse).not.toHaveBeenCalled();
+    press(open, 'Use anyway big.gguf');
+    expect(onUse).toHaveBeenCalledWith('/data/models/big.gguf');
+  });
+
   it('marks the model in use instead of offering it again', () => {
     const view = (
       <ModelFileList files={[file({ current: true })]} label="Installed models" onUse={() => {}} />

@@ -20,6 +20,7 @@ export function ModelChooser({ mode }: ModelChooserProps) {
   const [asking, setAsking] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [filesOpen, setFilesOpen] = useState(false);
+  const [askingFile, setAskingFile] = useState<string | null>(null);
   const ids = useId();
   const busy = isUnderWay(download);
   // Under the setup screen's title, or under the Model section of Settings.
@@ -56,7 +57,13 @@ export function ModelChooser({ mode }: ModelChooserProps) {
             files={models.installed}
             label="Installed models"
             showLocation={false}
-            onUse={(path) => void actions.useModelFile(path)}
+            asking={askingFile}
+            onAsk={setAskingFile}
+            onDismiss={() => setAskingFile(null)}
+            onUse={(path) => {
+              setAskingFile(null);
+              void actions.useModelFile(path);
+            }}
           />
         </section>
       )}

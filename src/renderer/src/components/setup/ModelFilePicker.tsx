@@ -1,6 +1,6 @@
 // "Use a file": the .gguf files Hearth can load, from its models folder or a
 // USB stick, each with a Use button. A file on a stick is copied in first.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelFile } from '../../../../shared/api';
 import { formatBytes } from '../../format';
 import { useActions, useHearth } from '../../store/context';
@@ -18,10 +18,23 @@ export interface ModelFileListProps {
   onUse(path: string): void;
   /** Says where each file is (off for the installed models, which are all in one place). */
   showLocation?: boolean;
+  /** The file that does not fit whose Use is being confirmed, if any. */
+  asking?: string | null;
+  /** Use on a file that does not fit asks first: this opens the question. */
+  onAsk?(path: string): void;
+  onDismiss?(): void;
 }
 
 /** Hook-free, so tests can render it with any files and press its buttons. */
-export function ModelFileList({ files, label, onUse, showLocation = true }: ModelFileListProps) {
+export function ModelFileList({
+  files,
+  label,
+  onUse,
+  showLocation = true,
+  asking = null,
+  onAsk,
+  onDismiss,
+}: ModelFileListProps) {
   if (files === null) return <p className="muted">Looking for model files…</p>;
   if (files.length === 0) {
     return (
@@ -52,8 +65,27 @@ export function ModelFileList({ files, label, onUse, showLocation = true }: Mode
           </div>
           {file.current ? (
             <span className="badge badge-accent">In use</span>
+          ) : asking === file.path ? (
+            <div className="model-confirm" role="group" aria-label={`Use ${file.fileName} anyway?`}>
+              {/* The Use button just went away: focus follows to the question. */}
+              <button
+                type="button"
+                className="button button-primary"
+                autoFocus
+                onClick={() => onUse(file.path)}
+              >
+                Use anyway<span className="visually-hidden"> {file.fileName}</span>
+              </button>
+              <button type="button" className="button" onClick={onDismiss}>
+                Not now
+              </button>
+            </div>
           ) : (
-            <button type="button" className="button" onClick={() => onUse(file.path)}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => (!file.fits && onAsk ? onAsk(file.path) : onUse(file.path))}
+            >
               Use<span className="visually-hidden"> {file.fileName}</span>
             </button>
           )}
@@ -67,6 +99,7 @@ export function ModelFileList({ files, label, onUse, showLocation = true }: Mode
 export function ModelFilePicker() {
   const files = useHearth((s) => s.modelFiles);
   const actions = useActions();
+  const [asking, setAsking] = useState<string | null>(null);
   useEffect(() => {
     void actions.loadModelFiles();
   }, [actions]);
@@ -75,7 +108,13 @@ export function ModelFilePicker() {
       <ModelFileList
         files={files}
         label="Model files"
-        onUse={(path) => void actions.useModelFile(path)}
+        asking={asking}
+        onAsk={setAsking}
+        onDismiss={() => setAsking(null)}
+        onUse={(path) => {
+          setAsking(null);
+          void actions.useModelFile(path);
+        }}
       />
       <button type="button" className="button" onClick={() => void actions.loadModelFiles()}>
         Refresh

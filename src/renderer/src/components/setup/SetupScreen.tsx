@@ -1,14 +1,18 @@
-// The owner's first screen while no model is set up. Once a model starts
-// loading, App shows the conversation instead.
+// The owner's screen while no model is set up, or when the one set up failed to
+// load (then why, on top). Once a model starts loading, App shows the
+// conversation instead.
 import { useActions, useHearth } from '../../store/context';
+import { ModelLoadError } from '../StatusBanners';
 import { ModelChooser } from './ModelChooser';
 
 export function SetupScreen() {
   const problem = useHearth((s) => s.problem);
+  const failed = useHearth((s) => (s.model?.state === 'error' ? s.model : null));
   const actions = useActions();
   return (
     <main className="setup" aria-labelledby="setup-title">
       <div className="setup-inner">
+        {failed && <ModelLoadError error={failed.error} />}
         <h2 id="setup-title" className="setup-title">
           Choose a model
         </h2>
