@@ -217,6 +217,23 @@ export const commands = {
     result: modelDownload,
     owner: true,
   },
+  /**
+   * Deletes an installed model, or an unfinished download, from the models folder
+   * to free space; refused for the model in use and one being downloaded or copied.
+   */
+  removeModel: {
+    args: z.strictObject({
+      /** As the models folder names it: no path, not hidden. */
+      fileName: z
+        .string()
+        .check(
+          z.maxLength(255),
+          z.regex(/^[^./\\\0][^/\\\0]*\.gguf$/i, 'expected a model file name ending in .gguf'),
+        ),
+    }),
+    result: ok,
+    owner: true,
+  },
   getSettings: { args: empty, result: settings, owner: true },
   /** Validates, applies (live where possible) and saves the changes. */
   updateSettings: {

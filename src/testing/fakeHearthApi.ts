@@ -125,6 +125,7 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     cancelDownload: notHere('cancelDownload'),
     listModelFiles: notHere('listModelFiles'),
     useModelFile: notHere('useModelFile'),
+    removeModel: notHere('removeModel'),
     getSettings: notHere('getSettings'),
     updateSettings: notHere('updateSettings'),
     getAppearance: async () => ({ theme: 'system' as const }),

@@ -2,13 +2,15 @@
 // service, model setup and settings over a fresh data directory, started with
 // no model unless told otherwise, a test catalog whose one pinned model is the
 // fixture served from loopback, and helpers to call commands and wait for events.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HearthEvent } from '../shared/api';
 import { loadConfig } from '../main/config/config';
 import type { KioskExitFactory } from '../main/contracts/kioskExit';
 import type { ThermalPort, ThermalThresholdsPort } from '../main/contracts/thermal';
 import { noThrottle, type InferenceThrottle } from '../main/contracts/throttle';
+import { FIXTURE_CHATML_MODEL } from './inferenceFixtures';
 import { pinnedStoriesEntry } from './models/catalogEntries';
 import { dispatch, type CallContext } from '../main/rpc/dispatch';
 import { composeCore } from '../main/runtime/compose';
@@ -46,6 +48,16 @@ export function scratchDir(prefix = 'hearth-setup-'): string {
   return cleanups.scratchDir(prefix);
 }
 
+/** A USB mount point with one stick holding a model in a folder, as Pi OS mounts it. */
+export function usbStick() {
+  const root = scratchDir('hearth-media-');
+  const stick = join(root, 'STICK');
+  mkdirSync(join(stick, 'models'), { recursive: true });
+  const onStick = join(stick, 'models', 'stories260K-chatml.gguf');
+  copyFileSync(FIXTURE_CHATML_MODEL, onStick);
+  return { root, stick, onStick };
+}
+
 export interface SetupAppOptions {
   /** HEARTH_* and hub variables besides the test defaults. */
   env?: Record<string, string>;
@@ -58,13 +70,30 @@ export interface SetupAppOptions {
   memory?: { total: number; free: number };
   /** The kiosk's way out; without it exitKiosk answers 'unavailable', as under `npm run serve`. */
   kioskExit?: KioskExitFactory;
+  /** Puts files in the models folder before Hearth starts: what an earlier run left. */
+  beforeStart?(modelsDir: string): void | Promise<void>;
+  /**
+   * Mounts a tmpfs of this size (mount's syntax, e.g. '16m') as the models folder,
+   * a small SD card that fills up. Needs root; unmounted after the test, even a failed one.
+   */
+  modelsTmpfs?: string;
 }
+
+/** Whether this process may mount a tmpfs (tests that need one skip otherwise). */
+export const canMount = process.getuid?.() === 0;
 
 export async function startSetupApp(options: SetupAppOptions = {}) {
   const dataDir = scratchDir();
   const catalogFile = join(scratchDir('hearth-catalog-'), 'catalog.json');
   writeFileSync(catalogFile, JSON.stringify(testCatalog));
-  mkdirSync(join(dataDir, 'models'));
+  const modelsDir = join(dataDir, 'models');
+  mkdirSync(modelsDir);
+  if (options.modelsTmpfs !== undefined) {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${options.modelsTmpfs}`, 'tmpfs', modelsDir]);
+    // After the app is disposed (cleanups run newest first), before the data directory goes.
+    cleanups.defer(() => execFileSync('umount', ['--lazy', modelsDir]));
+  }
+  await options.beforeStart?.(modelsDir);
   const env: Record<string, string> = {
     HEARTH_DATA_DIR: dataDir,
     HEARTH_THREADS: '1',
@@ -124,11 +153,24 @@ export async function startSetupApp(options: SetupAppOptions = {}) {
         e.type === 'modelDownload' && ['done', 'failed', 'cancelled'].includes(e.download.state),
     );
   const downloads = () => seen.flatMap((e) => (e.type === 'modelDownload' ? [e.download] : []));
+  /**
+   * Runs `act` once, at the first progress of this state with bytes moved: in the
+   * middle of the transfer, since events are delivered as they are fired.
+   */
+  const midway = (state: 'downloading' | 'copying', act: () => void) => {
+    const off = app.events.subscribe((event) => {
+      if (event.type !== 'modelDownload') return;
+      if (event.download.state !== state || event.download.bytes === 0) return;
+      off();
+      act();
+    });
+  };
   return {
     app,
     config,
     env,
     dataDir,
+    modelsDir,
     logger,
     seen,
     call,
@@ -136,6 +178,7 @@ export async function startSetupApp(options: SetupAppOptions = {}) {
     until,
     downloadEnded,
     downloads,
+    midway,
   };
 }
 

@@ -58,25 +58,35 @@ const fake = vi.hoisted(() => {
 
   class FakeApp extends Emitter {
     exitCode: number | undefined;
+    /** `hasLock: false` is a second copy started while the first still runs. */
+    constructor(
+      private readonly record: string[] = calls,
+      private readonly hasLock = true,
+      private readonly onQuit = () => markQuit(),
+    ) {
+      super();
+    }
     requestSingleInstanceLock(): boolean {
-      calls.push('app.requestSingleInstanceLock');
-      return true;
+      this.record.push('app.requestSingleInstanceLock');
+      return this.hasLock;
     }
     enableSandbox(): void {
-      calls.push('app.enableSandbox');
+      this.record.push('app.enableSandbox');
     }
     whenReady(): Promise<void> {
-      calls.push('app.whenReady');
+      this.record.push('app.whenReady');
       return ready;
     }
     exit(code: number): void {
+      this.record.push(`app.exit ${code}`);
       this.exitCode = code;
-      markQuit();
+      this.onQuit();
     }
     quit(): void {
+      this.record.push('app.quit');
       const quitting = event();
       this.emit('before-quit', quitting);
-      if (!quitting.prevented) markQuit();
+      if (!quitting.prevented) this.onQuit();
     }
   }
   const app = new FakeApp();
@@ -132,11 +142,17 @@ const fake = vi.hoisted(() => {
     isDestroyed(): boolean {
       return false;
     }
+    minimized = false;
+    focused = 0;
     isMinimized(): boolean {
-      return false;
+      return this.minimized;
     }
-    restore(): void {}
-    focus(): void {}
+    restore(): void {
+      this.minimized = false;
+    }
+    focus(): void {
+      this.focused += 1;
+    }
   }
 
   const schemes: unknown[] = [];
@@ -186,6 +202,7 @@ const fake = vi.hoisted(() => {
   return {
     electron,
     app,
+    FakeApp,
     calls,
     windows,
     schemes,
@@ -347,6 +364,18 @@ describe('the kiosk entry', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
+  it('brings its window back to the front when someone starts a second copy', () => {
+    const window = kiosk();
+    window.minimized = true;
+    const focusedBefore = window.focused;
+    fake.app.emit('second-instance', fake.event(), ['hearth'], '/');
+    expect(window.minimized).toBe(false);
+    expect(window.focused).toBe(focusedBefore + 1);
+    fake.app.emit('second-instance', fake.event(), ['hearth'], '/');
+    expect(window.focused).toBe(focusedBefore + 2);
+    expect(fake.windows).toHaveLength(1);
+  });
+
   // Last: it quits the app.
   it('leaves kiosk mode with the PIN set in Settings, from the kiosk window, and quits', async () => {
     const contents = kiosk().webContents;
@@ -394,5 +423,37 @@ describe('the kiosk entry', () => {
     });
     expect(quit).toBe(false);
     await fake.quit;
+  });
+});
+
+describe('a second copy of the kiosk', () => {
+  it('quits at once, without a window and without starting the services', async () => {
+    // Its own Electron app, refused the single-instance lock, so quitting it
+    // leaves the first copy above running.
+    const record: string[] = [];
+    const second = new fake.FakeApp(record, false, () => {});
+    const RefusedWindow = function RefusedWindow() {
+      record.push('new BrowserWindow');
+    };
+    vi.resetModules();
+    vi.doMock('electron', () => {
+      const electron = { ...fake.electron, app: second, BrowserWindow: RefusedWindow };
+      return { ...electron, default: electron };
+    });
+    vi.doMock('../runtime/hearthProcess', () => ({
+      startHearth: () => {
+        record.push('startHearth');
+        return new Promise(() => {});
+      },
+    }));
+    try {
+      await import('./index');
+      // A start-up wrongly begun would get past `await app.whenReady()` by now.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      vi.doUnmock('electron');
+      vi.doUnmock('../runtime/hearthProcess');
+    }
+    expect(record).toEqual(['app.requestSingleInstanceLock', 'app.quit']);
   });
 });

@@ -14,6 +14,7 @@ import {
 import { unpinnedStoriesEntry } from '../../testing/models/catalogEntries';
 import { loadCatalog } from './catalog';
 import { runModelCli } from './commands';
+import { downloadModel } from './download';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -220,6 +221,37 @@ describe('npm run model', () => {
       'stories260K.gguf.part',
       'stories260K.gguf.part.json',
     ]);
+  });
+});
+
+describe('npm run model -- remove of a model being downloaded', () => {
+  test('is refused while the download runs (it holds the lock), and allowed once it stopped', async () => {
+    server = await startModelServer({ stallAfterBytes: 300_000 });
+    const controller = new AbortController();
+    const download = downloadModel({
+      source: server.url(),
+      sha256: FIXTURE_SHA256,
+      modelsDir: models(),
+      logger: silentLogger,
+      signal: controller.signal,
+      stallMs: 600_000,
+    }).catch((error: unknown) => error);
+    const part = join(models(), 'stories260K.gguf.part');
+    while (((await stat(part).catch(() => null))?.size ?? 0) < 300_000) {
+      await new Promise((done) => setTimeout(done, 10));
+    }
+
+    expect(await cli('remove', 'stories260K.gguf')).toEqual({
+      code: 1,
+      out: '',
+      err: 'stories260K.gguf is being downloaded or copied right now; cancel that or wait until it is done, then remove it.\n',
+    });
+    expect((await stat(part)).size).toBeGreaterThanOrEqual(300_000);
+
+    controller.abort();
+    expect(await download).toMatchObject({ kind: 'cancelled' });
+    expect((await cli('remove', 'stories260K.gguf')).code).toBe(0);
+    expect(await readdir(models())).toEqual([]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   fakeHub,
@@ -15,11 +17,21 @@ import {
   type ModelServer,
 } from '../../testing/models/modelServer';
 import { describeFailure, TransferFailure } from './downloadError';
-import { resolveHubPin, type HubPinOptions } from './hubPin';
+import { MAX_ANSWER_BYTES, resolveHubPin, type HubPinOptions } from './hubPin';
 
 const servers: ModelServer[] = [];
+const plainServers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all(
+    plainServers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    ),
+  );
 });
 
 async function hubServer(hub: FakeHub = fakeHub()): Promise<ModelServer> {
@@ -183,4 +195,75 @@ describe('resolveHubPin', () => {
       /it redirected to a refused address: only https addresses are allowed/,
     );
   });
+
+  test('a file list larger than any real one is cut off at 8 MiB with one sentence', async () => {
+    const tree = await hubStreamingHugeTree(8 * MAX_ANSWER_BYTES);
+    expect(await sentenceOf(pin(tree.origin))).toBe(
+      "Could not download Stories: the hub's answer about ggml-org/models was not what Hearth expects (it is larger than 8 MiB).",
+    );
+    // Hearth hung up instead of reading on: the hub never got to send it all.
+    const { sentBytes, finished } = await tree.closed;
+    expect(finished).toBe(false);
+    expect(sentBytes).toBeLessThan(tree.totalBytes);
+  });
 });
+
+/**
+ * A hub whose file list never seems to end: a valid JSON array of `totalBytes`,
+ * written as fast as the client reads it. Everything else is fakeHub's answer.
+ */
+async function hubStreamingHugeTree(totalBytes: number) {
+  const hub = hubApi(fakeHub());
+  let markClosed = (_: { sentBytes: number; finished: boolean }): void => {};
+  const closed = new Promise<{ sentBytes: number; finished: boolean }>((resolve) => {
+    markClosed = resolve;
+  });
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    if (path.includes(`/tree/${FIRST_COMMIT}`)) {
+      void streamTree(res, totalBytes, markClosed);
+      return;
+    }
+    const answer = hub({ method: req.method ?? 'GET', path, body: '' });
+    if (answer === 'hang') return;
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer.body));
+  });
+  plainServers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}/`, totalBytes, closed };
+}
+
+async function streamTree(
+  res: ServerResponse,
+  totalBytes: number,
+  onClosed: (how: { sentBytes: number; finished: boolean }) => void,
+): Promise<void> {
+  let sentBytes = 0;
+  res.once('close', () => onClosed({ sentBytes, finished: res.writableFinished }));
+  const entry = JSON.stringify({
+    type: 'file',
+    path: 'README.md',
+    size: 2048,
+    oid: 'b'.repeat(40),
+  });
+  const chunk = Buffer.from(`${entry},`.repeat(Math.ceil(65_536 / (entry.length + 1))));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('[');
+  while (sentBytes + chunk.length < totalBytes && !res.destroyed) {
+    sentBytes += chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end(`${entry}]`);
+}

@@ -35,7 +35,7 @@ export interface HubPinOptions {
 }
 
 /** More than any file list of a model repository; a bigger answer is not one. */
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 const revisionAnswer = z.object(
   {

@@ -4,7 +4,9 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/config';
 import type { Catalog } from './catalog';
+import { TransferFailure } from './downloadError';
 import { discardPartial, PART_SUFFIX, readPartial } from './partialFile';
+import { lockPart } from './partLock';
 
 export interface InstalledModelFile {
   fileName: string;
@@ -55,15 +57,28 @@ export async function listModelsOnDisk(modelsDir: string, catalog: Catalog): Pro
   return { installed, unfinished };
 }
 
+/** Why a model was not removed: the caller picks its own words and error code from it. */
+export type RemoveRefusal = 'bad-name' | 'not-found' | 'starts-with' | 'in-progress';
+
 export class RemoveModelError extends Error {
   override name = 'RemoveModelError';
+  constructor(
+    readonly refusal: RemoveRefusal,
+    /** The model file the removal was for, as the models folder names it. */
+    readonly fileName: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
  * Removes a model by catalog id or file name, with any unfinished download of
  * it. Returns the file name removed; throws one sentence when there is none,
- * or when it is the model config.json (at `configFile`) starts Hearth with,
- * since the next start would then find no model.
+ * when it is the model config.json (at `configFile`) starts Hearth with, since
+ * the next start would then find no model, or while a download or copy of it
+ * runs in any process: the removal holds that file's download lock, so it
+ * never pulls the bytes from under a writer.
  */
 export async function removeModel(
   modelsDir: string,
@@ -75,25 +90,52 @@ export async function removeModel(
   const wanted = entry?.file ?? (name.toLowerCase().endsWith('.gguf') ? name : `${name}.gguf`);
   if (basename(wanted) !== wanted || wanted.startsWith('.')) {
     throw new RemoveModelError(
+      'bad-name',
+      wanted,
       `Give the model's file name as "list" shows it, not a path: ${name}`,
     );
   }
-  const { installed, unfinished } = await listModelsOnDisk(modelsDir, catalog);
-  const present =
-    installed.some((m) => m.fileName === wanted) || unfinished.some((u) => u.fileName === wanted);
-  if (!present) throw new RemoveModelError(`No model named ${name} is in ${modelsDir}.`);
-  const saved = readConfigFile(configFile).model;
-  const path = join(modelsDir, wanted);
-  if (
-    typeof saved === 'string' &&
-    resolve(saved) === path &&
-    installed.some((m) => m.path === path)
-  ) {
-    throw new RemoveModelError(
-      `${wanted} is the model Hearth starts with (${configFile} "model"), so switch to another model in Settings before removing it.`,
-    );
+  const present = async (): Promise<ModelsOnDisk & { found: boolean }> => {
+    const disk = await listModelsOnDisk(modelsDir, catalog);
+    const found =
+      disk.installed.some((m) => m.fileName === wanted) ||
+      disk.unfinished.some((u) => u.fileName === wanted);
+    return { ...disk, found };
+  };
+  if (!(await present()).found) {
+    throw new RemoveModelError('not-found', wanted, `No model named ${name} is in ${modelsDir}.`);
   }
-  await rm(join(modelsDir, wanted), { force: true });
-  await discardPartial(modelsDir, wanted);
-  return wanted;
+  const lock = await lockPart(modelsDir, wanted).catch((error: unknown) => {
+    if (!(error instanceof TransferFailure)) throw error;
+    throw new RemoveModelError(
+      'in-progress',
+      wanted,
+      `${wanted} is being downloaded or copied right now; cancel that or wait until it is done, then remove it.`,
+    );
+  });
+  try {
+    // Looked at again under the lock: a download may have finished or given up meanwhile.
+    const { installed, found } = await present();
+    if (!found) {
+      throw new RemoveModelError('not-found', wanted, `No model named ${name} is in ${modelsDir}.`);
+    }
+    const saved = readConfigFile(configFile).model;
+    const path = join(modelsDir, wanted);
+    if (
+      typeof saved === 'string' &&
+      resolve(saved) === path &&
+      installed.some((m) => m.path === path)
+    ) {
+      throw new RemoveModelError(
+        'starts-with',
+        wanted,
+        `${wanted} is the model Hearth starts with (${configFile} "model"), so switch to another model in Settings before removing it.`,
+      );
+    }
+    await rm(path, { force: true });
+    await discardPartial(modelsDir, wanted);
+    return wanted;
+  } finally {
+    await lock.release();
+  }
 }

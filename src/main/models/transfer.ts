@@ -197,7 +197,8 @@ async function ensureSpace(directory: string, needed: number): Promise<void> {
   if (!fs) return;
   const free = fs.bavail * fs.bsize;
   if (needed + DISK_RESERVE_BYTES > free) {
-    throw new TransferFailure({ kind: 'no-space', needed, free });
+    // What must be free to go ahead, reserve included, so the sentence adds up for the owner.
+    throw new TransferFailure({ kind: 'no-space', needed: needed + DISK_RESERVE_BYTES, free });
   }
 }
 

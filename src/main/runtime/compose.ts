@@ -125,6 +125,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       engine,
       catalog: configuredCatalog(config.catalogFile),
       roots: { modelsDir, usb: usbRoots ?? defaultUsbRoots() },
+      configFile: config.configFile,
       contextSize: config.contextSize,
       env,
       rememberModel: (path) => settings.rememberModel(path),

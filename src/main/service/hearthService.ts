@@ -150,6 +150,10 @@ export class HearthService implements AsyncDisposable {
         this.#assertOpen();
         return modelSetup.useFile(path);
       },
+      removeModel: async ({ fileName }) => {
+        await modelSetup.removeModel(fileName);
+        return { ok: true as const };
+      },
       getSettings: async () => settings.get(),
       updateSettings: (change) => settings.update(change),
       getAppearance: async () => ({ theme: settings.theme() }),

@@ -2,13 +2,20 @@
 // llama.cpp maps the file into memory, so running it from a stick would crash
 // Hearth the moment the stick is pulled, and the stick may be gone at the next
 // boot. The copy goes to a temporary name and is renamed only when complete,
-// so a cancelled or failed copy never looks like a model.
+// so a cancelled or failed copy never looks like a model; one cut short by a
+// crash or power cut is removed at the next start. While it runs, the copy
+// holds the file's download lock, so neither a download of the same name nor a
+// removal gets in its way.
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { access, rename, rm, statfs } from 'node:fs/promises';
+import { access, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Logger } from '../base/log';
+import { errorCode } from '../base/fileSystem';
 import { ApiFailure } from '../contracts/failure';
+import { TransferFailure } from '../models/downloadError';
+import { lockPart } from '../models/partLock';
 import { SpeedMeter, type ByteProgress } from '../models/speed';
 import { formatBytes } from '../models/units';
 
@@ -18,6 +25,11 @@ const DISK_RESERVE_BYTES = 50e6;
 
 export class CopyCancelled extends Error {
   override name = 'CopyCancelled';
+}
+
+/** A copy that did not finish; `message` is the one sentence the owner reads. */
+export class CopyFailed extends Error {
+  override name = 'CopyFailed';
 }
 
 export interface CopyOptions {
@@ -49,6 +61,27 @@ export async function copyModelIn(
   destination: string,
   options: CopyOptions,
 ): Promise<void> {
+  const name = basename(source);
+  const modelsDir = join(destination, '..');
+  const lock = await lockPart(modelsDir, basename(destination)).catch((error: unknown) => {
+    if (!(error instanceof TransferFailure)) throw error;
+    throw new CopyFailed(
+      `Could not copy ${name}: a model of that name is being downloaded right now; cancel that or wait until it is done.`,
+    );
+  });
+  try {
+    await copyUnderLock(source, destination, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function copyUnderLock(
+  source: string,
+  destination: string,
+  options: CopyOptions,
+): Promise<void> {
+  const name = basename(source);
   const temp = `${destination}${COPY_SUFFIX}`;
   await rm(temp, { force: true });
   const disk = await statfs(join(destination, '..'));
@@ -56,7 +89,7 @@ export async function copyModelIn(
   if (free < options.sizeBytes + DISK_RESERVE_BYTES) {
     throw new ApiFailure(
       'storage_full',
-      `There is not enough free space to copy ${basename(source)}: it needs ${formatBytes(options.sizeBytes)} and ${formatBytes(Math.max(0, free - DISK_RESERVE_BYTES))} is free.`,
+      `There is not enough free space to copy ${name}: it needs ${formatBytes(options.sizeBytes + DISK_RESERVE_BYTES)} and ${formatBytes(free)} is free.`,
     );
   }
   const meter = new SpeedMeter();
@@ -82,11 +115,62 @@ export async function copyModelIn(
       { signal: options.signal },
     );
     if (options.signal.aborted) throw new CopyCancelled('cancelled');
+    // A stick pulled out can look like a file that simply ends early.
+    if (bytes !== options.sizeBytes) throw new CopyFailed(stickGone(name));
     options.onProgress(meter.sample(bytes, options.sizeBytes));
     await rename(temp, destination);
   } catch (error) {
     await rm(temp, { force: true });
     if (options.signal.aborted) throw new CopyCancelled('cancelled');
-    throw error;
+    throw copyFailure(error, source);
   }
+}
+
+function stickGone(name: string): string {
+  return `Could not copy ${name} from the USB stick: it could not be read to the end (was the stick pulled out?).`;
+}
+
+/** The one sentence for a copy that broke off: the disk, the stick, or something else. */
+function copyFailure(error: unknown, source: string): Error {
+  if (error instanceof CopyFailed) return error;
+  const name = basename(source);
+  if (errorCode(error) === 'ENOSPC') {
+    return new ApiFailure(
+      'storage_full',
+      `There is not enough free space to copy ${name}: the disk filled up during the copy.`,
+    );
+  }
+  // Errors reading the stick name the source file; those writing the copy, the temporary one.
+  if ((error as NodeJS.ErrnoException | null)?.path === source) {
+    return new CopyFailed(stickGone(name));
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CopyFailed(`Could not copy ${name}: ${reason.replace(/\.$/, '')}.`);
+}
+
+/**
+ * Removes the temporary files of copies a crash or power cut cut short, so they
+ * never fill the card. A copy still running holds its lock and is left alone.
+ * Returns the names removed.
+ */
+export async function removeLeftoverCopies(modelsDir: string, logger: Logger): Promise<string[]> {
+  const names = await readdir(modelsDir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((n) => n.endsWith(COPY_SUFFIX))) {
+    const lock = await lockPart(modelsDir, name.slice(0, -COPY_SUFFIX.length)).catch(
+      (error: unknown) => {
+        if (error instanceof TransferFailure) return null;
+        throw error;
+      },
+    );
+    if (!lock) continue;
+    try {
+      await rm(join(modelsDir, name), { force: true });
+      removed.push(name);
+    } finally {
+      await lock.release();
+    }
+  }
+  if (removed.length > 0) logger.info('model_copy_leftovers_removed', { files: removed });
+  return removed;
 }

@@ -1,26 +1,9 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelDownload, ModelFile } from '../../shared/api';
 import { FIXTURE_CHATML_MODEL, FIXTURE_MODEL } from '../../testing/inferenceFixtures';
-import { converse, scratchDir, startSetupApp } from '../../testing/setupFixtures';
-
-/** A USB mount point with one stick holding a model in a folder, as Pi OS mounts it. */
-function usbStick() {
-  const root = scratchDir('hearth-media-');
-  const stick = join(root, 'STICK');
-  mkdirSync(join(stick, 'models'), { recursive: true });
-  const onStick = join(stick, 'models', 'stories260K-chatml.gguf');
-  copyFileSync(FIXTURE_CHATML_MODEL, onStick);
-  return { root, stick, onStick };
-}
+import { converse, scratchDir, startSetupApp, usbStick } from '../../testing/setupFixtures';
 
 describe('"Use a file"', () => {
   it('lists .gguf files in the models folder and on USB sticks, and no links', async () => {

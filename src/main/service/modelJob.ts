@@ -8,7 +8,7 @@ import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
 import { ModelDownloadError } from '../models/downloadError';
 import { withoutPaths } from '../rpc/publicMessage';
-import { CopyCancelled } from './modelCopy';
+import { CopyCancelled, CopyFailed } from './modelCopy';
 
 export interface ModelJobDeps {
   logger: Logger;
@@ -31,6 +31,8 @@ interface RunningJob {
   state: ModelDownload;
   controller: AbortController;
   done: Promise<void>;
+  /** The model file, once its bytes are in place and it is being loaded. */
+  path?: string;
 }
 
 export class ModelJobs {
@@ -47,6 +49,11 @@ export class ModelJobs {
   /** The job under way, else how the last one ended; null before the first. */
   current(): ModelDownload | null {
     return this.#running?.state ?? this.#last;
+  }
+
+  /** The model file the job under way is loading, if it has got that far. */
+  loadingPath(): string | undefined {
+    return this.#running?.path;
   }
 
   /** Starts a job and returns its first state; refused while another runs. */
@@ -92,6 +99,7 @@ export class ModelJobs {
     try {
       const path = await work(job.controller.signal, (patch) => update(patch));
       if (job.controller.signal.aborted) throw new CopyCancelled('cancelled');
+      job.path = path;
       update({ state: 'loading', bytesPerSecond: 0, secondsLeft: null });
       const status = await this.#deps.switchModel(path);
       if (status.state !== 'ready') {
@@ -144,7 +152,9 @@ function failureText(state: ModelDownload, error: unknown, cancelled: boolean): 
       ? `Cancelled copying ${name}.`
       : `Cancelled setting up ${name}.`;
   }
-  if (error instanceof ApiFailure) return withoutPaths(error.message);
+  if (error instanceof ApiFailure || error instanceof CopyFailed) {
+    return withoutPaths(error.message);
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return withoutPaths(`Could not set up ${name}: ${reason.replace(/\.$/, '')}.`);
 }

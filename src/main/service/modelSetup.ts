@@ -1,7 +1,9 @@
 // First-run model setup and the model part of Settings: what can be picked
 // (the catalog with this machine's fit, installed models, files on a USB
-// stick), downloading one, using a file, and cancelling. The bytes are moved
-// by src/main/models; ModelJobs runs one job at a time and loads the result.
+// stick), downloading one, using a file, cancelling, and removing a model to
+// free the card. The bytes are moved by src/main/models; ModelJobs runs one
+// job at a time and loads the result.
+import { join } from 'node:path';
 import type { ModelDownload, ModelFile, ModelList } from '../../shared/api';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
@@ -10,11 +12,11 @@ import { checkModelHeader } from '../inference/modelFile';
 import { findCatalogEntry, type Catalog } from '../models/catalog';
 import { downloadModel } from '../models/download';
 import { estimateFileFit, type FitOptions, type MemoryState } from '../models/fit';
-import { listModelsOnDisk } from '../models/installed';
+import { listModelsOnDisk, removeModel, RemoveModelError } from '../models/installed';
 import { RefusedSourceError, resolveSource } from '../models/source';
 import { withoutPaths } from '../rpc/publicMessage';
 import { catalogModels, fitFields } from './modelCatalog';
-import { copyDestination, copyModelIn } from './modelCopy';
+import { copyDestination, copyModelIn, removeLeftoverCopies } from './modelCopy';
 import { checkModelPath, findModelFiles, type FoundModelFile, type ModelRoots } from './modelFiles';
 import { ModelJobs, type ModelJobDeps } from './modelJob';
 
@@ -23,6 +25,8 @@ export interface ModelSetupDeps extends Omit<ModelJobDeps, 'switchModel'> {
   engine: Pick<InferenceEngine, 'switchModel' | 'modelPath'>;
   catalog: Catalog;
   roots: ModelRoots;
+  /** config.json: the model it names is the one Hearth starts with, so it is not removed. */
+  configFile: string;
   /** Context tokens the model runs with, for the fit estimate. */
   contextSize: number;
   /** This machine's memory; default from the OS (tests set it). */
@@ -43,10 +47,16 @@ export class ModelSetup implements AsyncDisposable {
   readonly #jobs: ModelJobs;
   /** Reading a file's GGUF header for its fit takes a moment: once per file and size. */
   readonly #fits = new Map<string, Fit>();
+  /** Clearing away what copies cut short by a crash left, started with the service. */
+  readonly #tidied: Promise<void>;
 
   constructor(deps: ModelSetupDeps) {
     this.#deps = deps;
     this.#jobs = new ModelJobs({ ...deps, switchModel: (path) => deps.engine.switchModel(path) });
+    this.#tidied = removeLeftoverCopies(deps.roots.modelsDir, deps.logger).then(
+      () => undefined,
+      (error: unknown) => deps.logger.warn('model_copy_leftovers_kept', { error: String(error) }),
+    );
   }
 
   get #fitOptions(): FitOptions {
@@ -55,6 +65,7 @@ export class ModelSetup implements AsyncDisposable {
 
   async list(): Promise<ModelList> {
     const { catalog, roots, engine } = this.#deps;
+    await this.#tidied;
     const disk = await listModelsOnDisk(roots.modelsDir, catalog);
     const installed = await Promise.all(
       disk.installed.map((file) =>
@@ -159,9 +170,38 @@ export class ModelSetup implements AsyncDisposable {
     return { cancelled: this.#jobs.cancel() };
   }
 
+  /**
+   * Deletes an installed model, or the unfinished download of one, from the
+   * models folder; refuses in one sentence the model in use or the one Hearth
+   * starts with, a file being downloaded, copied or loaded, and a name that is
+   * not there.
+   */
+  async removeModel(fileName: string): Promise<void> {
+    const { roots, engine, catalog, configFile, logger } = this.#deps;
+    const path = join(roots.modelsDir, fileName);
+    if (engine.modelPath === path) {
+      throw new ApiFailure(
+        'busy',
+        `${fileName} is the model Hearth is using; switch to another model before removing it.`,
+      );
+    }
+    if (this.#jobs.loadingPath() === path) {
+      throw new ApiFailure('busy', `${fileName} is being loaded; wait until it is ready.`);
+    }
+    try {
+      await removeModel(roots.modelsDir, fileName, catalog, configFile);
+    } catch (error) {
+      if (!(error instanceof RemoveModelError)) throw error;
+      throw refusal(error);
+    }
+    for (const key of this.#fits.keys()) if (key.startsWith(`${path}\0`)) this.#fits.delete(key);
+    logger.info('model_removed', { fileName });
+  }
+
   /** Cancels a download or copy under way and waits until it has stopped. */
-  dispose(): Promise<void> {
-    return this.#jobs.close();
+  async dispose(): Promise<void> {
+    await this.#jobs.close();
+    await this.#tidied;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -194,5 +234,23 @@ export class ModelSetup implements AsyncDisposable {
     );
     this.#fits.set(key, fit);
     return fit;
+  }
+}
+
+/** The owner's sentence for a removal the models folder refused (without its paths). */
+function refusal(error: RemoveModelError): ApiFailure {
+  const name = error.fileName;
+  switch (error.refusal) {
+    case 'bad-name':
+      return new ApiFailure('bad_request', `${name} is not the name of a model file.`);
+    case 'not-found':
+      return new ApiFailure('not_found', `There is no ${name} in the models folder.`);
+    case 'starts-with':
+      return new ApiFailure(
+        'busy',
+        `${name} is the model Hearth starts with; switch to another model before removing it.`,
+      );
+    case 'in-progress':
+      return new ApiFailure('busy', error.message);
   }
 }

@@ -1,6 +1,6 @@
-import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useHearth } from '../store/context';
-import { MessageView, PendingPromptView } from './MessageView';
+import { MessageView, PendingPromptView, preloadAnswerMarkdown } from './MessageView';
 
 /** The open conversation. Follows a streaming answer unless the reader scrolled up. */
 export function ConversationLog() {
@@ -13,6 +13,11 @@ export function ConversationLog() {
   const ref = useRef<HTMLElement>(null);
   const stuck = useRef(true);
   const conversationId = current?.id;
+
+  // Fetched as soon as the conversation shows, so that answers rarely wait for it.
+  useEffect(() => {
+    void preloadAnswerMarkdown();
+  }, []);
 
   useLayoutEffect(() => {
     stuck.current = true;

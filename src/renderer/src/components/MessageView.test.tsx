@@ -1,7 +1,13 @@
 // Answers are GitHub-flavoured markdown, as models write it.
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
-import { MessageView } from './MessageView';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { MessageView, preloadAnswerMarkdown } from './MessageView';
+
+// The markdown renderer is a lazy chunk; server rendering does not wait for it,
+// so it is fetched first, as the conversation log does when it mounts.
+beforeAll(async () => {
+  await preloadAnswerMarkdown();
+});
 
 const answer = (text: string): string =>
   renderToStaticMarkup(
@@ -37,5 +43,30 @@ describe('an answer in GitHub-flavoured markdown', () => {
     expect(html).toMatch(/role="img" aria-label="not done">☐<\/span> ?Light the fire/);
     expect(html).not.toContain('<input');
     expect(html).not.toContain('[x]');
+  });
+});
+
+describe('an answer before the markdown renderer has arrived', () => {
+  it('shows the answer as written, ends trimmed, in the article named Hearth', async () => {
+    // A fresh copy of the module: nothing fetched yet, as on a phone's first load.
+    vi.resetModules();
+    const fresh = await import('./MessageView');
+    const text =
+      'Planets:\n\n| Planet | Moons |\n|---|---:|\n| Earth | 1 |\n\nIt is ~~cold~~ warm.';
+    const html = renderToStaticMarkup(
+      <fresh.MessageView
+        message={{
+          id: 'a',
+          role: 'assistant',
+          text: ` ${text}\n`,
+          status: 'streaming',
+          createdAt: 1,
+        }}
+      />,
+    );
+    expect(html).toMatch(/^<article class="msg msg-hearth status-streaming" aria-label="Hearth">/);
+    expect(html).toContain(`<div class="markdown"><p class="md-plain">${text}</p></div>`);
+    expect(html).not.toContain('<table>');
+    expect(html).not.toContain('<del>');
   });
 });

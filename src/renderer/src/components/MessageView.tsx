@@ -1,37 +1,51 @@
-import { memo } from 'react';
-import Markdown, { type Components } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
+import { lazy, memo, Suspense, type ComponentType } from 'react';
 import type { Message } from '../../../shared/api';
 import { formatStats } from '../format';
 import type { QueueInfo } from '../store/state';
 
-// Models write GitHub-flavoured markdown: tables, strikethrough, task lists.
-const remarkPlugins = [remarkGfm];
+interface AnswerProps {
+  text: string;
+}
 
-// Model output is text: links are shown, not followed (the kiosk denies navigation
-// anyway), and images would reach for the network, which Hearth never does.
-// Wide tables and code scroll sideways inside the answer, never the page; a
-// scrolling box takes focus so that a keyboard can scroll it too.
-const components: Components = {
-  a: ({ children, href }) => (
-    <span className="md-link" title={href}>
-      {children}
-    </span>
-  ),
-  table: ({ children }) => (
-    <div className="md-scroll" tabIndex={0} role="region" aria-label="Table">
-      <table>{children}</table>
-    </div>
-  ),
-  pre: ({ children }) => <pre tabIndex={0}>{children}</pre>,
-  // A task list's boxes record what the model wrote; they are not controls to tick.
-  input: ({ type, checked }) =>
-    type === 'checkbox' ? (
-      <span className="md-task" role="img" aria-label={checked ? 'done' : 'not done'}>
-        {checked ? '☑' : '☐'}
-      </span>
-    ) : null,
-};
+/** An answer as it is written, shown while the markdown renderer is on its way. */
+function PlainAnswer({ text }: AnswerProps) {
+  // Trimmed as markdown trims it, so that the answer does not shift once rendered
+  // (models often begin with a space and end with a newline).
+  return <p className="md-plain">{text.trim()}</p>;
+}
+
+// The markdown renderer is most of the renderer's weight and matters only once an
+// answer is on screen, so it is not part of a phone's first load: it is fetched
+// right after the conversation first shows (see preloadAnswerMarkdown), and an
+// answer that comes before it is shown as plain text meanwhile.
+let loading: Promise<ComponentType<AnswerProps>> | undefined;
+let lazyInUse = false;
+
+function loadRenderer(): Promise<ComponentType<AnswerProps>> {
+  loading ??= import('./AnswerMarkdown').then(
+    (m) => m.AnswerMarkdown,
+    // A chunk that never arrives (the link dropped) leaves answers readable, as plain text.
+    () => PlainAnswer,
+  );
+  return loading;
+}
+
+const LazyAnswer = lazy(() => {
+  lazyInUse = true;
+  return loadRenderer().then((component) => ({ default: component }));
+});
+
+// What answers render with. lazy() suspends even on an import that has already
+// settled, which would flash the plain text, so once the renderer is here before
+// any answer needed it, answers use it directly. Never swapped after an answer
+// used the lazy stand-in, so that no answer is remounted.
+let Answer: ComponentType<AnswerProps> = LazyAnswer;
+
+/** Starts fetching the markdown renderer (once); settles when answers can use it. */
+export async function preloadAnswerMarkdown(): Promise<void> {
+  const component = await loadRenderer();
+  if (!lazyInUse) Answer = component;
+}
 
 const markers: Partial<Record<Message['status'], string>> = {
   stopped: 'stopped',
@@ -67,15 +81,9 @@ export const MessageView = memo(function MessageView({ message, queue }: Message
       {message.status === 'queued' && <p className="msg-waiting">{waitingText(queue)}</p>}
       {message.text && (
         <div className="markdown">
-          <Markdown
-            remarkPlugins={remarkPlugins}
-            skipHtml
-            disallowedElements={['img']}
-            unwrapDisallowed
-            components={components}
-          >
-            {message.text}
-          </Markdown>
+          <Suspense fallback={<PlainAnswer text={message.text} />}>
+            <Answer text={message.text} />
+          </Suspense>
         </div>
       )}
       {streaming && !message.text && <p className="msg-waiting">Thinking…</p>}

@@ -8,7 +8,7 @@ import { createHearthStore } from '../store/hearthStore';
 import { Composer } from './Composer';
 import { ConversationLog } from './ConversationLog';
 import { Header } from './Header';
-import { MessageView } from './MessageView';
+import { MessageView, preloadAnswerMarkdown } from './MessageView';
 
 const idle: HearthTransport = {
   call: () => new Promise(() => {}),
@@ -57,7 +57,9 @@ describe('accessible names', () => {
     expect(html).toMatch(/<button type="submit"[^>]*>.*Send<\/span><\/button>/);
   });
 
-  it('messages are articles named You and Hearth, with markers and stats', () => {
+  it('messages are articles named You and Hearth, with markers and stats', async () => {
+    // Markdown is a lazy chunk that server rendering does not wait for.
+    await preloadAnswerMarkdown();
     const html = renderToStaticMarkup(
       <>
         <MessageView

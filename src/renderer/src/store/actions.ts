@@ -36,6 +36,11 @@ export interface HearthActions {
   loadModelFiles(): Promise<void>;
   /** Owner only: switches to a listed file (copied in first from a USB stick). */
   useModelFile(path: string): Promise<void>;
+  /**
+   * Owner only: deletes an installed model or an unfinished download from the
+   * models folder, then reloads the lists that show it.
+   */
+  removeModel(fileName: string): Promise<void>;
   /** Owner only. */
   loadSettings(): Promise<void>;
   /**
@@ -60,7 +65,7 @@ export function createActions(
   const { getState: get, setState: set } = store;
   const fail = (error: unknown): void => reportProblem(store, error);
 
-  return {
+  const actions: HearthActions = {
     async send(text) {
       const conversation = get().current;
       const trimmed = text.trim();
@@ -158,6 +163,19 @@ export function createActions(
         fail(error);
       }
     },
+    async removeModel(fileName) {
+      try {
+        await transport.call('removeModel', { fileName });
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      // No event says so: the lists are asked for again.
+      await Promise.all([
+        actions.loadModels(),
+        get().modelFiles === null ? undefined : actions.loadModelFiles(),
+      ]);
+    },
     async loadSettings() {
       try {
         set({ settings: await transport.call('getSettings', {}) });
@@ -184,4 +202,5 @@ export function createActions(
       }
     },
   };
+  return actions;
 }

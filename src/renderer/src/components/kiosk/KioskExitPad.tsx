@@ -4,7 +4,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KioskExitOutcome } from '../../../../shared/api';
 import { useActions, useHearth } from '../../store/context';
 import { Sheet } from '../Sheet';
-import { exitMessage } from './exitMessages';
+import { Countdown, secondsUntil } from './countdown';
+import { exitStatus, plainStatus, type ExitStatus } from './exitMessages';
 import { PinPad, pinDigits } from './PinPad';
 
 const PIN_PATTERN = /^\d{4,8}$/;
@@ -16,7 +17,21 @@ export function KioskExitPad({ onClose }: { onClose(): void }) {
   const [busy, setBusy] = useState(false);
   // undefined: nothing tried yet; null: the call itself failed (the store has the problem).
   const [outcome, setOutcome] = useState<KioskExitOutcome | null | undefined>(undefined);
-  const ready = PIN_PATTERN.test(pin) && !busy && outcome?.result !== 'exit';
+  // While locked: when the lock ends (a Date.now() time), and the whole seconds left.
+  const [lockedUntil, setLockedUntil] = useState<number | null>(null);
+  const [secondsLeft, setSecondsLeft] = useState(0);
+  const status = outcome
+    ? exitStatus(outcome, secondsLeft)
+    : plainStatus(outcome === null ? (problem ?? '') : '');
+  const ready = PIN_PATTERN.test(pin) && !busy && outcome?.result !== 'exit' && !status.locked;
+
+  // The pad owns the lock's countdown: a new outcome or closing the pad ends it.
+  useEffect(() => {
+    if (lockedUntil === null) return;
+    const countdown = new Countdown(setSecondsLeft);
+    countdown.start(lockedUntil);
+    return () => countdown.stop();
+  }, [lockedUntil]);
 
   const submit = useCallback(async () => {
     setBusy(true);
@@ -24,6 +39,9 @@ export function KioskExitPad({ onClose }: { onClose(): void }) {
     setBusy(false);
     setPin('');
     setOutcome(result);
+    const until = result?.result === 'locked' ? Date.now() + result.retryAfterMs : null;
+    setLockedUntil(until);
+    setSecondsLeft(until === null ? 0 : secondsUntil(until));
   }, [actions, pin]);
 
   // A physical keyboard works too: digits, Backspace and Enter.
@@ -43,8 +61,6 @@ export function KioskExitPad({ onClose }: { onClose(): void }) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  const message =
-    outcome === undefined ? '' : outcome === null ? (problem ?? '') : exitMessage(outcome);
   return (
     <Sheet title="Leave kiosk mode" open onClose={onClose} side="center">
       <div className="kiosk-exit">
@@ -53,9 +69,7 @@ export function KioskExitPad({ onClose }: { onClose(): void }) {
           <span className="visually-hidden">{`${pin.length} digits typed`}</span>
         </p>
         <PinPad label="PIN keypad" value={pin} onChange={setPin} disabled={busy} />
-        <p className="pin-message" role="status">
-          {message}
-        </p>
+        <ExitStatusLine status={status} />
         <button
           type="button"
           className="button button-primary pin-submit"
@@ -66,5 +80,17 @@ export function KioskExitPad({ onClose }: { onClose(): void }) {
         </button>
       </div>
     </Sheet>
+  );
+}
+
+/** What the last attempt came to: the shown line, and what a screen reader hears. */
+export function ExitStatusLine({ status }: { status: ExitStatus }) {
+  return (
+    <p className="pin-message">
+      <span aria-hidden="true">{status.shown}</span>
+      <span className="visually-hidden" role="status">
+        {status.spoken}
+      </span>
+    </p>
   );
 }

@@ -1,13 +1,15 @@
 // The model chooser's parts: what a catalog card shows and does, including the
-// question before downloading a model that may not fit, and the file list of
-// "Use a file". No DOM here: markup comes from server rendering, and buttons
-// are pressed through the elements the hook-free views return (viewTree.ts).
+// question before downloading a model that may not fit, the file list of "Use
+// a file", and removing models in Settings. No DOM here: markup comes from
+// server rendering, and buttons are pressed through the elements the hook-free
+// views return (viewTree.ts).
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import type { CatalogModel, ModelFile } from '../../../../shared/api';
 import { buttonNames, press, textOf } from '../../../../testing/viewTree';
 import { ModelCard, type ModelCardProps } from './ModelCard';
 import { ModelFileList } from './ModelFilePicker';
+import { UnfinishedList } from './UnfinishedList';
 
 const MB = 1_000_000;
 
@@ -188,5 +190,95 @@ describe('Use a file', () => {
     expect(html).toContain(
       'Copy a .gguf file into Hearth&#x27;s models folder or plug in a USB stick with one, then refresh.',
     );
+  });
+});
+
+describe('removing models in Settings', () => {
+  const installed = (over: Partial<ModelFile>): ModelFile => ({
+    path: '/data/models/a.gguf',
+    fileName: 'a.gguf',
+    sizeBytes: 398 * MB,
+    location: 'models',
+    current: false,
+    fits: true,
+    memoryBytes: 750 * MB,
+    ...over,
+  });
+  const removal = (asking: string | null = null) => ({
+    asking,
+    onAsk: vi.fn(),
+    onConfirm: vi.fn(),
+    onCancel: vi.fn(),
+  });
+
+  it('offers Remove on each installed model but the one in use, and asks first', () => {
+    const files = [
+      installed({ current: true, path: '/data/models/used.gguf', fileName: 'used.gguf' }),
+      installed({}),
+    ];
+    const closed = removal();
+    const view = (r: ReturnType<typeof removal>) => (
+      <ModelFileList
+        files={files}
+        label="Installed models"
+        showLocation={false}
+        onUse={() => {}}
+        removal={r}
+      />
+    );
+    expect(buttonNames(view(closed))).toEqual(['Use a.gguf', 'Remove a.gguf']);
+    press(view(closed), 'Remove a.gguf');
+    expect(closed.onAsk).toHaveBeenCalledWith('a.gguf');
+
+    const open = removal('a.gguf');
+    expect(textOf(view(open), true)).toContain('Remove a.gguf? It frees 398 MB.');
+    expect(buttonNames(view(open))).toEqual(['Remove', 'Cancel']);
+    press(view(open), 'Cancel');
+    expect(open.onCancel).toHaveBeenCalledTimes(1);
+    expect(open.onConfirm).not.toHaveBeenCalled();
+    press(view(open), 'Remove');
+    expect(open.onConfirm).toHaveBeenCalledWith('a.gguf');
+  });
+
+  it('"Use a file" offers no Remove', () => {
+    const view = <ModelFileList files={[installed({})]} label="Model files" onUse={() => {}} />;
+    expect(buttonNames(view)).toEqual(['Use a.gguf']);
+  });
+
+  it('lists unfinished downloads by model name with how far they got, each with Remove that asks first', () => {
+    const unfinished = [
+      {
+        fileName: 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf',
+        bytes: 120 * MB,
+        total: 398 * MB,
+        catalogId: 'qwen2.5-0.5b-instruct',
+      },
+      { fileName: 'mine.gguf', bytes: 5 * MB, total: null, catalogId: null },
+    ];
+    const view = (r: ReturnType<typeof removal>) => (
+      <UnfinishedList
+        unfinished={unfinished}
+        catalog={[model()]}
+        label="Unfinished downloads"
+        removal={r}
+      />
+    );
+    const closed = removal();
+    const text = textOf(view(closed), true);
+    expect(text).toContain('Qwen2.5 0.5B Instruct120 MB of 398 MB downloaded');
+    expect(text).toContain('mine.gguf5.0 MB downloaded');
+    expect(buttonNames(view(closed))).toEqual([
+      'Remove the unfinished download of Qwen2.5 0.5B Instruct',
+      'Remove the unfinished download of mine.gguf',
+    ]);
+    press(view(closed), 'Remove the unfinished download of Qwen2.5 0.5B Instruct');
+    expect(closed.onAsk).toHaveBeenCalledWith('Qwen2.5-0.5B-Instruct-Q4_K_M.gguf');
+
+    const open = removal('Qwen2.5-0.5B-Instruct-Q4_K_M.gguf');
+    expect(textOf(view(open), true)).toContain(
+      'Remove the unfinished download of Qwen2.5 0.5B Instruct? It frees 120 MB.',
+    );
+    press(view(open), 'Remove');
+    expect(open.onConfirm).toHaveBeenCalledWith('Qwen2.5-0.5B-Instruct-Q4_K_M.gguf');
   });
 });

@@ -1,15 +1,21 @@
 // Picking the model Hearth answers with: on first run (the setup screen) and
-// later from Settings, where the installed models can be switched to as well.
-// While a download or copy runs, only its progress shows.
+// later from Settings, where the installed models can be switched to or
+// removed, and unfinished downloads removed, to free the card. While a
+// download or copy runs, only its progress shows.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useActions, useHearth } from '../../store/context';
 import { DownloadProgress } from './DownloadProgress';
 import { ModelCard } from './ModelCard';
 import { ModelFileList, ModelFilePicker } from './ModelFilePicker';
+import type { Removal } from './RemovePrompt';
 import { isUnderWay, unfinishedFor } from './setupChoices';
+import { UnfinishedList } from './UnfinishedList';
 
 export interface ModelChooserProps {
-  /** 'settings' also lists the installed models, each with Use, and marks the one in use. */
+  /**
+   * 'settings' also lists the installed models, each with Use and Remove, marks
+   * the one in use, and lists unfinished downloads with Remove.
+   */
   mode: 'setup' | 'settings';
 }
 
@@ -21,6 +27,10 @@ export function ModelChooser({ mode }: ModelChooserProps) {
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [filesOpen, setFilesOpen] = useState(false);
   const [askingFile, setAskingFile] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<{
+    list: 'installed' | 'unfinished';
+    fileName: string;
+  }>();
   const ids = useId();
   const busy = isUnderWay(download);
   // Under the setup screen's title, or under the Model section of Settings.
@@ -44,6 +54,15 @@ export function ModelChooser({ mode }: ModelChooserProps) {
 
   const installedPath = (catalogId: string) =>
     models?.installed.find((file) => file.catalogId === catalogId)?.path;
+  const removal = (list: 'installed' | 'unfinished'): Removal => ({
+    asking: removing?.list === list ? removing.fileName : null,
+    onAsk: (fileName) => setRemoving({ list, fileName }),
+    onCancel: () => setRemoving(undefined),
+    onConfirm: (fileName) => {
+      setRemoving(undefined);
+      void actions.removeModel(fileName);
+    },
+  });
 
   return (
     <div className="chooser">
@@ -64,6 +83,20 @@ export function ModelChooser({ mode }: ModelChooserProps) {
               setAskingFile(null);
               void actions.useModelFile(path);
             }}
+            removal={removal('installed')}
+          />
+        </section>
+      )}
+      {mode === 'settings' && models && models.unfinished.length > 0 && (
+        <section className="chooser-part" aria-labelledby={`${ids}-unfinished`}>
+          <Heading id={`${ids}-unfinished`} className="chooser-heading">
+            Unfinished downloads
+          </Heading>
+          <UnfinishedList
+            unfinished={models.unfinished}
+            catalog={models.catalog}
+            label="Unfinished downloads"
+            removal={removal('unfinished')}
           />
         </section>
       )}

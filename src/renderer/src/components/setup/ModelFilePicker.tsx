@@ -1,9 +1,11 @@
 // "Use a file": the .gguf files Hearth can load, from its models folder or a
-// USB stick, each with a Use button. A file on a stick is copied in first.
+// USB stick, each with a Use button. A file on a stick is copied in first. In
+// Settings the same list shows the installed models, each with Remove too.
 import { useEffect, useState } from 'react';
 import type { ModelFile } from '../../../../shared/api';
 import { formatBytes } from '../../format';
 import { useActions, useHearth } from '../../store/context';
+import { RemoveButton, RemovePrompt, type Removal } from './RemovePrompt';
 
 const places: Record<ModelFile['location'], string> = {
   models: 'Models folder',
@@ -23,6 +25,8 @@ export interface ModelFileListProps {
   /** Use on a file that does not fit asks first: this opens the question. */
   onAsk?(path: string): void;
   onDismiss?(): void;
+  /** Offers Remove on each file but the one in use, asking first; absent, nothing is removed here. */
+  removal?: Removal;
 }
 
 /** Hook-free, so tests can render it with any files and press its buttons. */
@@ -34,6 +38,7 @@ export function ModelFileList({
   asking = null,
   onAsk,
   onDismiss,
+  removal,
 }: ModelFileListProps) {
   if (files === null) return <p className="muted">Looking for model files…</p>;
   if (files.length === 0) {
@@ -65,6 +70,13 @@ export function ModelFileList({
           </div>
           {file.current ? (
             <span className="badge badge-accent">In use</span>
+          ) : removal?.asking === file.fileName ? (
+            <RemovePrompt
+              name={file.fileName}
+              frees={file.sizeBytes}
+              removal={removal}
+              fileName={file.fileName}
+            />
           ) : asking === file.path ? (
             <div className="model-confirm" role="group" aria-label={`Use ${file.fileName} anyway?`}>
               {/* The Use button just went away: focus follows to the question. */}
@@ -81,13 +93,18 @@ export function ModelFileList({
               </button>
             </div>
           ) : (
-            <button
-              type="button"
-              className="button"
-              onClick={() => (!file.fits && onAsk ? onAsk(file.path) : onUse(file.path))}
-            >
-              Use<span className="visually-hidden"> {file.fileName}</span>
-            </button>
+            <>
+              <button
+                type="button"
+                className="button"
+                onClick={() => (!file.fits && onAsk ? onAsk(file.path) : onUse(file.path))}
+              >
+                Use<span className="visually-hidden"> {file.fileName}</span>
+              </button>
+              {removal && (
+                <RemoveButton name={file.fileName} onClick={() => removal.onAsk(file.fileName)} />
+              )}
+            </>
           )}
         </li>
       ))}
