@@ -2,7 +2,7 @@
 // service, model setup and settings over a fresh data directory, started with
 // no model unless told otherwise, a test catalog whose one pinned model is the
 // fixture served from loopback, and helpers to call commands and wait for events.
-import { execFileSync } from 'node:child_process';
+
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HearthEvent } from '../shared/api';
@@ -15,6 +15,7 @@ import { pinnedStoriesEntry } from './models/catalogEntries';
 import { dispatch, type CallContext } from '../main/rpc/dispatch';
 import { composeCore } from '../main/runtime/compose';
 import { useCleanups } from './cleanups';
+import { mountTmpfs } from './tmpfs';
 import { createMemoryLogger } from './loggers';
 import { fakeCoolingCheck, fakePairing, fakeThermal } from './serviceFakes';
 
@@ -79,9 +80,6 @@ export interface SetupAppOptions {
   modelsTmpfs?: string;
 }
 
-/** Whether this process may mount a tmpfs (tests that need one skip otherwise). */
-export const canMount = process.getuid?.() === 0;
-
 export async function startSetupApp(options: SetupAppOptions = {}) {
   const dataDir = scratchDir();
   const catalogFile = join(scratchDir('hearth-catalog-'), 'catalog.json');
@@ -89,9 +87,8 @@ export async function startSetupApp(options: SetupAppOptions = {}) {
   const modelsDir = join(dataDir, 'models');
   mkdirSync(modelsDir);
   if (options.modelsTmpfs !== undefined) {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${options.modelsTmpfs}`, 'tmpfs', modelsDir]);
-    // After the app is disposed (cleanups run newest first), before the data directory goes.
-    cleanups.defer(() => execFileSync('umount', ['--lazy', modelsDir]));
+    // Unmounted after the app is disposed (cleanups run newest first), before the data directory goes.
+    cleanups.defer(mountTmpfs(modelsDir, options.modelsTmpfs));
   }
   await options.beforeStart?.(modelsDir);
   const env: Record<string, string> = {

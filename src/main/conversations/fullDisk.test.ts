@@ -1,49 +1,35 @@
 // On a real, tiny filesystem that fills up: a tmpfs of 256 KiB, mounted for
 // these tests. Mounting needs root (as in CI); elsewhere they are skipped.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/api';
 import { eventually, savedConversation } from '../../testing/savedConversation';
 import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
+import { canMount, fillDisk, mountTmpfs } from '../../testing/tmpfs';
 
-const root = process.getuid?.() === 0;
+const root = canMount;
 let mount = '';
-let mounted = false;
+let unmount: (() => void) | undefined;
 
 beforeAll(() => {
   if (!root) return;
   mount = mkdtempSync(join(tmpdir(), 'hearth-full-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount]);
-  mounted = true;
+  unmount = mountTmpfs(mount, '256k');
 });
 
 afterAll(() => {
-  if (mounted) execFileSync('umount', [mount]);
+  unmount?.();
   if (mount) rmdirSync(mount);
 });
 
 const cleanups = cleanupsAfterEach();
 
-/** Writes a file until the filesystem is full; returns how to free the space again. */
-function fillDisk(): () => void {
-  const path = join(mount, 'filler');
-  const fd = openSync(path, 'a');
-  const chunk = Buffer.alloc(4096, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-  let freed = false;
-  const free = () => {
-    if (!freed) rmSync(path);
-    freed = true;
-  };
+/** Fills the tmpfs; returns how to free the space again (also done after the test). */
+function fillTmpfs(): () => void {
+  const free = fillDisk(mount);
   cleanups.push(free);
   return free;
 }
@@ -78,7 +64,7 @@ describe('ConversationStore on a full disk', () => {
       await before.dispose();
       const [a, b] = [...answers.keys()] as [string, string];
 
-      const freeSpace = fillDisk();
+      const freeSpace = fillTmpfs();
       const store = open({ retryMs: 50 });
       await store.load();
       for (const id of [a, b]) {
@@ -146,7 +132,7 @@ describe('ConversationStore on a full disk', () => {
       const answer = message('assistant', 'Saved part. ', { status: 'streaming' });
       await store.addMessages(id, [message('user', 'Tell me more'), answer]);
 
-      const freeSpace = fillDisk();
+      const freeSpace = fillTmpfs();
       store.appendText(id, answer.id, 'x'.repeat(20_000));
       const outcome = await store.dispose().then(
         () => undefined,

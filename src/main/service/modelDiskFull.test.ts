@@ -2,15 +2,15 @@
 // test (needs root, as in CI; elsewhere skipped). A download or a USB copy that
 // does not fit says so in one sentence and never leaves a model file behind,
 // whether it is refused before it starts or the disk fills up midway.
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   startModelServer,
   type Behaviour,
   type ModelServer,
 } from '../../testing/models/modelServer';
-import { canMount, startSetupApp, usbStick } from '../../testing/setupFixtures';
+import { startSetupApp, usbStick } from '../../testing/setupFixtures';
+import { canMount, fillDisk } from '../../testing/tmpfs';
 
 const servers: ModelServer[] = [];
 afterEach(async () => {
@@ -21,19 +21,6 @@ async function serve(behaviour: Partial<Behaviour> = {}): Promise<ModelServer> {
   const server = await startModelServer(behaviour);
   servers.push(server);
   return server;
-}
-
-/** Writes a file until the filesystem is full (the tmpfs goes away after the test). */
-function fillDisk(directory: string): void {
-  const fd = openSync(join(directory, 'filler'), 'a');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** What is left in the models folder besides the test's own filler. */
