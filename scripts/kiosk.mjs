@@ -4,9 +4,10 @@
 //   node scripts/kiosk.mjs install [--binary PATH] [--no-systemctl]
 //   node scripts/kiosk.mjs uninstall [--no-systemctl]
 //
-// install writes the systemd user unit hearth.service and adds one marked line to labwc's
-// autostart file; uninstall removes exactly those. --no-systemctl (or HEARTH_KIOSK_NO_SYSTEMCTL=1)
-// leaves the service manager alone: for tests, and for machines without a systemd user session.
+// install writes the systemd user unit hearth.service, adds one marked line to labwc's autostart
+// file and puts Hearth in the desktop's menu (hearth.desktop); uninstall removes exactly those.
+// --no-systemctl (or HEARTH_KIOSK_NO_SYSTEMCTL=1) leaves the service manager alone: for tests, and
+// for machines without a systemd user session.
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -26,8 +27,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const templates = join(root, 'resources', 'kiosk');
 const unitName = 'hearth.service';
 const autostartMarker = '# hearth-kiosk';
-// The unit template's first line; a hearth.service without it was not written by us.
-const unitMarker = '# Installed by `npm run kiosk:install`';
+// The first line of the unit and desktop entry templates; a file without it was not written by us.
+const installedMarker = '# Installed by `npm run kiosk:install`';
 
 function usage() {
   return 'Usage: node scripts/kiosk.mjs install [--binary PATH] [--no-systemctl] | uninstall [--no-systemctl]';
@@ -45,19 +46,46 @@ function configHome() {
   return join(homedir(), '.config');
 }
 
+/** Desktop menus read applications from XDG_DATA_HOME/applications. */
+function dataHome() {
+  const xdg = process.env.XDG_DATA_HOME;
+  if (xdg && isAbsolute(xdg)) return xdg;
+  return join(homedir(), '.local', 'share');
+}
+
 function paths() {
   const config = configHome();
   return {
     unit: join(config, 'systemd', 'user', unitName),
     autostart: join(config, 'labwc', 'autostart'),
+    // Named after the app_id Electron gives the window, so the panel ties the window to it.
+    menuEntry: join(dataHome(), 'applications', 'hearth.desktop'),
   };
 }
 
-/** One word of a systemd command line: % and $ are specifiers there, spaces split words. */
-function systemdWord(word) {
-  const escaped = word.replaceAll('%', '%%').replaceAll('$', '$$$$');
+/**
+ * One word of a systemd command line: % is a specifier in every word, $ starts a variable only in
+ * the arguments (systemd takes the program's path as written), spaces split words.
+ */
+function systemdWord(word, index) {
+  const specifiers = word.replaceAll('%', '%%');
+  const escaped = index === 0 ? specifiers : specifiers.replaceAll('$', () => '$$');
   if (!/[\s"'\\]/.test(escaped)) return escaped;
   return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+// The desktop entry spec's Exec rules: an argument with one of these characters is quoted, and
+// inside the quotes ", `, $ and \ take a backslash. % starts a field code anywhere, so it doubles.
+const execReserved = /[\s"'\\<>~|&;$*?#()`]/;
+
+function desktopExecWord(word) {
+  const quoted = execReserved.test(word) ? `"${word.replace(/["`$\\]/g, '\\$&')}"` : word;
+  return quoted.replaceAll('%', '%%');
+}
+
+/** Every desktop entry value is a string first: its own backslashes are escaped once more. */
+function desktopString(value) {
+  return value.replaceAll('\\', '\\\\');
 }
 
 function shellWord(word) {
@@ -75,10 +103,30 @@ function readTemplate(name) {
   return readFileSync(join(templates, name), 'utf8');
 }
 
+// The values go in through functions: a replacement string would read $$, $& and $' in a path as
+// its own patterns (and undo systemd's $$).
 function unitText(words, workingDirectory) {
   return readTemplate('hearth.service')
-    .replaceAll('@APP_DIR@', workingDirectory.replaceAll('%', '%%'))
-    .replaceAll('@EXEC_START@', words.map(systemdWord).join(' '));
+    .replaceAll('@APP_DIR@', () => workingDirectory.replaceAll('%', '%%'))
+    .replaceAll('@EXEC_START@', () =>
+      words.map((word, index) => systemdWord(word, index)).join(' '),
+    );
+}
+
+/** The menu entry: the unit's command and this checkout's icon, the one packages are built with. */
+function menuEntryText(words) {
+  const icon = join(root, 'resources', 'icon.png');
+  // A desktop entry value is one line of text: it has no way to write most control characters.
+  // eslint-disable-next-line no-control-regex
+  const control = [...words, icon].find((path) => /[\u0000-\u001f\u007f]/.test(path));
+  if (control)
+    fail(`A desktop entry cannot name a path with a control character in it: ${control}`);
+  // GLib, which the Pi's menu uses, looks the program up before it turns %% back into %, so it
+  // would not find one with a % in its path; env finds it after the unescaping instead.
+  const launch = words[0].includes('%') ? ['env', ...words] : words;
+  return readFileSync(join(root, 'resources', 'hearth.desktop'), 'utf8')
+    .replaceAll('@EXEC@', () => desktopString(launch.map(desktopExecWord).join(' ')))
+    .replaceAll('@ICON@', () => desktopString(icon));
 }
 
 function autostartLine(words) {
@@ -87,7 +135,7 @@ function autostartLine(words) {
     .find((l) => l.trim() !== '' && !l.startsWith('#'));
   if (!line) fail(`No autostart line in ${join(templates, 'labwc-autostart')}`);
   const launch = ['ELECTRON_OZONE_PLATFORM_HINT=wayland', ...words.map(shellWord)].join(' ');
-  return line.replaceAll('@EXEC_SHELL@', launch);
+  return line.replaceAll('@EXEC_SHELL@', () => launch);
 }
 
 const isOurs = (line) => line.trimEnd().endsWith(autostartMarker);
@@ -130,9 +178,8 @@ function removeAutostartLine(file) {
   return true;
 }
 
-/** Removes the folders install created for a file, if nothing else lives in them. */
-function removeEmptyDirectories(from) {
-  const stop = configHome();
+/** Removes the folders install created for a file below `stop`, if nothing else lives in them. */
+function removeEmptyDirectories(from, stop = configHome()) {
   for (let dir = from; dir.startsWith(`${stop}/`); dir = dirname(dir)) {
     if (readdirSync(dir).length > 0) return;
     rmdirSync(dir);
@@ -155,14 +202,24 @@ function systemctl(args) {
   return false;
 }
 
+const isOursFile = (file) => readFileSync(file, 'utf8').startsWith(installedMarker);
+
 function install(flags, binary) {
   const words = command(binary);
-  const { unit, autostart } = paths();
+  const entry = menuEntryText(words);
+  const { unit, autostart, menuEntry } = paths();
   mkdirSync(dirname(unit), { recursive: true });
   writeFileSync(unit, unitText(words, binary ? dirname(resolve(binary)) : root));
   process.stdout.write(`Wrote ${unit}\n`);
   const outcome = addAutostartLine(autostart, autostartLine(words));
   process.stdout.write(`Autostart line ${outcome}: ${autostart}\n`);
+  if (existsSync(menuEntry) && !isOursFile(menuEntry)) {
+    process.stdout.write(`Left ${menuEntry} alone: kiosk:install did not write it\n`);
+  } else {
+    mkdirSync(dirname(menuEntry), { recursive: true });
+    writeFileSync(menuEntry, entry);
+    process.stdout.write(`Added Hearth to the desktop's menu: ${menuEntry}\n`);
+  }
   if (systemctlWanted(flags) && systemctl(['daemon-reload']) && systemctl(['enable', unitName])) {
     process.stdout.write(`Enabled ${unitName}\n`);
   }
@@ -173,8 +230,8 @@ function install(flags, binary) {
 }
 
 function uninstall(flags) {
-  const { unit, autostart } = paths();
-  const ourUnit = existsSync(unit) && readFileSync(unit, 'utf8').startsWith(unitMarker);
+  const { unit, autostart, menuEntry } = paths();
+  const ourUnit = existsSync(unit) && isOursFile(unit);
   if (ourUnit && systemctlWanted(flags)) systemctl(['disable', unitName]);
   if (ourUnit) {
     rmSync(unit);
@@ -185,6 +242,13 @@ function uninstall(flags) {
     process.stdout.write(`Left ${unit} alone: kiosk:install did not write it\n`);
   }
   if (removeAutostartLine(autostart)) process.stdout.write(`Removed the line from ${autostart}\n`);
+  if (existsSync(menuEntry) && isOursFile(menuEntry)) {
+    rmSync(menuEntry);
+    removeEmptyDirectories(dirname(menuEntry), dataHome());
+    process.stdout.write(`Removed Hearth from the desktop's menu: ${menuEntry}\n`);
+  } else if (existsSync(menuEntry)) {
+    process.stdout.write(`Left ${menuEntry} alone: kiosk:install did not write it\n`);
+  }
   process.stdout.write(
     'Hearth no longer starts with the desktop; one running now keeps running until it is closed ' +
       `(systemctl --user stop ${unitName}).\n`,

@@ -1,9 +1,11 @@
 // `npm run kiosk:install` / `kiosk:uninstall` against a temporary home directory. systemctl is a
 // recording stand-in (there is no user session bus here); the unit is checked by systemd's own
-// parser where systemd-analyze exists, and the autostart line is run by a real shell.
+// parser where systemd-analyze exists, the autostart line is run by a real shell, and the menu
+// entry is launched by GLib's `gio launch`, the desktop entry code the Pi's panel is built on.
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -13,8 +15,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { repoRoot } from './testing/electronBuilder';
 
 const kioskScript = join(repoRoot, 'scripts', 'kiosk.mjs');
@@ -56,11 +58,15 @@ interface Outcome {
   stderr: string;
 }
 
-function kiosk(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+function kiosk(
+  args: string[],
+  env: Record<string, string> = {},
+  script = kioskScript,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [kioskScript, ...args],
+      [script, ...args],
       { env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, HOME: home, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -73,6 +79,9 @@ function kiosk(args: string[], env: Record<string, string> = {}): Promise<Outcom
 const configDir = () => join(home, '.config');
 const unitFile = () => join(configDir(), 'systemd', 'user', 'hearth.service');
 const autostartFile = () => join(configDir(), 'labwc', 'autostart');
+const dataDir = () => join(home, '.local', 'share');
+const menuFile = () => join(dataDir(), 'applications', 'hearth.desktop');
+const installedMarker = '# Installed by `npm run kiosk:install`';
 const read = (file: string) => readFileSync(file, 'utf8');
 const systemctlCalls = () =>
   existsSync(systemctlLog) ? read(systemctlLog).trim().split('\n') : [];
@@ -84,8 +93,33 @@ function writeOwnerAutostart(): void {
   writeFileSync(autostartFile(), ownerAutostart);
 }
 
-/** The unit's settings, key to values (a key may repeat, as Environment= does). */
-function unitSettings(text: string): Map<string, string[]> {
+/** The files of a checkout kiosk.mjs reads, copied to `root`; its start.mjs records its argv. */
+function checkoutAt(root: string): string {
+  const files = [
+    'scripts/kiosk.mjs',
+    'resources/hearth.desktop',
+    'resources/icon.png',
+    'resources/kiosk/hearth.service',
+    'resources/kiosk/labwc-autostart',
+  ];
+  for (const file of files) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    copyFileSync(join(repoRoot, file), join(root, file));
+  }
+  writeFileSync(
+    join(root, 'scripts', 'start.mjs'),
+    [
+      "import { renameSync, writeFileSync } from 'node:fs';",
+      'const record = process.env.RECORD;',
+      "writeFileSync(`${record}.tmp`, process.argv.slice(1).join('|'));",
+      'renameSync(`${record}.tmp`, record);',
+    ].join('\n'),
+  );
+  return join(root, 'scripts', 'kiosk.mjs');
+}
+
+/** A unit's or desktop entry's settings, key to values (a key may repeat, as Environment= does). */
+function settingsOf(text: string): Map<string, string[]> {
   const settings = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     const match = /^(\w+)=(.*)$/.exec(line);
@@ -102,7 +136,7 @@ describe('kiosk:install', () => {
     const result = await kiosk(['install', '--no-systemctl']);
     expect(result.code).toBe(0);
 
-    const unit = unitSettings(read(unitFile()));
+    const unit = settingsOf(read(unitFile()));
     expect(unit.get('ExecStart')).toEqual([
       `${process.execPath} ${join(repoRoot, 'scripts', 'start.mjs')}`,
     ]);
@@ -122,12 +156,12 @@ describe('kiosk:install', () => {
   it('installing again changes nothing: one line, the same unit', async () => {
     writeOwnerAutostart();
     await kiosk(['install', '--no-systemctl']);
-    const [unitBefore, autostartBefore] = [read(unitFile()), read(autostartFile())];
+    const files = () => [unitFile(), autostartFile(), menuFile()].map(read);
+    const before = files();
     const again = await kiosk(['install', '--no-systemctl']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already there');
-    expect(read(autostartFile())).toBe(autostartBefore);
-    expect(read(unitFile())).toBe(unitBefore);
+    expect(files()).toEqual(before);
   });
 
   it('moving to an installed binary replaces the line in place instead of adding a second', async () => {
@@ -141,7 +175,7 @@ describe('kiosk:install', () => {
     expect(ours).toHaveLength(1);
     expect(ours[0]).toContain(binary);
     expect(ours[0]).not.toContain('start.mjs');
-    expect(unitSettings(read(unitFile())).get('ExecStart')).toEqual([binary]);
+    expect(settingsOf(read(unitFile())).get('ExecStart')).toEqual([binary]);
   });
 
   it('follows XDG_CONFIG_HOME for both files', async () => {
@@ -192,10 +226,11 @@ describe('kiosk:uninstall', () => {
     expect(existsSync(unitFile())).toBe(false);
   });
 
-  it('removes the folders it created for its files, and keeps the config home itself', async () => {
+  it('removes the folders it created for its files, and keeps the config and data homes', async () => {
     await kiosk(['install', '--no-systemctl']);
     await kiosk(['uninstall', '--no-systemctl']);
     expect(readdirSync(configDir())).toEqual([]);
+    expect(readdirSync(dataDir())).toEqual([]);
   });
 
   it('disables the unit before removing it, then reloads systemd', async () => {
@@ -214,6 +249,96 @@ describe('kiosk:uninstall', () => {
     expect(read(unitFile())).toBe(someoneElses);
     expect(read(autostartFile())).toBe(ownerAutostart);
     expect(systemctlCalls()).toEqual([]);
+  });
+});
+
+describe('the menu entry kiosk:install adds', () => {
+  /** Launches an entry as the Pi's menu does; resolves to what the launched program recorded. */
+  async function launchFromMenu(entry: string): Promise<string> {
+    const record = join(dir, 'launched');
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        'gio',
+        ['launch', entry],
+        { env: { PATH: process.env.PATH ?? '', HOME: home, RECORD: record } },
+        (error, _stdout, stderr) =>
+          error ? reject(new Error(`gio launch ${entry} failed: ${stderr}`)) : resolve(),
+      );
+    });
+    // gio returns once the program has started; the program renames its record into place.
+    return vi.waitFor(() => read(record), { timeout: 10_000 });
+  }
+
+  it('runs the unit’s command, shows this checkout’s icon and names the app_id as window class', async () => {
+    const result = await kiosk(['install', '--no-systemctl']);
+    expect(result.code).toBe(0);
+    const text = read(menuFile());
+    expect(text.startsWith(installedMarker)).toBe(true);
+    const entry = settingsOf(text);
+    expect(entry.get('Exec')).toEqual(settingsOf(read(unitFile())).get('ExecStart'));
+    expect(entry.get('Icon')).toEqual([join(repoRoot, 'resources', 'icon.png')]);
+    expect(existsSync(join(repoRoot, 'resources', 'icon.png'))).toBe(true);
+    expect(entry.get('StartupWMClass')).toEqual(['hearth']);
+    expect(entry.get('Type')).toEqual(['Application']);
+  });
+
+  it('follows XDG_DATA_HOME', async () => {
+    const xdg = join(dir, 'data');
+    await kiosk(['install', '--no-systemctl'], { XDG_DATA_HOME: xdg });
+    expect(existsSync(join(xdg, 'applications', 'hearth.desktop'))).toBe(true);
+    expect(existsSync(join(home, '.local'))).toBe(false);
+  });
+
+  it('quotes a checkout path with quotes, $, spaces and % as the spec says, and GLib runs it', async () => {
+    const checkout = join(dir, 'Hearth "apps" ${HOME} 100%');
+    const result = await kiosk(['install', '--no-systemctl'], {}, checkoutAt(checkout));
+    expect(result.code).toBe(0);
+    const entry = settingsOf(read(menuFile()));
+    // Quoted: \" and \$ inside double quotes, % as %%; then the value's own escaping doubles
+    // each backslash.
+    expect(entry.get('Exec')).toEqual([
+      `${process.execPath} "${dir}` + '/Hearth \\\\"apps\\\\" \\\\${HOME} 100%%/scripts/start.mjs"',
+    ]);
+    expect(entry.get('Icon')).toEqual([join(checkout, 'resources', 'icon.png')]);
+    expect(await launchFromMenu(menuFile())).toBe(join(checkout, 'scripts', 'start.mjs'));
+  });
+
+  it('starts a binary whose path has a space and a % through env, so GLib can find it', async () => {
+    const binary = join(dir, 'Hearth apps 100%', 'hearth');
+    mkdirSync(dirname(binary));
+    writeExecutable(
+      binary,
+      '#!/bin/sh\nprintf \'%s|%s\' "$0" "$#" > "$RECORD.tmp" && mv "$RECORD.tmp" "$RECORD"\n',
+    );
+    await kiosk(['install', '--no-systemctl', '--binary', binary]);
+    expect(settingsOf(read(menuFile())).get('Exec')).toEqual([
+      `env "${dir}/Hearth apps 100%%/hearth"`,
+    ]);
+    expect(await launchFromMenu(menuFile())).toBe(`${binary}|0`);
+  });
+
+  it('kiosk:uninstall removes it, and leaves a hearth.desktop it did not write', async () => {
+    await kiosk(['install', '--no-systemctl']);
+    await kiosk(['uninstall', '--no-systemctl']);
+    expect(existsSync(menuFile())).toBe(false);
+
+    mkdirSync(dirname(menuFile()), { recursive: true });
+    const someoneElses = '[Desktop Entry]\nType=Application\nName=My Hearth\nExec=/usr/bin/true\n';
+    writeFileSync(menuFile(), someoneElses);
+    const result = await kiosk(['uninstall', '--no-systemctl']);
+    expect(result.stdout).toContain('did not write it');
+    expect(read(menuFile())).toBe(someoneElses);
+  });
+
+  it('kiosk:install leaves a hearth.desktop it did not write as it is', async () => {
+    mkdirSync(dirname(menuFile()), { recursive: true });
+    const someoneElses = '[Desktop Entry]\nType=Application\nName=My Hearth\nExec=/usr/bin/true\n';
+    writeFileSync(menuFile(), someoneElses);
+    const result = await kiosk(['install', '--no-systemctl']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('did not write it');
+    expect(read(menuFile())).toBe(someoneElses);
+    expect(existsSync(unitFile())).toBe(true);
   });
 });
 
@@ -254,7 +379,7 @@ describe('the installed autostart line, run by a shell as labwc does', () => {
 const systemdAnalyze =
   ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find(existsSync) ?? 'systemd-analyze';
 
-it('systemd parses the installed unit, also for a binary path with spaces and %', async () => {
+it('systemd parses the installed unit, also for paths with spaces, % and $', async () => {
   const verify = (file: string) =>
     new Promise<Outcome>((resolve) => {
       execFile(systemdAnalyze, ['verify', file], (error, stdout, stderr) =>
@@ -267,10 +392,17 @@ it('systemd parses the installed unit, also for a binary path with spaces and %'
   await kiosk(['install', '--no-systemctl']);
   expect(clean(await verify(unitFile()))).toEqual({ code: 0, warnings: '' });
 
-  const oddDir = join(dir, 'Hearth apps 100%');
+  // systemd takes the program's path as written, but reads ${...} in an argument as a variable.
+  const oddDir = join(dir, 'Hearth apps ${HOME} 100%');
   mkdirSync(oddDir);
   writeExecutable(join(oddDir, 'hearth'), '#!/bin/sh\n');
   await kiosk(['install', '--no-systemctl', '--binary', join(oddDir, 'hearth')]);
   // verify fails when ExecStart does not name an executable, so this proves the quoting.
   expect(clean(await verify(unitFile()))).toEqual({ code: 0, warnings: '' });
+
+  await kiosk(['install', '--no-systemctl'], {}, checkoutAt(oddDir));
+  expect(clean(await verify(unitFile()))).toEqual({ code: 0, warnings: '' });
+  expect(settingsOf(read(unitFile())).get('ExecStart')).toEqual([
+    `${process.execPath} "${dir}/Hearth apps $\${HOME} 100%%/scripts/start.mjs"`,
+  ]);
 });

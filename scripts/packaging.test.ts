@@ -125,6 +125,26 @@ describe('electron-builder.yml', () => {
     const desktopName = String(config.extraMetadata?.desktopName);
     expect(entry.get('StartupWMClass')).toBe(desktopName.replace(/\.desktop$/, ''));
   });
+
+  it('shows Hearth in the menu as resources/hearth.desktop (the git-clone install) does', async () => {
+    const packaged = await desktopEntry(config);
+    const template = new Map(
+      readFileSync(join(repoRoot, 'resources', 'hearth.desktop'), 'utf8')
+        .split('\n')
+        .filter((line) => /^\w+=/.test(line))
+        .map((line): [string, string] => [
+          line.slice(0, line.indexOf('=')),
+          line.slice(line.indexOf('=') + 1),
+        ]),
+    );
+    const shown = ['Type', 'Name', 'Comment', 'Categories', 'Keywords', 'StartupWMClass'];
+    const pick = (entry: Map<string, string>) => shown.map((key) => [key, entry.get(key)]);
+    expect(pick(template)).toEqual(pick(packaged));
+    // Both files are named after the app_id, which is how the panel finds either one.
+    expect(template.get('StartupWMClass')).toBe(
+      String(config.extraMetadata?.desktopName).replace(/\.desktop$/, ''),
+    );
+  });
 });
 
 describe('npm run package', () => {
