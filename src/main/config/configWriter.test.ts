@@ -53,6 +53,11 @@ describe('saving settings to config.json', () => {
     await expect(saveConfigChanges(paths, { kioskPinHash: '1234' }, paths.env)).rejects.toThrow(
       /not a kiosk PIN hash/,
     );
+    // A hand-made hash of another length could never match a typed PIN: every try would be wasted.
+    const real = await hashKioskPin('2468');
+    await expect(
+      saveConfigChanges(paths, { kioskPinHash: `${real}AAAA` }, paths.env),
+    ).rejects.toThrow(/not a kiosk PIN hash/);
     expect(readFileSync(paths.configFile).equals(before)).toBe(true);
   });
 

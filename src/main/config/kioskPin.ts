@@ -11,9 +11,9 @@ import {
 /** 4 to 8 digits: typed on the kiosk's number pad. */
 export const KIOSK_PIN_PATTERN = /^\d{4,8}$/;
 
-/** scrypt$<N>$<r>$<p>$<salt>$<hash>, salt and hash in base64url. */
+/** scrypt$<N>$<r>$<p>$<salt>$<hash>, salt and hash in base64url; the hash is always 32 bytes (43 characters). */
 export const KIOSK_PIN_HASH_PATTERN =
-  /^scrypt\$(\d{1,7})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{32,})$/;
+  /^scrypt\$(\d{1,7})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{43})$/;
 
 /** About 50 ms and 16 MiB per try on a Pi 5: unnoticed at the kiosk, slow for a brute force. */
 const COST = { N: 2 ** 14, r: 8, p: 1 };

@@ -274,4 +274,29 @@ describe('npm run model -- remove of the model Hearth starts with', () => {
     expect((await cli('remove', 'stories260K.gguf')).code).toBe(0);
     expect(await readdir(models())).toEqual([]);
   });
+
+  test('is refused while HEARTH_MODEL names it, by path or as the hf: address it came from', async () => {
+    server = await startModelServer();
+    expect((await cli('pull', server.url(), '--sha256', FIXTURE_SHA256)).code).toBe(0);
+    const byPath = await cliWith(
+      { HEARTH_MODEL: join(models(), 'stories260K.gguf') },
+      'remove',
+      'stories260K.gguf',
+    );
+    expect(byPath.err).toBe(
+      'stories260K.gguf is the model Hearth starts with (HEARTH_MODEL), so switch to another model in Settings before removing it.\n',
+    );
+    const byAddress = await cliWith(
+      { HEARTH_MODEL: 'hf:ggml-org/models/stories260K.gguf' },
+      'remove',
+      'stories260K.gguf',
+    );
+    expect(byAddress.code).toBe(1);
+    expect(await readdir(models())).toEqual(['stories260K.gguf']);
+    // The environment wins over config.json, as at start-up.
+    await writeFile(join(dataDir, 'config.json'), JSON.stringify({ model: '/elsewhere/x.gguf' }));
+    expect(
+      (await cliWith({ HEARTH_MODEL: '/elsewhere/y.gguf' }, 'remove', 'stories260K.gguf')).code,
+    ).toBe(0);
+  });
 });

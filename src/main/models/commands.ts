@@ -66,7 +66,13 @@ export async function runModelCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT_OK;
       case 'remove': {
         if (rest.length !== 1) return usageError(io, 'remove takes one model name');
-        const removed = await removeModel(modelsDir, rest[0] ?? '', catalog, config.configFile);
+        const removed = await removeModel(
+          modelsDir,
+          rest[0] ?? '',
+          catalog,
+          config.configFile,
+          io.env,
+        );
         line(io.out, `Removed ${removed} from ${modelsDir}.`);
         return EXIT_OK;
       }

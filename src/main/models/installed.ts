@@ -7,6 +7,7 @@ import type { Catalog } from './catalog';
 import { TransferFailure } from './downloadError';
 import { discardPartial, PART_SUFFIX, readPartial } from './partialFile';
 import { lockPart } from './partLock';
+import { resolveSource } from './source';
 
 export interface InstalledModelFile {
   fileName: string;
@@ -80,11 +81,37 @@ export class RemoveModelError extends Error {
  * runs in any process: the removal holds that file's download lock, so it
  * never pulls the bytes from under a writer.
  */
+/**
+ * The models-folder file the next start loads, where the settings name one:
+ * HEARTH_MODEL wins over config.json's "model", as at start-up; an hf: or
+ * https address names the file it is downloaded to.
+ */
+function startModel(
+  modelsDir: string,
+  configFile: string,
+  env: NodeJS.ProcessEnv,
+): { path: string; namedBy: string } | undefined {
+  const fromEnv = env.HEARTH_MODEL ?? '';
+  const named = fromEnv !== '' ? fromEnv : readConfigFile(configFile).model;
+  if (typeof named !== 'string' || named === '') return undefined;
+  const namedBy = fromEnv !== '' ? 'HEARTH_MODEL' : `${configFile} "model"`;
+  if (!isRemote(named)) return { path: resolve(named), namedBy };
+  try {
+    return { path: join(modelsDir, resolveSource(named, env).fileName), namedBy };
+  } catch {
+    // An address start-up would refuse names no file here.
+    return undefined;
+  }
+}
+
+const isRemote = (value: string): boolean => /^(hf:|https?:\/\/)/i.test(value);
+
 export async function removeModel(
   modelsDir: string,
   name: string,
   catalog: Catalog,
   configFile: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const entry = catalog.entries.find((e) => e.id === name.toLowerCase());
   const wanted = entry?.file ?? (name.toLowerCase().endsWith('.gguf') ? name : `${name}.gguf`);
@@ -119,17 +146,13 @@ export async function removeModel(
     if (!found) {
       throw new RemoveModelError('not-found', wanted, `No model named ${name} is in ${modelsDir}.`);
     }
-    const saved = readConfigFile(configFile).model;
     const path = join(modelsDir, wanted);
-    if (
-      typeof saved === 'string' &&
-      resolve(saved) === path &&
-      installed.some((m) => m.path === path)
-    ) {
+    const start = startModel(modelsDir, configFile, env);
+    if (start?.path === path && installed.some((m) => m.path === path)) {
       throw new RemoveModelError(
         'starts-with',
         wanted,
-        `${wanted} is the model Hearth starts with (${configFile} "model"), so switch to another model in Settings before removing it.`,
+        `${wanted} is the model Hearth starts with (${start.namedBy}), so switch to another model in Settings before removing it.`,
       );
     }
     await rm(path, { force: true });

@@ -189,7 +189,7 @@ export class ModelSetup implements AsyncDisposable {
       throw new ApiFailure('busy', `${fileName} is being loaded; wait until it is ready.`);
     }
     try {
-      await removeModel(roots.modelsDir, fileName, catalog, configFile);
+      await removeModel(roots.modelsDir, fileName, catalog, configFile, this.#deps.env);
     } catch (error) {
       if (!(error instanceof RemoveModelError)) throw error;
       throw refusal(error);

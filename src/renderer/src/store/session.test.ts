@@ -107,3 +107,50 @@ describe('the store across sessions', () => {
     expect(hearth.store.getState().devices?.[0]?.connected).toBe(false);
   });
 });
+
+describe("the owner's lists across a new session", () => {
+  const downloading = {
+    state: 'downloading' as const,
+    model: 'Stories 260K',
+    catalogId: 'stories',
+    bytes: 100,
+    total: 1000,
+    bytesPerSecond: 10,
+    secondsLeft: 90,
+  };
+  const list = (download: typeof downloading | null) => ({
+    catalog: [],
+    installed: [],
+    unfinished: [],
+    download,
+  });
+
+  it('asks again for the model list a new session may have changed, so a download that ended is not shown running', async () => {
+    let serverDownload: typeof downloading | null = downloading;
+    const { hearth, fake } = await connect({
+      getSnapshot: () => snapshot(),
+      listModels: () => list(serverDownload),
+    });
+    await hearth.actions.loadModels();
+    expect(hearth.store.getState().download).toMatchObject({ state: 'downloading' });
+
+    // Hearth restarted: the download it ran is gone.
+    fake.drop();
+    serverDownload = null;
+    await fake.start();
+    await settle();
+    expect(hearth.store.getState().download).toBeNull();
+    expect(hearth.store.getState().models).toEqual(list(null));
+  });
+
+  it('loads nothing the owner had not asked for', async () => {
+    const { fake } = await connect({ getSnapshot: () => snapshot() });
+    const before = fake.calls.length;
+    fake.drop();
+    await fake.start();
+    await settle();
+    const names = fake.calls.slice(before).map((c) => c.name);
+    expect(names).not.toContain('listModels');
+    expect(names).not.toContain('getSettings');
+  });
+});

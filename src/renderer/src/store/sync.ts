@@ -19,7 +19,7 @@ export class HearthSync implements Disposable {
   #disposed = false;
 
   constructor(
-    transport: HearthTransport,
+    private readonly transport: HearthTransport,
     private readonly store: StoreApi<HearthState>,
     private readonly batcher: FrameBatcher,
     private readonly opener: ConversationOpener,
@@ -52,6 +52,7 @@ export class HearthSync implements Disposable {
       theme: snapshot.theme,
       ...(open ? { current: open, queue: {} } : {}),
     });
+    this.#refreshOwnerLists();
     if (open) return;
     // A new session has nothing open yet: carry on with the conversation that was
     // shown (it stays on screen until it is reloaded), else the most recent one.
@@ -59,6 +60,42 @@ export class HearthSync implements Disposable {
       // A link that dropped again brings another snapshot, and this is tried again.
       if (!this.#disposed && !isDisconnected(error)) reportProblem(this.store, error);
     });
+  }
+
+  /**
+   * What the owner's screens asked for (the model list, a download, settings,
+   * paired phones) may have changed while events were missed: Hearth may even
+   * have restarted, ending a download whose progress is still on screen. Each
+   * list that was loaded is asked for again; nothing new is loaded.
+   */
+  #refreshOwnerLists(): void {
+    const { getState: get, setState: set } = this.store;
+    const { role, models, modelFiles, download, settings, devices, pairing } = get();
+    if (role !== 'owner') {
+      set({
+        models: null,
+        modelFiles: null,
+        download: null,
+        settings: null,
+        devices: null,
+        pairing: null,
+      });
+      return;
+    }
+    const fail = (error: unknown): void => {
+      if (!this.#disposed && !isDisconnected(error)) reportProblem(this.store, error);
+    };
+    const { transport } = this;
+    if (models || download) {
+      transport
+        .call('listModels', {})
+        .then((list) => set({ models: list, download: list.download }), fail);
+    }
+    if (modelFiles)
+      transport.call('listModelFiles', {}).then((files) => set({ modelFiles: files }), fail);
+    if (settings) transport.call('getSettings', {}).then((saved) => set({ settings: saved }), fail);
+    if (devices) transport.call('listDevices', {}).then((list) => set({ devices: list }), fail);
+    if (pairing) transport.call('getPairing', {}).then((info) => set({ pairing: info }), fail);
   }
 
   #onEvent(event: HearthEvent): void {
