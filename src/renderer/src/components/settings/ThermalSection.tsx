@@ -6,6 +6,7 @@ import { OverrideNotes, SettingsSection } from './SettingsSection';
 import {
   overriddenBy,
   SETTING_VARIABLES,
+  shownThermal,
   thermalChange,
   thermalProblems,
   type ThermalDraft,
@@ -13,23 +14,20 @@ import {
 import { useSettingsSave } from './useSettingsSave';
 
 export function ThermalSection({ settings }: { settings: Settings }) {
-  // null until edited: the saved thresholds show, and follow changes made elsewhere.
-  const [draft, setDraft] = useState<ThermalDraft | null>(null);
+  // Only the fields the owner edited: the others follow changes saved elsewhere.
+  const [draft, setDraft] = useState<Partial<ThermalDraft>>({});
   const { status, save, reset, saving } = useSettingsSave();
-  const current = draft ?? {
-    trigger: String(settings.thermalTriggerC),
-    resume: String(settings.thermalResumeC),
-  };
+  const current = shownThermal(settings, draft);
   const problems = thermalProblems(current);
   const change = thermalChange(settings, current);
   const overridden = overriddenBy(settings, ['thermalTriggerC', 'thermalResumeC']);
   const invalid = problems.trigger !== undefined || problems.resume !== undefined;
-  const edit = (next: ThermalDraft) => {
-    setDraft(next);
+  const edit = (next: Partial<ThermalDraft>) => {
+    setDraft((before) => ({ ...before, ...next }));
     reset();
   };
   const submit = async () => {
-    if (await save(change)) setDraft(null);
+    if (await save(change)) setDraft({});
   };
 
   return (
@@ -49,7 +47,7 @@ export function ThermalSection({ settings }: { settings: Settings }) {
               fallback={settings.thermalTriggerC}
               problem={problems.trigger}
               disabled={overridden.includes(SETTING_VARIABLES.thermalTriggerC)}
-              onChange={(trigger) => edit({ ...current, trigger })}
+              onChange={(trigger) => edit({ trigger })}
             />
             <CelsiusField
               label="Resume below"
@@ -58,7 +56,7 @@ export function ThermalSection({ settings }: { settings: Settings }) {
               fallback={settings.thermalResumeC}
               problem={problems.resume}
               disabled={overridden.includes(SETTING_VARIABLES.thermalResumeC)}
-              onChange={(resume) => edit({ ...current, resume })}
+              onChange={(resume) => edit({ resume })}
             />
           </div>
           <div className="settings-actions">

@@ -8,6 +8,7 @@ import {
   savedNotice,
   stepCelsius,
   systemPromptProblem,
+  shownThermal,
   thermalChange,
   thermalProblems,
 } from './settingsForm';
@@ -49,6 +50,15 @@ describe('the thermal thresholds form', () => {
       thermalTriggerC: 75,
       thermalResumeC: 70,
     });
+  });
+
+  it('does not send back a threshold another screen changed while this one edited the other', () => {
+    const edited = { trigger: '90' };
+    // Another screen saves resume 70 while this one has the trigger open.
+    const later = savedSettings({ thermalResumeC: 70 });
+    const shown = shownThermal(later, edited);
+    expect(shown).toEqual({ trigger: '90', resume: '70' });
+    expect(thermalChange(later, shown)).toEqual({ thermalTriggerC: 90 });
   });
 
   it('steps by whole degrees and stays in range', () => {

@@ -87,6 +87,18 @@ export function thermalProblems(draft: ThermalDraft): ThermalProblems {
   return problems;
 }
 
+/**
+ * What the thermal fields show: the owner's edits, and the saved value for a
+ * field not edited, so that a change saved on another screen shows here and is
+ * not sent back over it.
+ */
+export function shownThermal(saved: Settings, edited: Partial<ThermalDraft>): ThermalDraft {
+  return {
+    trigger: edited.trigger ?? String(saved.thermalTriggerC),
+    resume: edited.resume ?? String(saved.thermalResumeC),
+  };
+}
+
 /** Only the thresholds that differ from the saved ones: the rest is not sent. */
 export function thermalChange(saved: Settings, draft: ThermalDraft): SettingsChange {
   const change: SettingsChange = {};
