@@ -7,6 +7,14 @@ import { join } from 'node:path';
 /** Whether this process may mount a tmpfs. */
 export const canMount = process.getuid?.() === 0;
 
+/**
+ * A test's title; where it will be skipped, with the reason, so the reporter's
+ * one "skipped" line explains itself.
+ */
+export function needsMount(title: string): string {
+  return canMount ? title : `${title}: skipped, not root (mounting a tmpfs needs root)`;
+}
+
 /** Mounts a tmpfs of `size` (e.g. '256k', '16m') on `directory`; returns how to unmount it. */
 export function mountTmpfs(directory: string, size: string): () => void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', directory]);

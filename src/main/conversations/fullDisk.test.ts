@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/api';
 import { eventually, savedConversation } from '../../testing/savedConversation';
 import { cleanupsAfterEach, conversationFolder, message } from '../../testing/conversationStores';
-import { canMount, fillDisk, mountTmpfs } from '../../testing/tmpfs';
+import { canMount, fillDisk, mountTmpfs, needsMount } from '../../testing/tmpfs';
 
 const root = canMount;
 let mount = '';
@@ -47,7 +47,9 @@ function setup() {
 
 describe('ConversationStore on a full disk', () => {
   it.skipIf(!root)(
-    'starts with unsaved repairs in memory, refuses a prompt without a phantom, and saves once space returns (needs root to mount a tmpfs)',
+    needsMount(
+      'starts with unsaved repairs in memory, refuses a prompt without a phantom, and saves once space returns',
+    ),
     async () => {
       const { dir, logger, open } = setup();
       // A Hearth that died in the middle of two answers.
@@ -122,7 +124,7 @@ describe('ConversationStore on a full disk', () => {
   );
 
   it.skipIf(!root)(
-    'dispose completes, releases its timers and rejects when the last save fails (needs root to mount a tmpfs)',
+    needsMount('dispose completes, releases its timers and rejects when the last save fails'),
     async () => {
       const { dir, logger, open } = setup();
       // Timers far in the future: only dispose can clear them in time for the leak guard.
@@ -159,7 +161,7 @@ describe('ConversationStore on a full disk', () => {
   );
 
   it.skipIf(!root)(
-    'refuses a prompt on a read-only disk with an internal error in plain words (needs root to mount a tmpfs)',
+    needsMount('refuses a prompt on a read-only disk with an internal error in plain words'),
     async () => {
       const { open } = setup();
       const store = open();

@@ -10,7 +10,7 @@ import {
   type ModelServer,
 } from '../../testing/models/modelServer';
 import { startSetupApp, usbStick } from '../../testing/setupFixtures';
-import { canMount, fillDisk } from '../../testing/tmpfs';
+import { canMount, fillDisk, needsMount } from '../../testing/tmpfs';
 
 const servers: ModelServer[] = [];
 afterEach(async () => {
@@ -30,9 +30,11 @@ const leftIn = (directory: string) => readdirSync(directory).filter((n) => n !==
 const TOO_SMALL = '16m';
 const ROOMY = '64m';
 
-describe('models on a full disk (needs root to mount a tmpfs)', () => {
+describe('models on a full disk', () => {
   it.skipIf(!canMount)(
-    'a download larger than the free space is refused in one sentence and leaves no model',
+    needsMount(
+      'a download larger than the free space is refused in one sentence and leaves no model',
+    ),
     async () => {
       const server = await serve();
       const setup = await startSetupApp({
@@ -51,7 +53,9 @@ describe('models on a full disk (needs root to mount a tmpfs)', () => {
   );
 
   it.skipIf(!canMount)(
-    'a download the disk fills up under stops in one sentence, leaves no model, and keeps what it got',
+    needsMount(
+      'a download the disk fills up under stops in one sentence, leaves no model, and keeps what it got',
+    ),
     async () => {
       const server = await serve({ tickMs: 20 });
       const setup = await startSetupApp({
@@ -73,20 +77,23 @@ describe('models on a full disk (needs root to mount a tmpfs)', () => {
     },
   );
 
-  it.skipIf(!canMount)('a USB copy that does not fit says so and leaves nothing', async () => {
-    const usb = usbStick();
-    const setup = await startSetupApp({ usbRoots: [usb.root], modelsTmpfs: TOO_SMALL });
-    await setup.call('useModelFile', { path: usb.onStick });
-    expect((await setup.downloadEnded()).download).toMatchObject({
-      state: 'failed',
-      error:
-        'There is not enough free space to copy stories260K-chatml.gguf: it needs 51 MB and 17 MB is free.',
-    });
-    expect(leftIn(setup.modelsDir)).toEqual([]);
-  });
+  it.skipIf(!canMount)(
+    needsMount('a USB copy that does not fit says so and leaves nothing'),
+    async () => {
+      const usb = usbStick();
+      const setup = await startSetupApp({ usbRoots: [usb.root], modelsTmpfs: TOO_SMALL });
+      await setup.call('useModelFile', { path: usb.onStick });
+      expect((await setup.downloadEnded()).download).toMatchObject({
+        state: 'failed',
+        error:
+          'There is not enough free space to copy stories260K-chatml.gguf: it needs 51 MB and 17 MB is free.',
+      });
+      expect(leftIn(setup.modelsDir)).toEqual([]);
+    },
+  );
 
   it.skipIf(!canMount)(
-    'a USB copy the disk fills up under says so and leaves nothing',
+    needsMount('a USB copy the disk fills up under says so and leaves nothing'),
     async () => {
       const usb = usbStick();
       const setup = await startSetupApp({ usbRoots: [usb.root], modelsTmpfs: ROOMY });
