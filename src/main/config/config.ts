@@ -161,6 +161,14 @@ export function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * Whether the model setting names an address (an hf: URI or anything with a
+ * URL scheme) rather than a file; whether it may be fetched is the fetcher's call.
+ */
+export function isRemoteModel(model: string): boolean {
+  return /^(hf:|huggingface:|[a-z][a-z0-9+.-]*:\/\/)/i.test(model);
+}
+
 /** Where downloaded and copied-in models live: <dataDir>/models. */
 export function modelsDirectory(dataDir: string): string {
   return join(dataDir, 'models');

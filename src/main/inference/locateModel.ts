@@ -3,7 +3,7 @@
 // in <dataDir>/models. The engine itself only ever opens local files.
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { modelsDirectory } from '../config/config';
+import { isRemoteModel, modelsDirectory } from '../config/config';
 
 export type ModelLocation =
   | { kind: 'file'; path: string }
@@ -22,11 +22,6 @@ export interface RemoteModelProgress {
  * sentence for the owner.
  */
 export type FetchRemoteModel = (address: string, progress: RemoteModelProgress) => Promise<string>;
-
-/** An hf: URI or anything with a URL scheme; whether it may be fetched is the fetcher's call. */
-export function isRemoteModel(model: string): boolean {
-  return /^(hf:|huggingface:|[a-z][a-z0-9+.-]*:\/\/)/i.test(model);
-}
 
 async function firstGgufIn(directory: string): Promise<string | undefined> {
   const names = await readdir(directory).catch(() => [] as string[]);

@@ -50,3 +50,28 @@ export function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A request's own abort, which the caller's signal also triggers (as a cancel). */
+export interface RequestAbort {
+  signal: AbortSignal;
+  /** Aborts the request once, with the failure it will report. */
+  stop(failure: TransferFailure): void;
+  /** Stops following the caller's signal; call when the request is over. */
+  unlink(): void;
+}
+
+/** Throws a cancel at once when the caller has already given up. */
+export function requestAbort(callerSignal: AbortSignal | undefined): RequestAbort {
+  if (callerSignal?.aborted) throw new TransferFailure({ kind: 'cancelled' });
+  const controller = new AbortController();
+  const stop = (failure: TransferFailure): void => {
+    if (!controller.signal.aborted) controller.abort(failure);
+  };
+  const onCallerAbort = (): void => stop(new TransferFailure({ kind: 'cancelled' }));
+  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    stop,
+    unlink: () => callerSignal?.removeEventListener('abort', onCallerAbort),
+  };
+}

@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HearthEvent, ModelStatus } from '../../shared/api';
 import { fakeHub, FIRST_COMMIT, fixtureOnHub, hubApi } from '../../testing/models/fakeHub';
 import {
@@ -20,10 +20,10 @@ import {
   FIXTURE_MODEL_PATH,
   FIXTURE_SHA256,
   sha256Of,
-  startModelServer,
   type Behaviour,
   type ModelServer,
 } from '../../testing/models/modelServer';
+import { modelServersPerTest } from '../../testing/models/modelServersPerTest';
 import { scratchDir, startSetupApp } from '../../testing/setupFixtures';
 import { engineConfig } from '../../testing/inferenceFixtures';
 import { silentLogger } from '../../testing/loggers';
@@ -31,16 +31,10 @@ import { InferenceEngine } from '../inference/engine';
 import { fetchConfiguredModel } from './configuredModel';
 import { partLockPath } from './partLock';
 
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = modelServersPerTest();
 
-async function hub(behaviour: Partial<Behaviour> = {}): Promise<ModelServer> {
-  const server = await startModelServer({ api: hubApi(fakeHub()), ...behaviour });
-  servers.push(server);
-  return server;
-}
+const hub = (behaviour: Partial<Behaviour> = {}): Promise<ModelServer> =>
+  serve({ api: hubApi(fakeHub()), ...behaviour });
 
 const HF_STORIES = 'hf:ggml-org/models/stories260K.gguf';
 
@@ -100,10 +94,9 @@ describe('a model configured by address', () => {
   });
 
   it("bytes that do not match the hub's sha256 are refused: an error sentence and no model", async () => {
-    const server = await startModelServer({
+    const server = await serve({
       api: hubApi(fakeHub({ files: [fixtureOnHub({ sha256: 'ab'.repeat(32) })] })),
     });
-    servers.push(server);
     const started = await startWith(HF_STORIES, { HF_ENDPOINT: `${server.origin}/` });
     expect(started.status).toEqual({
       state: 'error',

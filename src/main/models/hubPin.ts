@@ -11,7 +11,7 @@
 // The tree comes in pages (Link: rel="next"); a GGUF repository's few files
 // fit the first, and a file that is not on it is asked for by name.
 import { z } from 'zod';
-import { connectionFailure, fetchAllowed } from './allowedFetch';
+import { connectionFailure, fetchAllowed, requestAbort } from './allowedFetch';
 import { TransferFailure } from './downloadError';
 
 export interface HubPin {
@@ -105,22 +105,16 @@ async function askHub(
   repository: string,
   options: HubPinOptions,
 ): Promise<unknown> {
-  const controller = new AbortController();
-  const stop = (failure: TransferFailure): void => {
-    if (!controller.signal.aborted) controller.abort(failure);
-  };
-  const onCallerAbort = (): void => stop(new TransferFailure({ kind: 'cancelled' }));
-  if (options.signal?.aborted) throw new TransferFailure({ kind: 'cancelled' });
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const abort = requestAbort(options.signal);
   const timer = setTimeout(
-    () => stop(new TransferFailure({ kind: 'unreachable', host: new URL(url).host })),
+    () => abort.stop(new TransferFailure({ kind: 'unreachable', host: new URL(url).host })),
     options.answerMs ?? 20_000,
   );
   let text: string | null;
   try {
     const response = await fetchAllowed(
       url,
-      { ...init, headers: { Accept: 'application/json' }, signal: controller.signal },
+      { ...init, headers: { Accept: 'application/json' }, signal: abort.signal },
       options.fetch,
     );
     if (!response.ok) {
@@ -129,12 +123,12 @@ async function askHub(
     }
     text = await readLimited(response);
   } catch (error) {
-    if (controller.signal.reason instanceof TransferFailure) throw controller.signal.reason;
+    if (abort.signal.reason instanceof TransferFailure) throw abort.signal.reason;
     if (error instanceof TransferFailure) throw error;
     throw connectionFailure(error, url);
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onCallerAbort);
+    abort.unlink();
   }
   if (text === null) {
     throw unexpected(repository, `it is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);

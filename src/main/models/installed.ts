@@ -2,7 +2,7 @@
 // downloads (.part files, never loaded as models), and removing either.
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { readConfigFile } from '../config/config';
+import { isRemoteModel, readConfigFile } from '../config/config';
 import type { Catalog } from './catalog';
 import { TransferFailure } from './downloadError';
 import { discardPartial, PART_SUFFIX, readPartial } from './partialFile';
@@ -95,7 +95,7 @@ function startModel(
   const named = fromEnv !== '' ? fromEnv : readConfigFile(configFile).model;
   if (typeof named !== 'string' || named === '') return undefined;
   const namedBy = fromEnv !== '' ? 'HEARTH_MODEL' : `${configFile} "model"`;
-  if (!isRemote(named)) return { path: resolve(named), namedBy };
+  if (!isRemoteModel(named)) return { path: resolve(named), namedBy };
   try {
     return { path: join(modelsDir, resolveSource(named, env).fileName), namedBy };
   } catch {
@@ -103,8 +103,6 @@ function startModel(
     return undefined;
   }
 }
-
-const isRemote = (value: string): boolean => /^(hf:|https?:\/\/)/i.test(value);
 
 export async function removeModel(
   modelsDir: string,

@@ -6,7 +6,7 @@
 // Bytes from another address are continued only when they were for the same
 // sha256: a new revision of a hub repository may hold the very same file.
 import { open, statfs, type FileHandle } from 'node:fs/promises';
-import { connectionFailure, errorCode, fetchAllowed } from './allowedFetch';
+import { connectionFailure, errorCode, fetchAllowed, requestAbort } from './allowedFetch';
 import { TransferFailure } from './downloadError';
 import {
   discardPartial,
@@ -49,13 +49,8 @@ const DISK_RESERVE_BYTES = 50e6;
 
 export async function transferToPart(options: TransferOptions): Promise<TransferResult> {
   const { url, directory, fileName } = options;
-  const controller = new AbortController();
-  const stop = (failure: TransferFailure): void => {
-    if (!controller.signal.aborted) controller.abort(failure);
-  };
-  const onCallerAbort = (): void => stop(new TransferFailure({ kind: 'cancelled' }));
-  if (options.signal?.aborted) throw new TransferFailure({ kind: 'cancelled' });
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const abort = requestAbort(options.signal);
+  const { stop } = abort;
 
   let handle: FileHandle | undefined;
   let position = 0;
@@ -77,11 +72,11 @@ export async function transferToPart(options: TransferOptions): Promise<Transfer
     timers.answer(options.answerMs ?? 20_000, () =>
       stop(new TransferFailure({ kind: 'unreachable', host: new URL(url).host })),
     );
-    let plan = await planWrite(await request(url, rangeHeaders(usable), controller.signal), usable);
+    let plan = await planWrite(await request(url, rangeHeaders(usable), abort.signal), usable);
     if (plan === 'start-over') {
       // The server no longer continues our bytes (the file changed): fetch it whole.
       await discardPartial(directory, fileName);
-      plan = await planWrite(await request(url, {}, controller.signal), null);
+      plan = await planWrite(await request(url, {}, abort.signal), null);
     }
     timers.clearAnswer();
     if (plan === 'start-over') throw new TransferFailure({ kind: 'http', status: 416 });
@@ -128,12 +123,12 @@ export async function transferToPart(options: TransferOptions): Promise<Transfer
     report(true);
     return { bytes: position, resumedFrom: start };
   } catch (error) {
-    throw asTransferFailure(error, controller.signal, url, handle ? { position, total } : null);
+    throw asTransferFailure(error, abort.signal, url, handle ? { position, total } : null);
   } finally {
     timers.clear();
     // Ends the request too when writing failed while the server was still sending.
-    if (!controller.signal.aborted) controller.abort(new TransferFailure({ kind: 'cancelled' }));
-    options.signal?.removeEventListener('abort', onCallerAbort);
+    stop(new TransferFailure({ kind: 'cancelled' }));
+    abort.unlink();
     await handle?.close().catch(() => {});
   }
 }

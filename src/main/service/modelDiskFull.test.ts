@@ -3,25 +3,12 @@
 // does not fit says so in one sentence and never leaves a model file behind,
 // whether it is refused before it starts or the disk fills up midway.
 import { readdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  startModelServer,
-  type Behaviour,
-  type ModelServer,
-} from '../../testing/models/modelServer';
+import { describe, expect, it } from 'vitest';
+import { modelServersPerTest } from '../../testing/models/modelServersPerTest';
 import { startSetupApp, usbStick } from '../../testing/setupFixtures';
 import { canMount, fillDisk, needsMount } from '../../testing/tmpfs';
 
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(behaviour: Partial<Behaviour> = {}): Promise<ModelServer> {
-  const server = await startModelServer(behaviour);
-  servers.push(server);
-  return server;
-}
+const serve = modelServersPerTest();
 
 /** What is left in the models folder besides the test's own filler. */
 const leftIn = (directory: string) => readdirSync(directory).filter((n) => n !== 'filler');

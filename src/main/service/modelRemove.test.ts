@@ -5,29 +5,16 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HearthEvent, ModelList } from '../../shared/api';
 import { FIXTURE_CHATML_MODEL, FIXTURE_MODEL } from '../../testing/inferenceFixtures';
-import {
-  FIXTURE_SHA256,
-  startModelServer,
-  type Behaviour,
-  type ModelServer,
-} from '../../testing/models/modelServer';
+import { FIXTURE_SHA256 } from '../../testing/models/modelServer';
+import { modelServersPerTest } from '../../testing/models/modelServersPerTest';
 import { phone, startSetupApp } from '../../testing/setupFixtures';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(behaviour: Partial<Behaviour> = {}): Promise<ModelServer> {
-  const server = await startModelServer(behaviour);
-  servers.push(server);
-  return server;
-}
+const serve = modelServersPerTest();
 
 /** Resolves once `path` exists. */
 async function appears(path: string): Promise<void> {

@@ -1,28 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HearthEvent, ModelDownload, ModelList } from '../../shared/api';
-import {
-  closedPort,
-  FIXTURE_SHA256,
-  startModelServer,
-  type Behaviour,
-  type ModelServer,
-} from '../../testing/models/modelServer';
+import { closedPort, FIXTURE_SHA256 } from '../../testing/models/modelServer';
+import { modelServersPerTest } from '../../testing/models/modelServersPerTest';
 import { fakeHub, FIRST_COMMIT, fixtureOnHub, hubApi } from '../../testing/models/fakeHub';
 import { FIXTURE_CHATML_MODEL } from '../../testing/inferenceFixtures';
 import { converse, owner, phone, startSetupApp } from '../../testing/setupFixtures';
 
-const servers: ModelServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(behaviour: Partial<Behaviour> = {}): Promise<ModelServer> {
-  const server = await startModelServer(behaviour);
-  servers.push(server);
-  return server;
-}
+const serve = modelServersPerTest();
 
 /** A Hearth with no model whose catalog downloads from this server. */
 const startWithout = (server: { origin: string }, answerMs?: number) =>

@@ -91,36 +91,25 @@ export function HistoryDrawer({
       )}
       {owner && (
         <div className="sheet-foot">
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              close();
-              onConnectPhone();
-            }}
-          >
-            Connect a phone
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              close();
-              onCheckCooling();
-            }}
-          >
-            Check cooling
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              close();
-              onOpenSettings();
-            }}
-          >
-            Settings
-          </button>
+          {(
+            [
+              ['Connect a phone', onConnectPhone],
+              ['Check cooling', onCheckCooling],
+              ['Settings', onOpenSettings],
+            ] as const
+          ).map(([label, open]) => (
+            <button
+              key={label}
+              type="button"
+              className="button"
+              onClick={() => {
+                close();
+                open();
+              }}
+            >
+              {label}
+            </button>
+          ))}
         </div>
       )}
     </Sheet>
