@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
-import hearth from './scripts/lint/layers.mjs';
+import hearth from './scripts/lint/plugin.mjs';
 
 export default tseslint.config(
   { ignores: ['out', 'dist', 'coverage', 'node_modules', 'test-results', 'playwright-report'] },
@@ -18,6 +18,19 @@ export default tseslint.config(
     files: ['src/**/*.{ts,tsx}'],
     plugins: { hearth },
     rules: { 'hearth/layers': 'error' },
+  },
+  {
+    // No import cycles, type-only ones included, inside a folder as well as across
+    // folders (the layer rule sees only imports that cross a layer): scripts/lint/noCycle.mjs.
+    files: ['src/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.{mjs,ts}', 'e2e/**/*.ts'],
+    plugins: { hearth },
+    rules: { 'hearth/no-cycle': 'error' },
+  },
+  {
+    // Codes, tokens, PINs and secrets are compared in constant time: scripts/lint/secretCompare.mjs.
+    files: ['src/main/pairing/**/*.ts', 'src/main/server/**/*.ts', 'src/main/config/kioskPin*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'hearth/secret-compare': 'error' },
   },
   {
     // Services are plain Node; only the Electron adapter may touch electron.

@@ -11,6 +11,7 @@ import { startHearth, type RunningHearth } from '../src/main/runtime/hearthProce
 import { loadConfig } from '../src/main/config/config';
 import { InferenceEngine } from '../src/main/inference/engine';
 import { createMemoryLogger } from '../src/testing/loggers';
+import { ownerCookieOf } from '../src/testing/testOwner';
 import type { HearthServer } from '../src/main/server/httpServer';
 import { inferenceThreads, physicalCoreCount } from '../src/main/inference/physicalCores';
 import type { RunFigures } from './raw';
@@ -96,6 +97,8 @@ export class WebSocketRunner {
     private readonly running: RunningHearth,
     private readonly url: string,
     private readonly dataDir: string,
+    /** The owner cookie: this client acts as a browser that opened the owner page. */
+    private readonly ownerCookie: string,
   ) {}
 
   static async open(settings: BenchSettings, maxTokens: number): Promise<WebSocketRunner> {
@@ -111,7 +114,7 @@ export class WebSocketRunner {
       serverRequired: true,
     });
     const server = running.server as HearthServer;
-    const runner = new WebSocketRunner(running, server.url, dataDir);
+    const runner = new WebSocketRunner(running, server.url, dataDir, ownerCookieOf(running.owner));
     await runner.connect();
     await runner.waitForModel();
     return runner;
@@ -121,7 +124,7 @@ export class WebSocketRunner {
   private async connect(): Promise<void> {
     this.socket?.close();
     const socket = new WebSocket(`${this.url.replace('http', 'ws')}/ws`, {
-      headers: { origin: this.url },
+      headers: { origin: this.url, cookie: this.ownerCookie },
     });
     this.socket = socket;
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));

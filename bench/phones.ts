@@ -53,11 +53,11 @@ export async function phoneLoadRows(seconds = LOAD_SECONDS): Promise<BenchRow[]>
           const stop = phone.onEvent((event) => {
             if (event.type === 'tokens' && first === 0) first = performance.now();
           });
-          const { assistantMessage } = await phone.call('sendPrompt', {
+          const { assistantMessageId } = await phone.call('sendPrompt', {
             conversationId,
             text: PROMPT,
           });
-          await phone.answer(assistantMessage.id);
+          await phone.answer(assistantMessageId);
           stop();
           if (first > 0) firstTokenMs.push(first - sent);
           answers[i] = (answers[i] ?? 0) + 1;
@@ -225,7 +225,7 @@ export async function protocolResumeRows(rounds = RESUMES): Promise<BenchRow[]> 
     const watcher = await hearth.owner();
     await watcher.call('openConversation', { id: conversation.id });
     for (let i = 0; i < rounds; i++) {
-      const { assistantMessage } = await phone.call('sendPrompt', {
+      const { assistantMessageId } = await phone.call('sendPrompt', {
         conversationId: conversation.id,
         text: PROMPT,
       });
@@ -233,13 +233,13 @@ export async function protocolResumeRows(rounds = RESUMES): Promise<BenchRow[]> 
       const lost = phone.linksLost;
       while (phone.linksLost === lost) await sleep(5);
       // The server streams the whole answer into the session meanwhile.
-      await watcher.answer(assistantMessage.id);
+      await watcher.answer(assistantMessageId);
       const welcomes = phone.welcomes.length;
       const restored = performance.now();
       link.resume();
       while (phone.welcomes.length === welcomes) await sleep(1);
       toWelcome.push(performance.now() - restored);
-      await phone.answer(assistantMessage.id);
+      await phone.answer(assistantMessageId);
       toCaughtUp.push(performance.now() - restored);
     }
     await watcher.close();

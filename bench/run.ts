@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { bundleRows } from './bundle';
 import { phoneLanRows } from './phoneLan';
 import { burstRows, idleSessionMemoryRows, phoneLoadRows, protocolResumeRows } from './phones';
-import { sessionStoreRows } from './sessionStore';
+import { clientsRows } from './clients';
 import { storageWriteRows } from './storageWrites';
 import { benchSensorRead } from './thermal';
 import { benchThreadLatency } from './threads';
@@ -258,7 +258,7 @@ async function phones(): Promise<void> {
     'phones: session store, idle session memory, resume after a stalled link, 20 phones streaming',
   );
   rows.push(
-    ...sessionStoreRows(),
+    ...clientsRows(),
     ...(await idleSessionMemoryRows()),
     ...(await protocolResumeRows()),
     ...(await burstRows()),

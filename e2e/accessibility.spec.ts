@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinnedStoriesEntry } from '../src/testing/models/catalogEntries';
-import { expect, test, zoneFile } from './fixtures';
+import { expect, openAsOwner, test, zoneFile } from './fixtures';
 import { sendPrompt, ui, waitUntilReady } from './ui';
 
 const screens = [
@@ -39,7 +39,7 @@ for (const screen of screens) {
       HEARTH_MAX_TOKENS: '32768',
     });
     await page.setViewportSize({ width: screen.width, height: screen.height });
-    await page.goto(server.url);
+    await openAsOwner(page, server);
     await waitUntilReady(page);
     const view = ui(page);
     const check = async (state: string): Promise<void> => {
@@ -85,7 +85,7 @@ test('axe finds nothing serious on the first-run setup screen (800x480)', async 
   // No model: the owner's screen is the setup screen. Nothing is downloaded here.
   const server = await hearth.start({ HEARTH_MODEL: '', HEARTH_CATALOG_FILE: catalogFile });
   await page.setViewportSize({ width: 800, height: 480 });
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await expect(page.getByRole('heading', { name: 'Choose a model' })).toBeVisible();
   // A model that does not fit shows its warning and, once tapped, the question.
   await page.getByRole('button', { name: 'Download Huge' }).click();

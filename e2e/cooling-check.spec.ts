@@ -2,12 +2,12 @@
 // worker threads, draws the temperature live, stops on request, reports, and
 // saves its samples as CSV.
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { expect, openAsOwner, test } from './fixtures';
 import { waitUntilReady } from './ui';
 
 test('Check cooling runs, stops on request, reports and saves a CSV', async ({ page, hearth }) => {
   const server = await hearth.start({ HEARTH_THERMAL_SIMULATE: 'bare' });
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
 
   await page.getByRole('button', { name: 'Conversations' }).click();

@@ -1,6 +1,8 @@
 // Starts and stops a real headless Hearth (`node out/main/serve.js`) for a test,
-// with its own data directory and port, and waits for "Hearth listening on".
-import { test as base, expect } from '@playwright/test';
+// with its own data directory and port, and waits for "Hearth listening on" and
+// the "Owner page:" link. Loopback is no one in particular: a page or an API
+// call acts as the owner by opening that link first (openAsOwner, callApi).
+import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +16,8 @@ export const serveScript = join(repoRoot, 'out', 'main', 'serve.js');
 export const fixtureModel = resolve(repoRoot, '..', 'shared', 'models', 'stories260K.gguf');
 
 const READY_LINE = /Hearth listening on (http:\/\/\S+)/;
+/** Printed after the pairing line; the newest one is the link that works. */
+export const OWNER_LINE = /^Owner page: (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -50,12 +54,46 @@ export function baseEnv(dataDir: string, port: number): Record<string, string> {
   };
 }
 
+/** A running Hearth a test can act on as the owner. */
+export interface OwnerEndpoint {
+  /** http://127.0.0.1:<port>, where the test reaches it. */
+  readonly url: string;
+  /** The Cookie header (`hearth_owner=...`) of a browser that opened the owner page. */
+  ownerCookie(): Promise<string>;
+}
+
+/** Opens an owner page link as a browser would; resolves to the Cookie header it set. */
+export async function ownerCookieFrom(ownerUrl: string): Promise<string> {
+  const answer = await fetch(ownerUrl, { redirect: 'manual' });
+  const cookie = answer.headers.getSetCookie().find((c) => c.startsWith('hearth_owner='));
+  if (answer.status !== 303 || !cookie) {
+    throw new Error(`the owner page answered ${answer.status}: ${await answer.text()}`);
+  }
+  return cookie.split(';')[0] ?? '';
+}
+
+/**
+ * Makes the page's browser the owner (the owner page sets its cookie and
+ * redirects to /), then opens `path` if it is not /.
+ */
+export async function openAsOwner(
+  page: Page,
+  server: { url: string; ownerUrl: string },
+  path = '/',
+): Promise<void> {
+  await page.goto(server.ownerUrl);
+  if (path !== '/') await page.goto(`${server.url}${path}`);
+}
+
 /** One `node out/main/serve.js` (or `node scripts/start.mjs`) child. */
-export class HearthProcess {
+export class HearthProcess implements OwnerEndpoint {
   readonly output: string[] = [];
   url = '';
+  /** The newest "Owner page:" link it printed (a rotation prints a new one). */
+  ownerUrl = '';
   #child: ChildProcess | undefined;
   #exited: Promise<number | null> | undefined;
+  #cookie: { link: string; cookie: string } | undefined;
 
   /** `script` is serve.js, or scripts/start.mjs to test `npm start`'s headless fallback. */
   constructor(
@@ -85,12 +123,16 @@ export class HearthProcess {
           reject(new Error(`Hearth did not start within ${START_TIMEOUT_MS} ms\n${this.tail()}`)),
         START_TIMEOUT_MS,
       );
+      let listening: string | undefined;
+      // Ready once both lines are out: where it listens, then (after the pairing line) the owner page.
       const onLine = (line: string): void => {
         this.output.push(line);
-        const match = READY_LINE.exec(line);
-        if (match?.[1]) {
+        listening ??= READY_LINE.exec(line)?.[1];
+        const owner = OWNER_LINE.exec(line)?.[1];
+        if (owner) this.ownerUrl = owner;
+        if (listening && this.ownerUrl) {
           clearTimeout(timer);
-          resolveUrl(match[1]);
+          resolveUrl(listening);
         }
       };
       for (const stream of [child.stdout, child.stderr]) {
@@ -110,6 +152,14 @@ export class HearthProcess {
     });
     this.url = await ready;
     return this;
+  }
+
+  /** The owner cookie for the current owner page link, fetched once per link. */
+  async ownerCookie(): Promise<string> {
+    if (this.#cookie?.link !== this.ownerUrl) {
+      this.#cookie = { link: this.ownerUrl, cookie: await ownerCookieFrom(this.ownerUrl) };
+    }
+    return this.#cookie.cookie;
   }
 
   /** SIGTERM, as a service manager would; SIGKILL if it does not stop in time. */
@@ -146,9 +196,18 @@ export class HearthProcess {
   }
 }
 
-/** A small API client over the server's WebSocket, to check what the UI shows against the server. */
-export async function callApi(baseUrl: string, name: string, args: unknown = {}): Promise<unknown> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+/**
+ * A small API client over the server's WebSocket, acting as the owner (with
+ * the owner cookie), to check what the UI shows against the server.
+ */
+export async function callApi(
+  server: OwnerEndpoint,
+  name: string,
+  args: unknown = {},
+): Promise<unknown> {
+  const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`, {
+    headers: { cookie: await server.ownerCookie() },
+  });
   try {
     await new Promise<void>((resolveOpen, reject) => {
       socket.once('open', () => resolveOpen());

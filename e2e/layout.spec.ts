@@ -2,7 +2,7 @@
 // person needs is on screen, nothing scrolls sideways, and every button is a
 // comfortable touch target.
 import type { Locator } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, openAsOwner, test } from './fixtures';
 import { sendPrompt, ui, waitUntilReady } from './ui';
 
 const screens = [
@@ -18,7 +18,7 @@ for (const screen of screens) {
   }) => {
     const server = await hearth.start();
     await page.setViewportSize({ width: screen.width, height: screen.height });
-    await page.goto(server.url);
+    await openAsOwner(page, server);
     await waitUntilReady(page);
     const { message, send, temperature, connection, newConversation, conversation } = ui(page);
 
@@ -51,7 +51,7 @@ test('the on-screen keyboard types into the Message box at the kiosk', async ({ 
   const server = await hearth.start();
   await page.setViewportSize({ width: 800, height: 480 });
   // ?keyboard=on stands in for the kiosk, where window.hearth turns it on.
-  await page.goto(`${server.url}/?keyboard=on`);
+  await openAsOwner(page, server, '/?keyboard=on');
   await waitUntilReady(page);
   const { message } = ui(page);
   await message.click();
@@ -85,7 +85,7 @@ test('controls, the header and the keyboard are not selectable text; answers are
 }) => {
   const server = await hearth.start();
   await page.setViewportSize({ width: 800, height: 480 });
-  await page.goto(`${server.url}/?keyboard=on`);
+  await openAsOwner(page, server, '/?keyboard=on');
   await waitUntilReady(page);
   const { message, newConversation, answers } = ui(page);
   await sendPrompt(page, 'Once upon a time');

@@ -3,7 +3,7 @@
 // another model, with the error on top.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, openAsOwner, test } from './fixtures';
 import { ui } from './ui';
 
 test('a bad model path shows the error in the UI and the server stays up', async ({
@@ -15,7 +15,7 @@ test('a bad model path shows the error in the UI and the server stays up', async
   writeFileSync(bogus, 'this is a text file, not a GGUF model\n'.repeat(100));
   const server = await hearth.start({ HEARTH_MODEL: bogus });
 
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await expect(ui(page).connection).toContainText('Connected');
   const alert = page.getByRole('alert').filter({ hasText: /model/i });
   await expect(alert).toBeVisible({ timeout: 30_000 });
@@ -42,7 +42,7 @@ test('a model configured by a plain http address elsewhere is refused in one sen
   hearth,
 }) => {
   const server = await hearth.start({ HEARTH_MODEL: 'http://example.com/models/m.gguf' });
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const alert = page.getByRole('alert').filter({ hasText: /model/i });
   await expect(alert).toHaveText(
     'The model could not be loaded. Could not download http://example.com/models/m.gguf: only https addresses are allowed (plain http only to this computer).',

@@ -5,7 +5,7 @@
 import type { Page } from '@playwright/test';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, fixtureModel, test } from './fixtures';
+import { expect, fixtureModel, openAsOwner, test } from './fixtures';
 import { ui, waitUntilReady } from './ui';
 
 test.use({ viewport: { width: 800, height: 480 } });
@@ -32,7 +32,7 @@ test('removes an installed model and an unfinished download, each after a questi
   );
   // The model in use is the fixture outside the models folder (HEARTH_MODEL).
   const server = await hearth.start();
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   const section = await openModelSection(page);
   const installed = section.getByRole('list', { name: 'Installed models' });

@@ -2,8 +2,8 @@
 // viewport, touch) in another, joined by a veth pair, so the phone reaches
 // Hearth through a real non-loopback address and its link can be cut for real
 // (ip link set down: no reset, no close, a half-open socket, as when a phone
-// walks out of Wi-Fi range). The test itself acts as the kiosk's owner over
-// Hearth's loopback.
+// walks out of Wi-Fi range). The test itself acts as the owner over Hearth's
+// loopback, with the cookie Hearth's printed owner page gives.
 import type { Page } from '@playwright/test';
 import type { Conversation } from '../src/shared/api';
 import { expect, skipReason, test, type Lan } from './net/lanFixture';

@@ -1,12 +1,13 @@
 // A phone's link on loopback, as a person on the phone meets it: a message typed
 // while the link is down waits, visibly, and goes once it is back; after ten
 // failed attempts the page says "Connection lost" and Retry recovers. And the
-// kiosk's owner can show a phone the pairing QR code and forget paired phones.
+// owner can show a phone the pairing QR code and forget paired phones. (The
+// page here is an owner-page browser, so the link tests see the full app.)
 // (Real network cuts, across namespaces, are in phone-lan.spec.ts.)
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import type { Conversation, ConversationSummary, PairingInfo } from '../src/shared/api';
-import { callApi, expect, test } from './fixtures';
+import { callApi, expect, openAsOwner, type OwnerEndpoint, test } from './fixtures';
 import { ui, waitForAnswer, waitUntilReady } from './ui';
 
 test.use({
@@ -17,19 +18,19 @@ test.use({
     'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
 });
 
-async function storedPrompts(baseUrl: string): Promise<string[]> {
-  const list = (await callApi(baseUrl, 'listConversations')) as ConversationSummary[];
+async function storedPrompts(server: OwnerEndpoint): Promise<string[]> {
+  const list = (await callApi(server, 'listConversations')) as ConversationSummary[];
   const latest = [...list].sort((a, b) => b.updatedAt - a.updatedAt)[0];
   if (!latest) return [];
-  const stored = (await callApi(baseUrl, 'openConversation', { id: latest.id })) as Conversation;
+  const stored = (await callApi(server, 'openConversation', { id: latest.id })) as Conversation;
   return stored.messages.filter((m) => m.role === 'user').map((m) => m.text);
 }
 
-const messagesOn = (baseUrl: string) => async () => {
-  const list = (await callApi(baseUrl, 'listConversations')) as ConversationSummary[];
+const messagesOn = (server: OwnerEndpoint) => async () => {
+  const list = (await callApi(server, 'listConversations')) as ConversationSummary[];
   const latest = [...list].sort((a, b) => b.updatedAt - a.updatedAt)[0];
   if (!latest) return [];
-  return ((await callApi(baseUrl, 'openConversation', { id: latest.id })) as Conversation).messages;
+  return ((await callApi(server, 'openConversation', { id: latest.id })) as Conversation).messages;
 };
 
 /**
@@ -65,7 +66,7 @@ test('a message typed offline waits visibly and is sent, once, when the link is 
 }) => {
   const server = await hearth.start();
   const link = await switchableLink(page);
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   const view = ui(page);
 
@@ -81,13 +82,13 @@ test('a message typed offline waits visibly and is sent, once, when the link is 
     'Tell me a story about a fox.',
   );
   await expect(view.message).toHaveValue('');
-  expect(await storedPrompts(server.url)).toEqual([]);
+  expect(await storedPrompts(server)).toEqual([]);
 
   await link.up();
   await expect(view.connection).toContainText('Connected');
   await expect(waiting).toHaveCount(0);
-  await waitForAnswer(page, messagesOn(server.url));
-  expect(await storedPrompts(server.url)).toEqual(['Tell me a story about a fox.']);
+  await waitForAnswer(page, messagesOn(server));
+  expect(await storedPrompts(server)).toEqual(['Tell me a story about a fox.']);
   await expect(view.prompts).toHaveCount(1);
 });
 
@@ -99,7 +100,7 @@ test('after ten failed attempts says "Connection lost", and Retry brings it back
   // (1 s doubling to 30 s, about three minutes in all) pass in moments.
   await page.clock.install();
   const server = await hearth.start();
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   const view = ui(page);
 
@@ -149,10 +150,12 @@ test("the kiosk's owner shows a phone the pairing QR code and can forget a paire
   page,
   hearth,
 }) => {
-  // Listening beyond loopback, so a phone could reach the URL; this browser is on loopback: the owner.
-  await hearth.start({ HEARTH_HOST: '0.0.0.0' });
+  // Listening beyond loopback, so a phone could reach the URL; this browser opened the
+  // owner page, which Hearth prints on loopback even when it listens everywhere.
+  const server = await hearth.start({ HEARTH_HOST: '0.0.0.0' });
   const local = `http://127.0.0.1:${hearth.port}`;
-  await page.goto(local);
+  expect(new URL(server.ownerUrl).origin).toBe(local);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
 
   await ui(page).history.click();
@@ -161,7 +164,8 @@ test("the kiosk's owner shows a phone the pairing QR code and can forget a paire
   const qr = sheet.getByRole('img', { name: /QR code/ });
   await expect(qr).toBeVisible();
   expect(await qr.locator('rect').count()).toBeGreaterThan(50);
-  const pairing = (await callApi(local, 'getPairing')) as PairingInfo;
+  const asOwner = { url: local, ownerCookie: () => server.ownerCookie() };
+  const pairing = (await callApi(asOwner, 'getPairing')) as PairingInfo;
   expect(pairing.reachable).toBe(true);
   await expect(sheet).toContainText(pairing.url);
   const { violations } = await new AxeBuilder({ page }).analyze();

@@ -1,6 +1,7 @@
 // The command-line contract of `npm run serve` and `npm start`, as the README gives it:
 // what they print, how a bad setting stops them, and that SIGTERM ends them cleanly.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assertBuilt,
@@ -12,7 +13,7 @@ import {
   test,
 } from './fixtures';
 
-test('serve prints where it listens and where to pair, and stops on SIGTERM', async ({
+test('serve prints where it listens, where to pair and the owner page, and stops on SIGTERM', async ({
   request,
   hearth,
 }) => {
@@ -21,6 +22,12 @@ test('serve prints where it listens and where to pair, and stops on SIGTERM', as
   // The pairing URL carries a one-time code.
   const pairLine = new RegExp(`^Pair a device: ${server.url}/pair\\?code=[\\w-]{16,}$`);
   await expect.poll(() => server.output.some((line) => pairLine.test(line))).toBe(true);
+  // Then the owner page, on loopback, with the owner secret stored in the data directory.
+  const secret = readFileSync(join(hearth.dataDir, 'owner-secret'), 'utf8').trim();
+  const ownerLine = `Owner page: ${server.url}/owner?secret=${secret}`;
+  expect(secret).toMatch(/^[\w-]{43}$/);
+  const printed = server.output.filter((line) => !line.startsWith('{'));
+  expect(printed.slice(-2)).toEqual([expect.stringMatching(pairLine), ownerLine]);
   const health = await request.get(`${server.url}/healthz`);
   expect(health.ok()).toBe(true);
   expect(health.headers()['content-security-policy']).toContain("default-src 'self'");

@@ -9,7 +9,7 @@ import type { Locator, Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSnapshot } from '../src/shared/api';
-import { callApi, expect, test } from './fixtures';
+import { callApi, expect, openAsOwner, test } from './fixtures';
 import { ui, waitUntilReady } from './ui';
 
 test.use({ viewport: { width: 800, height: 480 } });
@@ -51,7 +51,7 @@ test('the owner changes the system prompt and the thresholds; they are saved and
   hearth,
 }) => {
   const server = await hearth.start();
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   let s = sections(await openSettings(page));
 
@@ -70,7 +70,7 @@ test('the owner changes the system prompt and the thresholds; they are saved and
   await s.thermalSave.click();
   await expect(s.thermal.getByRole('status')).toHaveText('Saved.');
   // Applied at once: the gauge's thresholds are the new ones.
-  const { thermal } = (await callApi(server.url, 'getSnapshot')) as AppSnapshot;
+  const { thermal } = (await callApi(server, 'getSnapshot')) as AppSnapshot;
   expect([thermal.triggerC, thermal.resumeC]).toEqual([75, 68]);
 
   expect(savedConfig(hearth.dataDir)).toMatchObject({
@@ -102,7 +102,7 @@ test('an invalid pair of thresholds says why, cannot be saved, and nothing is wr
   hearth,
 }) => {
   const server = await hearth.start();
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   const s = sections(await openSettings(page));
 
@@ -144,8 +144,8 @@ test('Dark applies at once on every open screen, survives a reload, and reads we
   const server = await hearth.start();
   // A second screen, already open: it follows without reloading.
   const other = await browser.newPage({ colorScheme: 'light' });
-  await other.goto(server.url);
-  await page.goto(server.url);
+  await openAsOwner(other, server);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   await waitUntilReady(other);
   const theme = (p: Page) => p.locator('html').getAttribute('data-theme');
@@ -192,7 +192,7 @@ test('a kiosk exit PIN is typed twice, stored only as a hash, and changed or rem
   hearth,
 }) => {
   const server = await hearth.start();
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   const { pin } = sections(await openSettings(page));
   await expect(pin).toContainText('No PIN is set');
@@ -262,7 +262,7 @@ test('a long press on the logo opens the PIN pad; here it says there is no kiosk
   hearth,
 }) => {
   const server = await hearth.start();
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   await waitUntilReady(page);
   const logo = page.getByRole('heading', { name: 'Hearth', level: 1 });
   const pad = page.getByRole('dialog', { name: 'Leave kiosk mode' });
@@ -302,7 +302,7 @@ test("on the kiosk's touchscreen, Hearth's own keys type the PIN and the system 
 }) => {
   const server = await hearth.start();
   // ?keyboard=on stands in for the kiosk, where window.hearth turns it on.
-  await page.goto(`${server.url}/?keyboard=on`);
+  await openAsOwner(page, server, '/?keyboard=on');
   await waitUntilReady(page);
   const sheet = await openSettings(page);
   const { pin, prompt, promptBox, promptSave } = sections(sheet);

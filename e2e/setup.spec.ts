@@ -13,7 +13,15 @@ import {
   type Behaviour,
   type ModelServer,
 } from '../src/testing/models/modelServer';
-import { callApi, expect, fixtureModel, test, type HearthFixture } from './fixtures';
+import {
+  callApi,
+  expect,
+  fixtureModel,
+  type HearthFixture,
+  openAsOwner,
+  type OwnerEndpoint,
+  test,
+} from './fixtures';
 import { sendPrompt, ui, waitForAnswer, waitUntilReady } from './ui';
 
 /** The fixture is 1.2 MB: 16 kB every 40 ms makes its download take about three seconds. */
@@ -58,11 +66,11 @@ async function modelState(baseUrl: string, page: Page): Promise<string> {
 }
 
 /** The newest conversation's messages as the server stored them, for waitForAnswer. */
-const messagesOn = (baseUrl: string) => async () => {
-  const list = (await callApi(baseUrl, 'listConversations')) as ConversationSummary[];
+const messagesOn = (server: OwnerEndpoint) => async () => {
+  const list = (await callApi(server, 'listConversations')) as ConversationSummary[];
   const latest = [...list].sort((a, b) => b.updatedAt - a.updatedAt)[0];
   if (!latest) return [];
-  return ((await callApi(baseUrl, 'openConversation', { id: latest.id })) as Conversation).messages;
+  return ((await callApi(server, 'openConversation', { id: latest.id })) as Conversation).messages;
 };
 
 /** Records every value the download bar takes, so a quick download's middle is not missed. */
@@ -99,7 +107,7 @@ test('downloads the catalog model with visible progress, then converses with it'
   const started = await startWithoutModel(hearth, SLOW);
   hub = started.hub;
   const { server } = started;
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const view = setup(page);
 
   await expect(view.heading).toBeVisible();
@@ -126,7 +134,7 @@ test('downloads the catalog model with visible progress, then converses with it'
   await expect.poll(() => modelState(server.url, page)).toBe('ready');
 
   await sendPrompt(page, 'Tell me a story about a cat.');
-  await waitForAnswer(page, messagesOn(server.url));
+  await waitForAnswer(page, messagesOn(server));
   await expect(ui(page).answers.first()).not.toBeEmpty();
   expect(readdirSync(join(hearth.dataDir, 'models'))).toContain('stories260K.gguf');
 });
@@ -139,7 +147,7 @@ test('a download that fails says why in one sentence, and Try again asks again',
   const started = await startWithoutModel(hearth, { ...SLOW, goneAfterBytes: 300_000 });
   hub = started.hub;
   const { server } = started;
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const view = setup(page);
   await view.download.click();
 
@@ -171,7 +179,7 @@ test('Cancel stops the download, leaves no model, and Continue picks up where it
   const started = await startWithoutModel(hearth, { ...SLOW, stallAfterBytes: 300_000 });
   hub = started.hub;
   const { server } = started;
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const view = setup(page);
   await view.download.click();
   await expect(page.getByText(/^\d+ kB of 1\.2 MB/)).toBeVisible();
@@ -192,7 +200,7 @@ test('Use a file loads a .gguf copied into the models folder', async ({ page, he
   const started = await startWithoutModel(hearth, SLOW);
   hub = started.hub;
   const { server } = started;
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const view = setup(page);
 
   await view.useFile.click();

@@ -2,7 +2,7 @@
 // millidegrees to a zone file, as the Pi's sysfs would, and watches the page.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, openAsOwner, test } from './fixtures';
 import { ui } from './ui';
 
 test('the gauge and the Cooling alert follow a zone file the test writes', async ({
@@ -18,7 +18,7 @@ test('the gauge and the Cooling alert follow a zone file the test writes', async
     HEARTH_THERMAL_ZONE: zone,
     HEARTH_THERMAL_POLL_MS: '200',
   });
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const { temperature, connection } = ui(page);
   const cooling = page.getByRole('alert').filter({ hasText: 'Cooling' });
   await expect(connection).toContainText('Connected');
@@ -60,7 +60,7 @@ test('while cooling a prompt waits with the reason, then answers by itself, mark
     writeFileSync(zone, `${Math.round(celsius * 1000)}\n`);
   setTemperature(86);
   const server = await hearth.start({ HEARTH_THERMAL_ZONE: zone, HEARTH_THERMAL_POLL_MS: '200' });
-  await page.goto(server.url);
+  await openAsOwner(page, server);
   const { message, send, answers, temperature } = ui(page);
   await expect(temperature).toHaveAttribute('aria-valuenow', '86');
   await expect(page.getByRole('alert').filter({ hasText: 'Cooling' })).toBeVisible();

@@ -4,8 +4,10 @@
 //   node scripts/kiosk.mjs install [--binary PATH] [--no-systemctl]
 //   node scripts/kiosk.mjs uninstall [--no-systemctl]
 //
-// install writes the systemd user unit hearth.service, adds one marked line to labwc's autostart
-// file and puts Hearth in the desktop's menu (hearth.desktop); uninstall removes exactly those.
+// install first sets the fuses of the Electron binary this checkout runs (electronFuses.mjs; an
+// installed --binary was fused when it was packaged), then writes the systemd user unit
+// hearth.service, adds one marked line to labwc's autostart file and puts Hearth in the desktop's
+// menu (hearth.desktop); uninstall removes exactly those (the fuses stay: Electron has no undo).
 // --no-systemctl (or HEARTH_KIOSK_NO_SYSTEMCTL=1) leaves the service manager alone: for tests, and
 // for machines without a systemd user session.
 import { spawnSync } from 'node:child_process';
@@ -22,6 +24,8 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { fuseElectron, KIOSK_FUSES } from './electronFuses.mjs';
+import { electronBinary, fetchElectronRuntime } from './electronRuntime.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const templates = join(root, 'resources', 'kiosk');
@@ -204,9 +208,43 @@ function systemctl(args) {
 
 const isOursFile = (file) => readFileSync(file, 'utf8').startsWith(installedMarker);
 
-function install(flags, binary) {
+/**
+ * The checkout's kiosk runs node_modules' Electron. It is fetched now when missing, so that the
+ * kiosk's first start does not fetch one without fuses, and its fuses are set before anything is
+ * installed; a binary that cannot be fused stops the install.
+ */
+async function fuseCheckoutElectron() {
+  let electron = electronBinary(root);
+  let fetchFailure;
+  if (!electron) {
+    fetchFailure = fetchElectronRuntime(root);
+    electron = electronBinary(root);
+  }
+  if (!electron) {
+    const why = fetchFailure ? ` (fetching it failed: ${fetchFailure})` : '';
+    process.stdout.write(
+      `No Electron runtime here${why}: the kiosk runs headless until there is one; ` +
+        'run npm run kiosk:install again then, to set its fuses.\n',
+    );
+    return;
+  }
+  const { changed } = await fuseElectron(electron, KIOSK_FUSES).catch((error) =>
+    fail(error.message),
+  );
+  const fuses = Object.entries(KIOSK_FUSES)
+    .map(([name, on]) => `${name} ${on ? 'on' : 'off'}`)
+    .join(', ');
+  process.stdout.write(
+    changed
+      ? `Set the fuses of ${electron}: ${fuses}\n`
+      : `The fuses of ${electron} are already set: ${fuses}\n`,
+  );
+}
+
+async function install(flags, binary) {
   const words = command(binary);
   const entry = menuEntryText(words);
+  if (!binary) await fuseCheckoutElectron();
   const { unit, autostart, menuEntry } = paths();
   mkdirSync(dirname(unit), { recursive: true });
   writeFileSync(unit, unitText(words, binary ? dirname(resolve(binary)) : root));
@@ -265,7 +303,7 @@ if (unknown.length > 0) fail(`Unknown option ${unknown[0]}. ${usage()}`);
 
 if (action === 'install') {
   if (binary && !existsSync(binary)) fail(`No Hearth binary at ${binary}`);
-  install(flags, binary);
+  await install(flags, binary);
 } else if (action === 'uninstall') {
   if (binary) fail(`uninstall takes no --binary. ${usage()}`);
   uninstall(flags);

@@ -12,12 +12,15 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { repoRoot } from './testing/electronBuilder';
+import { defaultFuseWire, standInElectronBinary } from './testing/standInElectron';
 
 const kioskScript = join(repoRoot, 'scripts', 'kiosk.mjs');
 const ownerLines = ['wf-panel-pi &', 'kanshi &', '# my own note', ''];
@@ -67,7 +70,16 @@ function kiosk(
     execFile(
       process.execPath,
       [script, ...args],
-      { env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, HOME: home, ...env } },
+      {
+        env: {
+          PATH: `${fakeBin}:${process.env.PATH ?? ''}`,
+          HOME: home,
+          // Never fetch a runtime, nor fuse this repository's own Electron where one is installed.
+          ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+          ELECTRON_OVERRIDE_DIST_PATH: join(dir, 'no-electron-runtime'),
+          ...env,
+        },
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -97,6 +109,8 @@ function writeOwnerAutostart(): void {
 function checkoutAt(root: string): string {
   const files = [
     'scripts/kiosk.mjs',
+    'scripts/electronFuses.mjs',
+    'scripts/electronRuntime.mjs',
     'resources/hearth.desktop',
     'resources/icon.png',
     'resources/kiosk/hearth.service',
@@ -106,6 +120,9 @@ function checkoutAt(root: string): string {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     copyFileSync(join(repoRoot, file), join(root, file));
   }
+  // @electron/fuses (and, through its real path, what it needs) from this repository.
+  mkdirSync(join(root, 'node_modules'));
+  symlinkSync(join(repoRoot, 'node_modules', '@electron'), join(root, 'node_modules', '@electron'));
   writeFileSync(
     join(root, 'scripts', 'start.mjs'),
     [
@@ -213,6 +230,98 @@ describe('kiosk:install', () => {
       expect(result.stderr).toMatch(/Usage: node scripts\/kiosk\.mjs install/);
     }
     expect(readdirSync(home)).toEqual([]);
+  });
+});
+
+describe('the fuses of the Electron a checkout runs', () => {
+  const fuseNames = [
+    'RunAsNode',
+    'EnableCookieEncryption',
+    'EnableNodeOptionsEnvironmentVariable',
+    'EnableNodeCliInspectArguments',
+    'GrantFileProtocolExtraPrivileges',
+    'OnlyLoadAppFromAsar',
+  ] as const;
+  /** The fuses as @electron/fuses reads them from the file, '0' or '1' each. */
+  async function fusesOf(binary: string): Promise<Record<string, string>> {
+    const wire = await getCurrentFuseWire(binary);
+    return Object.fromEntries(
+      fuseNames.map((name) => [name, String.fromCharCode(wire[FuseV1Options[name]] ?? 0)]),
+    );
+  }
+  const electronDefaults = Object.fromEntries(
+    fuseNames.map((name) => [name, defaultFuseWire[FuseV1Options[name]]]),
+  );
+
+  /** A checkout whose node_modules holds `binary` as the Electron runtime; returns its kiosk.mjs. */
+  function checkoutWithElectron(binary: Buffer): { script: string; electron: string } {
+    const checkout = join(dir, 'checkout');
+    const script = checkoutAt(checkout);
+    const pkg = join(checkout, 'node_modules', 'electron');
+    mkdirSync(join(pkg, 'dist'), { recursive: true });
+    writeFileSync(join(pkg, 'path.txt'), 'electron');
+    const electron = join(pkg, 'dist', 'electron');
+    writeFileSync(electron, binary, { mode: 0o755 });
+    return { script, electron };
+  }
+  const ownRuntime = { ELECTRON_OVERRIDE_DIST_PATH: '' };
+
+  it('are set before the unit is written, read back from the binary, and named in the output', async () => {
+    const { script, electron } = checkoutWithElectron(standInElectronBinary());
+    const result = await kiosk(['install', '--no-systemctl'], ownRuntime, script);
+    expect(result.code).toBe(0);
+    expect(await fusesOf(electron)).toEqual({
+      RunAsNode: '0',
+      EnableCookieEncryption: '1',
+      EnableNodeOptionsEnvironmentVariable: '0',
+      EnableNodeCliInspectArguments: '0',
+      GrantFileProtocolExtraPrivileges: '0',
+      // `electron .` runs the checkout's folder, not an app.asar: left as Electron ships it.
+      OnlyLoadAppFromAsar: electronDefaults.OnlyLoadAppFromAsar,
+    });
+    const lines = result.stdout.split('\n');
+    const fused = lines.findIndex((line) => line.startsWith(`Set the fuses of ${electron}: `));
+    expect(fused).toBeGreaterThanOrEqual(0);
+    expect(lines[fused]).toContain('runAsNode off');
+    expect(fused).toBeLessThan(lines.findIndex((line) => line.startsWith('Wrote ')));
+    expect(existsSync(unitFile())).toBe(true);
+
+    const again = await kiosk(['install', '--no-systemctl'], ownRuntime, script);
+    expect(again.stdout).toContain(`The fuses of ${electron} are already set`);
+  });
+
+  it('a runtime that cannot be fused stops the install before anything is written', async () => {
+    const { script, electron } = checkoutWithElectron(Buffer.from('#!/bin/sh\n'));
+    const result = await kiosk(['install', '--no-systemctl'], ownRuntime, script);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `Cannot set the fuses of ${electron}: Could not find sentinel in the provided Electron binary`,
+    );
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('without a runtime, Hearth is installed and the output says to run kiosk:install again', async () => {
+    const result = await kiosk(['install', '--no-systemctl']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'No Electron runtime here: the kiosk runs headless until there is one; run npm run kiosk:install again then, to set its fuses.',
+    );
+    expect(existsSync(unitFile())).toBe(true);
+  });
+
+  it('an installed --binary is left as it was packaged, fuses and all', async () => {
+    const binary = join(dir, 'hearth');
+    writeFileSync(binary, standInElectronBinary(), { mode: 0o755 });
+    const { script, electron } = checkoutWithElectron(standInElectronBinary());
+    const result = await kiosk(
+      ['install', '--no-systemctl', '--binary', binary],
+      ownRuntime,
+      script,
+    );
+    expect(result.code).toBe(0);
+    expect(await fusesOf(binary)).toEqual(electronDefaults);
+    expect(await fusesOf(electron)).toEqual(electronDefaults);
+    expect(result.stdout).not.toMatch(/fuses/);
   });
 });
 

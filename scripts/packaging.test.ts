@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Configuration } from 'electron-builder';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGED_FUSES } from './electronFuses.mjs';
 import {
   desktopEntry,
   loadBuilderConfig,
@@ -52,8 +53,9 @@ describe('electron-builder.yml', () => {
     await expect(validateBuilderConfig(typo as Configuration)).rejects.toThrow(/electronFuses/);
   });
 
-  it('flips the fuses that lock the kiosk down and claims no asar integrity on Linux', () => {
-    expect(config.electronFuses).toEqual({
+  it('flips the fuses of scripts/electronFuses.mjs, the list kiosk:install uses, and claims no asar integrity on Linux', () => {
+    expect(config.electronFuses).toEqual(PACKAGED_FUSES);
+    expect(PACKAGED_FUSES).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,

@@ -1,6 +1,7 @@
 // One test's private LAN: a namespace pair, Hearth started inside its namespace
-// on the veth address, a way in for the test as the owner, and Chromium as a
-// phone inside the other namespace. Everything is removed afterwards, also
+// on the veth address, a way in for the test as the owner (through Hearth's
+// loopback, with the owner cookie its printed owner page gives), and Chromium
+// as a phone inside the other namespace. Everything is removed afterwards, also
 // when the test fails.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { test as base, expect, type BrowserContext } from '@playwright/test';
 import type { CommandArgs, CommandName, CommandResult } from '../../src/shared/api';
 import { PhoneClient } from '../../src/testing/net/phoneClient';
-import { baseEnv, HearthProcess } from '../fixtures';
+import { baseEnv, HearthProcess, ownerCookieFrom } from '../fixtures';
 import { launchPhoneBrowser, type PhoneBrowser } from './chromiumInNamespace';
 import { bridgeInto, type Bridge } from './loopbackBridge';
 import { NetnsPair, netnsSkipReason } from './netns';
@@ -26,9 +27,9 @@ export interface Lan {
   lanUrl: string;
   /** The URL the server printed on its `Pair a device:` line. */
   pairingUrl: string;
-  /** http://127.0.0.1:<port> that reaches Hearth's loopback: the test acting as the owner. */
+  /** http://127.0.0.1:<port> that reaches Hearth's loopback: the test's way in. */
   owner: Bridge;
-  /** One call as the owner (the kiosk), over that way in. */
+  /** One call as the owner (with the owner cookie), over that way in. */
   ownerCall<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
   phones: PhoneBrowser;
   /** A new phone (its own cookies) in the phone namespace. */
@@ -62,6 +63,9 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
       const running = hearth;
       const browser = phones;
       const way = owner;
+      // The printed owner page is on Hearth's own loopback; opened through the bridge.
+      const printed = new URL(running.ownerUrl);
+      const ownerCookie = await ownerCookieFrom(`${way.url}${printed.pathname}${printed.search}`);
       await use({
         pair,
         env,
@@ -72,6 +76,7 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
         ownerCall: async (name, args) => {
           const client = new PhoneClient({
             url: `${way.url.replace(/^http/, 'ws')}/ws`,
+            cookie: ownerCookie,
             reconnect: false,
           });
           try {

@@ -1,6 +1,6 @@
 // A way in for the test itself: the test runs outside both namespaces, yet it
-// must act as the kiosk's owner (loopback, inside Hearth's namespace) to read
-// the pairing code or a conversation. A tiny relay started inside the
+// must reach Hearth's loopback (inside Hearth's namespace), where its owner page
+// is, to act as the owner and read the pairing code or a conversation. A tiny relay started inside the
 // namespace listens on a Unix socket (the file system is shared, the network is
 // not) and dials the given address there; a FaultProxy on this side's loopback
 // turns that into a plain http://127.0.0.1:<port> URL.

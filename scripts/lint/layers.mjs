@@ -41,15 +41,15 @@ export const LAYERS = {
     'src/main/config',
     'src/main/threads',
   ],
-  'src/main/rpc': [
+  'src/main/rpc': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
+  'src/main/clients': [
     'src/shared',
     'src/main/base',
     'src/main/contracts',
     'src/main/config',
-    'src/main/sessions',
+    'src/main/rpc',
   ],
   'src/main/pairing': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
-  'src/main/sessions': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/service': [
     'src/shared',
     'src/main/base',
@@ -66,8 +66,8 @@ export const LAYERS = {
     'src/main/contracts',
     'src/main/config',
     'src/main/rpc',
+    'src/main/clients',
     'src/main/pairing',
-    'src/main/sessions',
   ],
   'src/main/runtime': [
     'src/shared',
@@ -84,7 +84,7 @@ export const LAYERS = {
     'src/main/service',
     'src/main/server',
     'src/main/pairing',
-    'src/main/sessions',
+    'src/main/clients',
   ],
   'src/main/electron': [
     'src/shared',
@@ -92,6 +92,7 @@ export const LAYERS = {
     'src/main/contracts',
     'src/main/config',
     'src/main/rpc',
+    'src/main/clients',
     'src/main/server',
     'src/main/runtime',
   ],

@@ -25,17 +25,24 @@ export interface StandIn {
   config: string;
 }
 
-function writeElectron(dir: string): void {
-  mkdirSync(join(dir, 'resources'), { recursive: true });
-  const wire = Buffer.from(defaultFuseWire, 'latin1');
-  const binary = Buffer.concat([
+/**
+ * The bytes of a stand-in Electron binary: a script, then the sentinel, the fuse wire's version
+ * (1) and length, and the wire itself, where @electron/fuses looks for them.
+ */
+export function standInElectronBinary(fuseWire = defaultFuseWire): Buffer {
+  const wire = Buffer.from(fuseWire, 'latin1');
+  return Buffer.concat([
     Buffer.from('#!/bin/sh\n# stand-in for the Electron runtime\n'),
     Buffer.from(fuseSentinel, 'latin1'),
     Buffer.from([1, wire.length]),
     wire,
     Buffer.from('\n'),
   ]);
-  writeFileSync(join(dir, 'electron'), binary, { mode: 0o755 });
+}
+
+function writeElectron(dir: string): void {
+  mkdirSync(join(dir, 'resources'), { recursive: true });
+  writeFileSync(join(dir, 'electron'), standInElectronBinary(), { mode: 0o755 });
   writeFileSync(join(dir, 'LICENSE'), 'stand-in\n');
 }
 

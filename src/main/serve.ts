@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from './base/log';
 import { ConfigError, loadConfig, type HearthConfig } from './config/config';
 import { startHearth, type RunningHearth } from './runtime/hearthProcess';
+import { announceOwnerPage } from './runtime/ownerPage';
 
 /** out/main/serve.js serves out/renderer. */
 const staticDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer');
@@ -65,11 +66,14 @@ async function main(): Promise<void> {
     processName: 'npm run serve',
     serverRequired: true,
   });
-  const { server, pairing } = (await running) as RunningHearth;
+  const { server, pairing, owner } = (await running) as RunningHearth;
   if (!server) return;
   process.stdout.write(`Hearth listening on ${server.url}\n`);
   // The same URL as the kiosk's QR code, for machines without a screen.
   process.stdout.write(`Pair a device: ${pairing.info().url}\n`);
+  // Opening it makes a browser the owner (as Jupyter prints its token URL); a
+  // rotation prints the new one. The subscription ends with the owner secret.
+  announceOwnerPage(owner, server, (line) => process.stdout.write(line));
 }
 
 main().catch((error: unknown) => {

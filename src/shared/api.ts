@@ -7,9 +7,11 @@ import { en } from 'zod/locales';
 // zod/mini carries no messages of its own: English, on both sides, so errors read the same.
 z.config(en());
 
+import { conversationStarter } from './conversationStarter';
 import { modelDownload, modelFile, modelList } from './modelSetupSchema';
 import { settings, settingsChange, theme } from './settingsSchema';
 
+export * from './conversationStarter';
 export * from './modelSetupSchema';
 export * from './settingsSchema';
 
@@ -53,6 +55,8 @@ export const conversation = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   messages: z.array(message),
+  /** Who started it (decides who may delete it); files from before it was recorded: the owner. */
+  startedBy: z.optional(conversationStarter),
 });
 export type Conversation = z.infer<typeof conversation>;
 
@@ -61,6 +65,8 @@ export const conversationSummary = z.object({
   title: z.string(),
   updatedAt: z.number(),
   messageCount: z.int().check(z.nonnegative()),
+  /** Who started it; compare with the snapshot's `viewer` (mayDeleteConversation). */
+  startedBy: z.optional(conversationStarter),
 });
 export type ConversationSummary = z.infer<typeof conversationSummary>;
 
@@ -122,14 +128,18 @@ export const pairingInfo = z.object({
 });
 export type PairingInfo = z.infer<typeof pairingInfo>;
 
-export const pairedDevice = z.object({
+/** A paired phone as pairing keeps it. */
+export const knownDevice = z.object({
   id: z.string(),
   /** From the browser's user agent, e.g. "Chrome on Android". */
   name: z.string(),
+  /** ms since epoch. */
   firstSeen: z.number(),
   lastSeen: z.number(),
-  connected: z.boolean(),
 });
+export type KnownDevice = z.infer<typeof knownDevice>;
+/** A paired phone as the owner's device list shows it: and whether it is connected now. */
+export const pairedDevice = z.extend(knownDevice, { connected: z.boolean() });
 export type PairedDevice = z.infer<typeof pairedDevice>;
 
 export const appSnapshot = z.object({
@@ -139,6 +149,8 @@ export const appSnapshot = z.object({
   coolingCheck: coolingCheckReport,
   /** The colours every screen follows. */
   theme,
+  /** This client, as conversations name their starter: "owner" or "device:<its id>". */
+  viewer: z.optional(conversationStarter),
 });
 export type AppSnapshot = z.infer<typeof appSnapshot>;
 
@@ -156,6 +168,13 @@ export const kioskExitOutcome = z.discriminatedUnion('result', [
 ]);
 export type KioskExitOutcome = z.infer<typeof kioskExitOutcome>;
 
+/**
+ * How long a deleted conversation can be brought back (undoDelete). Screens
+ * offer Undo for less (8 s), so a tap at the last moment still arrives in time
+ * over a slow or reconnecting link, or across a quick restart.
+ */
+export const UNDO_DELETE_WINDOW_MS = 30_000;
+
 const empty = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
 
@@ -164,14 +183,22 @@ export const commands = {
   getSnapshot: { args: empty, result: appSnapshot },
   listConversations: { args: empty, result: z.array(conversationSummary) },
   openConversation: { args: z.strictObject({ id }), result: conversation },
-  newConversation: { args: empty, result: conversation },
+  /** Draws on the client's allowance of new conversations a minute. */
+  newConversation: { args: empty, result: conversation, budget: 'newConversations' },
+  /**
+   * Deletes a conversation: the owner any, a phone only one it started. It can
+   * be brought back with undoDelete for UNDO_DELETE_WINDOW_MS.
+   */
   deleteConversation: { args: z.strictObject({ id }), result: ok },
+  /** Brings back a conversation deleted moments ago, exactly as it was. */
+  undoDelete: { args: z.strictObject({ id }), result: conversationSummary },
   sendPrompt: {
     args: z.strictObject({
       conversationId: id,
       text: z.string().check(z.trim(), z.minLength(1), z.maxLength(8000)),
     }),
-    result: z.object({ userMessage: message, assistantMessage: message }),
+    /** The ids of the prompt and its answer; both messages reach the client as events first. */
+    result: z.object({ userMessageId: id, assistantMessageId: id }),
   },
   stop: {
     args: z.strictObject({ conversationId: id }),
@@ -255,11 +282,27 @@ export const commands = {
     result: kioskExitOutcome,
     owner: true,
   },
+  /**
+   * Replaces the owner secret: every browser that opened the owner page is
+   * signed out at once (this one too, if it is one); the kiosk screen is not.
+   */
+  rotateOwnerSecret: { args: empty, result: ok, owner: true },
 } as const;
 
-/** Commands only the owner (the kiosk screen, or loopback) may call. */
+/** Commands only the owner (the kiosk screen, or a browser that opened the owner page) may call. */
 export function isOwnerCommand(name: CommandName): boolean {
   return (commands[name] as { owner?: boolean }).owner === true;
+}
+
+/**
+ * The per-client allowances a command may draw on. Each command declares its own
+ * in the table above, so the transports' shared session applies them without
+ * knowing command names.
+ */
+export type CommandBudget = 'newConversations';
+
+export function commandBudget(name: CommandName): CommandBudget | undefined {
+  return (commands[name] as { budget?: CommandBudget }).budget;
 }
 
 export type Commands = typeof commands;

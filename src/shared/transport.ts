@@ -16,7 +16,7 @@ export type LinkState =
 
 /** What the server said when this client's session started or resumed. */
 export interface SessionInfo {
-  /** The owner (the kiosk screen, loopback) may also pair phones and check cooling. */
+  /** The owner (the kiosk screen, a browser that opened the owner page) may also pair phones and check cooling. */
   role: 'owner' | 'device';
   /** False for a new session: a snapshot follows, and the state starts over from it. */
   resumed: boolean;

@@ -73,7 +73,7 @@ export const welcomeFrame = z.object({
   secret: z.string(),
   /** True when the session resumed and the missed events follow. */
   resumed: z.boolean(),
-  /** What this connection may do: owner actions are for the kiosk and loopback. */
+  /** What this connection may do: owner actions are for the kiosk and owner-page browsers. */
   role: z.enum(['owner', 'device']),
 });
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;

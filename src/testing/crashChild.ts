@@ -36,13 +36,13 @@ const first = await app.handlers.sendPrompt(
   { conversationId: conversation.id, text: 'Once upon a time' },
   ctx,
 );
-await finished(first.assistantMessage.id);
+await finished(first.assistantMessageId);
 slow = true;
 const second = await app.handlers.sendPrompt(
   { conversationId: conversation.id, text: 'Tell me a very long story' },
   ctx,
 );
 process.stdout.write(
-  `${JSON.stringify({ conversationId: conversation.id, messageId: second.assistantMessage.id })}\n`,
+  `${JSON.stringify({ conversationId: conversation.id, messageId: second.assistantMessageId })}\n`,
 );
 // Streams until killed.

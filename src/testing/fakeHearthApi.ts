@@ -4,21 +4,23 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation, CoolingCheckReport, ModelStatus, ThermalStatus } from '../shared/api';
 import type { HearthHandlers } from '../main/rpc/dispatch';
 import { ApiFailure } from '../main/contracts/failure';
+import type { OwnerAccessPort } from '../main/contracts/ownerAccess';
 import type { PairingPort } from '../main/contracts/pairing';
-import { ClientSessions, type ClientSessionsOptions } from '../main/rpc/clientSessions';
-import { ConnectedClients } from '../main/rpc/connectedClients';
+import { Clients, type ClientsOptions } from '../main/clients/clients';
 import { createEventHub } from '../main/rpc/eventHub';
 import type { HearthConfig } from '../main/config/config';
-import type { HearthApi, HealthReport } from '../main/rpc/hearthApi';
+import type { HearthApi, HealthReport } from '../main/clients/hearthApi';
 import { createMemoryLogger } from './loggers';
 import { fakePairing } from './serviceFakes';
 
 export interface TestHearthOptions extends Pick<
-  ClientSessionsOptions,
+  ClientsOptions,
   'limits' | 'sessionLimits' | 'scheduler'
 > {
   /** What getPairing, listDevices and forgetDevice answer from (a real Pairing in server tests). */
   pairing?: PairingPort;
+  /** What rotateOwnerSecret rotates (a real OwnerSecret in server tests). */
+  ownerAccess?: OwnerAccessPort;
 }
 
 function notHere(command: string): () => Promise<never> {
@@ -31,8 +33,9 @@ export function createTestHearth(options: TestHearthOptions = {}) {
   const pairing = options.pairing ?? fakePairing();
   const logger = createMemoryLogger();
   const events = createEventHub(logger);
-  const clients = new ConnectedClients();
   const conversations = new Map<string, Conversation>();
+  /** Deleted ones, for undoDelete (no window here). */
+  const deleted = new Map<string, Conversation>();
   let status: HealthReport['status'] = 'ok';
   const model: ModelStatus = { state: 'ready', name: 'test', threads: 1 };
   const thermal: ThermalStatus = {
@@ -82,10 +85,20 @@ export function createTestHearth(options: TestHearthOptions = {}) {
       return structuredClone(c);
     },
     deleteConversation: async ({ id }) => {
-      find(id);
+      deleted.set(id, find(id));
       conversations.delete(id);
       events.fire({ type: 'conversationDeleted', conversationId: id });
       return { ok: true };
+    },
+    undoDelete: async ({ id }) => {
+      const back = deleted.get(id);
+      if (!back) throw new ApiFailure('not_found', `no deleted conversation ${id}`);
+      deleted.delete(id);
+      conversations.set(id, back);
+      events.fire({ type: 'conversations', conversations: summaries() });
+      const summary = summaries().find((c) => c.id === id);
+      if (!summary) throw new Error('unreachable: the conversation was just put back');
+      return summary;
     },
     sendPrompt: async ({ conversationId, text }, ctx) => {
       const c = find(conversationId);
@@ -105,7 +118,10 @@ export function createTestHearth(options: TestHearthOptions = {}) {
         createdAt: now,
       };
       c.messages.push(userMessage, assistantMessage);
-      return { userMessage, assistantMessage };
+      // As the real service does: the messages go out as events, the result names them.
+      events.fire({ type: 'message', conversationId, message: userMessage });
+      events.fire({ type: 'message', conversationId, message: assistantMessage });
+      return { userMessageId: userMessage.id, assistantMessageId: assistantMessage.id };
     },
     stop: async () => ({ stopped: false }),
     startCoolingCheck: async () => {
@@ -113,7 +129,10 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     },
     stopCoolingCheck: async () => coolingCheck,
     getPairing: async () => pairing.info(),
-    listDevices: async () => pairing.devices(),
+    listDevices: async () =>
+      pairing
+        .devices()
+        .map((device) => ({ ...device, connected: clients.isDeviceConnected(device.id) })),
     forgetDevice: async ({ deviceId }) => {
       if (!(await pairing.forget(deviceId)))
         throw new ApiFailure('not_found', 'No such paired device');
@@ -130,9 +149,14 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     updateSettings: notHere('updateSettings'),
     getAppearance: async () => ({ theme: 'system' as const }),
     exitKiosk: async () => ({ result: 'unavailable' as const }),
+    rotateOwnerSecret: async () => {
+      if (!options.ownerAccess) return notHere('rotateOwnerSecret')();
+      await options.ownerAccess.rotate();
+      return { ok: true as const };
+    },
   };
   const { limits, sessionLimits, scheduler } = options;
-  const sessions = new ClientSessions({
+  const clients: Clients = new Clients({
     handlers,
     events,
     logger,
@@ -141,21 +165,26 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     scheduler,
   });
 
+  // As the composition root does: a forgotten phone's clients end at once.
+  const forgetting = pairing.onForget((deviceId) => clients.forgetDevice(deviceId));
+
   const hearth: HearthApi = {
     config: { host: '127.0.0.1', port: 0, dataDir: '/nonexistent' } as HearthConfig,
     logger,
     handlers,
     events,
     clients,
-    sessions,
     health: () => ({
       status,
       thermal: { available: false, temperatureC: -1, protection: false, source: 'none' },
       model,
-      sessions: { clients: clients.count, activeGenerations: 0, queuedPrompts: 0 },
+      sessions: { ...clients.counts(), activeGenerations: 0, queuedPrompts: 0 },
       conversations: conversations.size,
     }),
-    dispose: async () => sessions.dispose(),
+    dispose: async () => {
+      forgetting.dispose();
+      clients.dispose();
+    },
   };
   return {
     hearth,

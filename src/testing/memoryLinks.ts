@@ -9,7 +9,7 @@ import {
   type SnapshotFrame,
   type WelcomeFrame,
 } from '../shared/wire';
-import type { LinkCloseReason, SessionLink } from '../main/rpc/clientSession';
+import type { LinkCloseReason, SessionLink } from '../main/clients/client';
 
 export interface MemoryLink {
   link: SessionLink;

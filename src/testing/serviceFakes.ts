@@ -61,5 +61,6 @@ export function fakePairing(): PairingPort & { forgotten: string[] } {
     },
     onInfo: () => subscription(() => {}),
     onDevices: () => subscription(() => {}),
+    onForget: () => subscription(() => {}),
   };
 }

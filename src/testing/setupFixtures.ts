@@ -185,14 +185,14 @@ export async function converse(
   text = 'Once upon a time',
 ) {
   const conversation = await setup.call<{ id: string }>('newConversation');
-  const sent = await setup.call<{ assistantMessage: { id: string } }>('sendPrompt', {
+  const sent = await setup.call<{ assistantMessageId: string }>('sendPrompt', {
     conversationId: conversation.id,
     text,
   });
   const done = await setup.until(
     (e): e is Extract<HearthEvent, { type: 'message' }> =>
       e.type === 'message' &&
-      e.message.id === sent.assistantMessage.id &&
+      e.message.id === sent.assistantMessageId &&
       !['queued', 'streaming'].includes(e.message.status),
   );
   return done.message;

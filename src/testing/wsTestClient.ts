@@ -8,8 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import type { Logger } from '../main/base/log';
-import type { HearthApi } from '../main/rpc/hearthApi';
-import type { Principal } from '../main/rpc/principal';
+import type { HearthApi } from '../main/clients/hearthApi';
+import type { Principal } from '../main/clients/principal';
 import { WsApi } from '../main/server/wsApi';
 import { wsLimits, type WsLimits } from '../main/server/wsLimits';
 import type {

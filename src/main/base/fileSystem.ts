@@ -63,8 +63,29 @@ export const nodeFileSystem: StorageFileSystem = {
   },
 };
 
+/**
+ * fsync of a file by its path. fsync flushes the file's data whichever handle
+ * wrote it, so a file written by a stream or a closed handle can be made
+ * durable afterwards (opened read-write, which fsync needs on some systems).
+ */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The error's errno code (ENOSPC, EEXIST…), if it has one. */
 export function errorCode(error: unknown): string | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+const FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/** Whether a write failed because the disk (or the user's quota) is full. */
+export function isDiskFull(error: unknown): boolean {
+  return FULL.has(errorCode(error) ?? '');
 }

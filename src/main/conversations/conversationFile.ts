@@ -2,8 +2,8 @@
 // <id>.journal, appended while it changes. Writes run one at a time, in order.
 import { join } from 'node:path';
 import type { Conversation } from '../../shared/api';
-import { removeDurably, writeFileAtomic } from '../base/atomicWrite';
-import type { StorageFileSystem } from '../base/fileSystem';
+import { writeFileAtomic } from '../base/atomicWrite';
+import { errorCode, type StorageFileSystem } from '../base/fileSystem';
 import {
   applyRecord,
   contentHash,
@@ -14,6 +14,7 @@ import {
   type JournalRecord,
   type MessagePatch,
 } from './journal';
+import { trashName, type TrashedFile } from './trash';
 
 /**
  * The journal is folded into the JSON once it is this many times the JSON's
@@ -142,15 +143,47 @@ export class ConversationFile {
     return this.#writes;
   }
 
-  /** Deletes both files, after the writes before it. */
-  remove(): Promise<void> {
-    const removal = this.#writes.then(() => {
-      this.#queue = [];
-      // The JSON first: a journal left alone by a crash here is removed on load.
-      return removeDurably(this.#options.fs, this.#jsonPath, this.#journalPath);
+  /**
+   * Moves the files to trash (see trash.ts), after the writes before it: the
+   * JSON first, then the journal. Changes still queued are written first, so
+   * the trash holds what memory does; if that fails (a full disk) the move
+   * goes on, and `complete` says the files lack something.
+   */
+  moveToTrash(
+    conversation: Conversation,
+    deletedAt: number,
+  ): Promise<{ files: TrashedFile[]; complete: boolean }> {
+    const move = this.#writes.then(async () => {
+      const { fs, dir, id } = this.#options;
+      const records = this.#queue.splice(0);
+      let complete = true;
+      if (records.length > 0 || this.#unsaved) {
+        try {
+          await this.#write(conversation, records, { sync: true });
+        } catch {
+          complete = false;
+        }
+      }
+      const files: TrashedFile[] = [];
+      for (const live of [`${id}.json`, `${id}${JOURNAL_SUFFIX}`]) {
+        const trashed = trashName(live, deletedAt);
+        try {
+          await fs.rename(join(dir, live), join(dir, trashed));
+        } catch (error) {
+          // A journal may not be there (none yet, or folded into the JSON).
+          if (live !== `${id}.json` && errorCode(error) === 'ENOENT') continue;
+          throw error;
+        }
+        files.push({ live, trashed });
+      }
+      await fs.syncDirectory(dir);
+      return { files, complete };
     });
-    this.#writes = removal.catch(() => {});
-    return removal;
+    this.#writes = move.then(
+      () => {},
+      () => {},
+    );
+    return move;
   }
 
   async #write(

@@ -77,8 +77,8 @@ describe('ConversationStore durability', () => {
     expect(readdirSync(dir.path)).toEqual(['a.json']);
   });
 
-  it('deletes both files of a conversation and then fsyncs the directory', async () => {
-    const { dir, calls, open } = setup();
+  it('deletes by renaming the JSON, then the journal, to trash and fsyncing the directory; removes them for good (journal first) after the undo window', async () => {
+    const { dir, calls, open } = setup({ now: () => 1_700_000_000_000, undoWindowMs: 50 });
     const store = open();
     await store.load();
     const { id } = await store.create();
@@ -86,8 +86,17 @@ describe('ConversationStore durability', () => {
     await store.addMessages(id, [message('user', 'Hello')]);
     calls.length = 0;
     expect(await store.delete(id)).toBe(true);
-    expect(calls).toEqual([`remove ${id}.json`, `remove ${id}.journal`, 'fsync dir']);
-    expect(readdirSync(dir)).toEqual([]);
+    const json = `${id}.json.deleted-1700000000000`;
+    const journal = `${id}.journal.deleted-1700000000000`;
+    expect(calls).toEqual([
+      `rename ${id}.json ${json}`,
+      `rename ${id}.journal ${journal}`,
+      'fsync dir',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual([journal, json].sort());
+    calls.length = 0;
+    await eventually(() => readdirSync(dir).length === 0, 'the trash is purged');
+    expect(calls).toEqual([`remove ${journal}`, `remove ${json}`, 'fsync dir']);
   });
 
   it('sets a corrupt file aside and fsyncs the directory before loading goes on', async () => {

@@ -10,6 +10,7 @@ import { errorCode, type StorageFileSystem } from '../base/fileSystem';
 import type { DiskState } from './conversationFile';
 import { isUuid } from './ids';
 import { contentHash, JOURNAL_SUFFIX, replayJournal } from './journal';
+import { parseTrashName, trashName } from './trash';
 
 export interface LoadedConversation {
   conversation: Conversation;
@@ -38,8 +39,14 @@ export async function loadConversations(context: LoadContext): Promise<LoadedCon
     }
     if (name.endsWith(JOURNAL_SUFFIX)) {
       const id = name.slice(0, -JOURNAL_SUFFIX.length);
-      // Left by a delete that a crash cut short: its conversation is gone.
-      if (!present.has(`${id}.json`)) await fs.remove(path);
+      if (present.has(`${id}.json`)) continue;
+      // A crash cut short a move to or from the trash (the JSON moves first
+      // on delete, last on undo): the journal belongs with its JSON there.
+      const trashedAt = newestTrash(names, id);
+      if (trashedAt !== undefined)
+        await renameDurably(fs, path, join(dir, trashName(name, trashedAt)));
+      // Else a delete from before the trash, cut short: its conversation is gone.
+      else await fs.remove(path);
       continue;
     }
     if (!name.endsWith('.json')) continue;
@@ -48,13 +55,30 @@ export async function loadConversations(context: LoadContext): Promise<LoadedCon
       logger.warn('conversation_file_ignored', { file: path, problem: 'its name is not a UUID' });
       continue;
     }
-    const found = await readOne(context, id, present.has(`${id}${JOURNAL_SUFFIX}`));
+    const found = await readConversation(context, id, present.has(`${id}${JOURNAL_SUFFIX}`));
     if (found) loaded.push(found);
   }
   return loaded;
 }
 
-async function readOne(
+/** When the newest trashed JSON of a conversation was deleted, if there is one. */
+function newestTrash(names: string[], id: string): number | undefined {
+  let newest: number | undefined;
+  for (const name of names) {
+    const trashed = parseTrashName(name);
+    if (trashed?.id === id && trashed.kind === 'json' && trashed.deletedAt > (newest ?? -1)) {
+      newest = trashed.deletedAt;
+    }
+  }
+  return newest;
+}
+
+/**
+ * Reads one conversation (<id>.json and its journal), marking answers a dead
+ * process left streaming as interrupted; a file that cannot be read is set
+ * aside and undefined returned.
+ */
+export async function readConversation(
   context: LoadContext,
   id: string,
   hasJournal: boolean,
@@ -139,7 +163,7 @@ async function setAside(
 }
 
 /** A message left queued or streaming by a dead process becomes interrupted. */
-function recoverInterrupted(conversation: Conversation): number {
+export function recoverInterrupted(conversation: Conversation): number {
   let changed = 0;
   for (const message of conversation.messages) {
     if (message.status === 'streaming' || message.status === 'queued') {

@@ -1,13 +1,7 @@
 // Turns a failed write into the error a caller sees: plain words, and a code
 // the UI can act on (a full disk is something the user can fix).
 import { ApiFailure } from '../contracts/failure';
-import { errorCode } from '../base/fileSystem';
-
-const FULL = new Set(['ENOSPC', 'EDQUOT']);
-
-export function isDiskFull(error: unknown): boolean {
-  return FULL.has(errorCode(error) ?? '');
-}
+import { errorCode, isDiskFull } from '../base/fileSystem';
 
 /** Why a save failed, in words for a log line or an error message. */
 export function describeSaveError(error: unknown): string {

@@ -7,19 +7,30 @@
 // A full disk must not stop Hearth: start-up succeeds with unsaved repairs kept
 // in memory; a prompt whose save fails is refused and leaves no trace; changes
 // that failed to save are written once a later save succeeds or a retry does.
+//
+// A delete can be undone for a short while: the files move to trash (see
+// trash.ts) and restore() moves them back. Who started a conversation is
+// recorded in its file; who may delete it is the service's call.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Conversation, ConversationSummary, Message } from '../../shared/api';
+import {
+  UNDO_DELETE_WINDOW_MS,
+  type Conversation,
+  type ConversationSummary,
+  type Message,
+} from '../../shared/api';
+import { OWNER_STARTER, type ConversationStarter } from '../../shared/conversationStarter';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
 import { nodeFileSystem, type StorageFileSystem } from '../base/fileSystem';
 import { ConversationFile, type DiskState } from './conversationFile';
 import { assertUuid } from './ids';
 import { applyRecord, type AddRecord, type MessagePatch } from './journal';
-import { loadConversations } from './loadConversations';
+import { loadConversations, readConversation, recoverInterrupted } from './loadConversations';
 import { describeSaveError, saveFailure } from './saveFailure';
 import { SaveScheduler } from './saveScheduler';
 import { titleFrom, UNTITLED } from './title';
+import { ConversationTrash, type TrashedConversation } from './trash';
 
 export type { MessagePatch } from './journal';
 
@@ -37,8 +48,10 @@ export interface ConversationStoreOptions {
   now?: () => number;
   /** Where the files are written; node:fs unless a bench counts the writes. */
   fs?: StorageFileSystem;
-  /** A clock that never jumps, for the fsync cadence. */
+  /** A clock that never jumps, for the fsync cadence and the undo window. */
   monotonic?: () => number;
+  /** How long a deleted conversation can be brought back (default UNDO_DELETE_WINDOW_MS). */
+  undoWindowMs?: number;
 }
 
 export function conversationsDirectory(dataDir: string): string {
@@ -55,6 +68,7 @@ export class ConversationStore implements AsyncDisposable {
   readonly #conversations = new Map<string, Conversation>();
   readonly #files = new Map<string, ConversationFile>();
   readonly #saving: SaveScheduler;
+  readonly #trash: ConversationTrash;
   #disposing: Promise<void> | undefined;
 
   constructor(options: ConversationStoreOptions) {
@@ -71,6 +85,14 @@ export class ConversationStore implements AsyncDisposable {
       saveIntervalMs: options.saveIntervalMs ?? 500,
       retryMs: options.retryMs ?? 5000,
     });
+    this.#trash = new ConversationTrash({
+      fs: this.#fs,
+      dir: this.#dir,
+      logger: this.#logger,
+      now: this.#now,
+      monotonic: this.#monotonic,
+      windowMs: options.undoWindowMs ?? UNDO_DELETE_WINDOW_MS,
+    });
   }
 
   get size(): number {
@@ -78,7 +100,8 @@ export class ConversationStore implements AsyncDisposable {
   }
 
   /**
-   * Reads every conversation; sets aside the ones that are corrupt. Repairs
+   * Reads every conversation; sets aside the ones that are corrupt, and
+   * removes deleted ones whose undo window has passed. Repairs
    * that cannot be saved (a full disk) stay in memory, with one warning, and
    * are retried; they do not make start-up fail.
    */
@@ -93,6 +116,7 @@ export class ConversationStore implements AsyncDisposable {
       this.#conversations.set(conversation.id, conversation);
       this.#files.set(conversation.id, this.#newFile(conversation.id, state));
     }
+    await this.#trash.load();
     const failures = await this.#saving.saveAllPending();
     if (failures.length > 0) {
       this.#logger.warn('conversations_unsaved', {
@@ -114,6 +138,7 @@ export class ConversationStore implements AsyncDisposable {
         title: c.title,
         updatedAt: c.updatedAt,
         messageCount: c.messages.length,
+        startedBy: c.startedBy ?? OWNER_STARTER,
       }))
       .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
   }
@@ -135,8 +160,11 @@ export class ConversationStore implements AsyncDisposable {
     return found ? { ...found.message } : undefined;
   }
 
-  /** A new, empty conversation, saved before it is returned (else ApiFailure, and no trace). */
-  async create(): Promise<Conversation> {
+  /**
+   * A new, empty conversation started by `startedBy`, saved before it is
+   * returned (else ApiFailure, and no trace).
+   */
+  async create(startedBy: ConversationStarter = OWNER_STARTER): Promise<Conversation> {
     this.#assertOpen();
     const now = this.#now();
     const created: Conversation = {
@@ -145,6 +173,7 @@ export class ConversationStore implements AsyncDisposable {
       createdAt: now,
       updatedAt: now,
       messages: [],
+      startedBy,
     };
     const state: DiskState = { base: undefined, jsonBytes: 0, hasJournal: false, unsaved: true };
     const file = this.#newFile(created.id, state);
@@ -164,16 +193,30 @@ export class ConversationStore implements AsyncDisposable {
     return structuredClone(created);
   }
 
-  /** Deletes the conversation's files durably; false if there was no such conversation. */
+  /** Who started the conversation (the owner for files from before it was recorded). */
+  starterOf(id: string): ConversationStarter | undefined {
+    assertUuid(id, 'conversation');
+    const found = this.#conversations.get(id);
+    return found && (found.startedBy ?? OWNER_STARTER);
+  }
+
+  /**
+   * Deletes the conversation: it leaves the list at once and its files move
+   * to trash, durably, where restore() can find them for the undo window.
+   * False if there was no such conversation.
+   */
   async delete(id: string): Promise<boolean> {
     assertUuid(id, 'conversation');
+    const conversation = this.#conversations.get(id);
     const file = this.#files.get(id);
-    if (!this.#conversations.has(id) || !file) return false;
+    if (!conversation || !file) return false;
     this.#conversations.delete(id);
     this.#files.delete(id);
     this.#saving.cancel(id);
+    const deletedAt = this.#now();
+    let moved;
     try {
-      await file.remove();
+      moved = await this.#trash.track(file.moveToTrash(conversation, deletedAt));
     } catch (error) {
       this.#logger.error('conversation_delete_failed', {
         conversationId: id,
@@ -184,7 +227,88 @@ export class ConversationStore implements AsyncDisposable {
         `Hearth could not delete the conversation: ${describeSaveError(error)}`,
       );
     }
+    this.#trash.add({
+      id,
+      deletedAt,
+      files: moved.files,
+      startedBy: conversation.startedBy ?? OWNER_STARTER,
+      conversation,
+      complete: moved.complete,
+    });
     return true;
+  }
+
+  /**
+   * Brings back a conversation deleted within the undo window, exactly as it
+   * was, if `allowed` says its starter's conversations may be. Throws
+   * ApiFailure: not_found when there is nothing to bring back, forbidden when
+   * not allowed.
+   */
+  async restore(
+    id: string,
+    allowed: (startedBy: ConversationStarter) => boolean,
+  ): Promise<ConversationSummary> {
+    assertUuid(id, 'conversation');
+    this.#assertOpen();
+    const entry = this.#conversations.has(id) ? undefined : this.#trash.claim(id);
+    if (!entry) {
+      const seconds = Math.max(1, Math.round(this.#trash.windowMs / 1000));
+      throw new ApiFailure(
+        'not_found',
+        `That conversation cannot be brought back: Undo works for ${seconds} seconds after a delete.`,
+      );
+    }
+    let restored = false;
+    try {
+      const startedBy = (await this.#trash.starterOf(entry)) ?? OWNER_STARTER;
+      if (!allowed(startedBy)) {
+        throw new ApiFailure(
+          'forbidden',
+          'Only the device that started this conversation, or the Hearth screen, can bring it back.',
+        );
+      }
+      await this.#reinstate(entry);
+      restored = true;
+    } finally {
+      this.#trash.release(id, restored);
+    }
+    const summary = this.list().find((s) => s.id === id);
+    if (!summary) throw new ApiFailure('internal', 'Hearth could not bring the conversation back');
+    return summary;
+  }
+
+  /** Moves the files back and reads them; memory's copy wins where the files lack something. */
+  async #reinstate(entry: TrashedConversation): Promise<void> {
+    const { id } = entry;
+    try {
+      await this.#trash.restoreFiles(entry);
+    } catch (error) {
+      this.#logger.error('conversation_restore_failed', {
+        conversationId: id,
+        error: describeSaveError(error),
+      });
+      throw new ApiFailure(
+        'internal',
+        `Hearth could not bring the conversation back: ${describeSaveError(error)}`,
+      );
+    }
+    const hasJournal = entry.files.length > 1;
+    const context = { fs: this.#fs, dir: this.#dir, logger: this.#logger, now: this.#now };
+    const loaded = await readConversation(context, id, hasJournal);
+    if (!loaded) {
+      throw new ApiFailure('internal', 'The deleted conversation could not be read back');
+    }
+    let { conversation, state } = loaded;
+    if (entry.conversation && !entry.complete) {
+      // The files lacked changes a full disk kept from them: memory has them.
+      conversation = entry.conversation;
+      recoverInterrupted(conversation);
+      state = { ...state, unsaved: true };
+    }
+    this.#conversations.set(id, conversation);
+    this.#files.set(id, this.#newFile(id, state));
+    if (state.unsaved) this.#saving.soon(id);
+    this.#logger.info('conversation_restored', { conversationId: id });
   }
 
   /**
@@ -273,6 +397,7 @@ export class ConversationStore implements AsyncDisposable {
    */
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
+      await this.#trash.dispose();
       this.#saving.stop();
       const failures = await this.#saving.saveAllPending();
       await Promise.all([...this.#files.values()].map((file) => file.settled()));

@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHearth } from '../runtime/hearthProcess';
+import { announceOwnerPage } from '../runtime/ownerPage';
 import { ConfigError, loadConfig, type HearthConfig } from '../config/config';
 import { createLogger, type Logger } from '../base/log';
 import { contentSecurityPolicy } from '../server';
@@ -128,6 +129,11 @@ async function main(): Promise<void> {
     // checked by the PIN gate the composition root shares with Settings.
     kioskExit: (gate) => quittingKioskExit(gate, () => app.quit()),
   });
+  // The kiosk window is the owner over IPC; a browser (over SSH, say) needs this link,
+  // printed as `npm run serve` prints it so the journal has it either way.
+  if (running.server) {
+    announceOwnerPage(running.owner, running.server, (line) => process.stdout.write(line));
+  }
   const window = new BrowserWindow(kioskWindowOptions({ windowed: config.windowed, preloadPath }));
   lockDownWindow(window, config.windowed, logger);
   const stopApi = serveIpcApi({ ipc: ipcMain, hearth: running.hearth, window, appUrl, logger });

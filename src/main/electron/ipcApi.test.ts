@@ -154,10 +154,11 @@ describe('the kiosk API over IPC', () => {
     const created = await kioskPage.call('newConversation');
     const id = (created as { value: { id: string } }).value.id;
     const sent = await kioskPage.call('sendPrompt', { conversationId: id, text: 'hi' });
-    expect(sent).toMatchObject({
-      ok: true,
-      value: { assistantMessage: { text: `echo from ${welcome.sessionId}: hi` } },
-    });
+    expect(sent).toMatchObject({ ok: true, value: { assistantMessageId: expect.any(String) } });
+    const stored = (await kioskPage.call('openConversation', { id })) as {
+      value: { messages: { text: string }[] };
+    };
+    expect(stored.value.messages.at(-1)?.text).toBe(`echo from ${welcome.sessionId}: hi`);
     expect(await kioskPage.call('openConversation', { id: UNKNOWN_ID })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
@@ -166,9 +167,18 @@ describe('the kiosk API over IPC', () => {
     expect(await kioskPage.call('getPairing')).toMatchObject({ ok: true });
     await kioskPage.call('deleteConversation', { id });
     await settle();
-    expect(kioskPage.frames.filter((f) => f.t === 'event')).toEqual([
-      { t: 'event', seq: 1, event: { type: 'conversationDeleted', conversationId: id } },
+    // The prompt's two messages, then the deletion, numbered in order.
+    const events = kioskPage.frames.filter((f) => f.t === 'event');
+    expect(events.map((f) => [f.seq, f.event.type])).toEqual([
+      [1, 'message'],
+      [2, 'message'],
+      [3, 'conversationDeleted'],
     ]);
+    expect(events.at(-1)).toEqual({
+      t: 'event',
+      seq: 3,
+      event: { type: 'conversationDeleted', conversationId: id },
+    });
     // One envelope: what crossed is exactly the shared client and server frames.
     expect(electron.toMain.every((frame) => clientFrame.safeParse(frame).success)).toBe(true);
     expect(electron.toPage.every((frame) => serverFrame.safeParse(frame).success)).toBe(true);
@@ -194,7 +204,7 @@ describe('the kiosk API over IPC', () => {
     expect(replayed).toEqual([
       { t: 'event', seq: 2, event: { type: 'conversationDeleted', conversationId: UNKNOWN_ID } },
     ]);
-    expect(fake.hearth.sessions.counts()).toEqual({ connected: 1, disconnected: 0 });
+    expect(fake.hearth.clients.counts()).toEqual({ connected: 1, disconnected: 0 });
   });
 
   it('answers a frame main cannot read with a clear error, and keeps serving', async () => {
@@ -240,19 +250,20 @@ describe('the kiosk API over IPC', () => {
     expect(fake.logger.entries.filter((e) => e.eventType === 'ipc_rejected')).toHaveLength(2);
   });
 
-  it('counts the kiosk as a client while served; after dispose it hears and sends nothing', async () => {
+  it('counts the kiosk as a client once its page says hello; after dispose it hears and sends nothing', async () => {
     const { fake, electron, serving, open } = kiosk();
-    expect(fake.hearth.clients.count).toBe(1);
+    expect(fake.hearth.clients.counts().connected).toBe(0);
     const kioskPage = open();
     await kioskPage.hello();
+    expect(fake.hearth.clients.counts().connected).toBe(1);
     await kioskPage.call('listConversations');
     const sent = electron.toPage.length;
 
     serving.dispose();
-    expect(fake.hearth.clients.count).toBe(0);
+    expect(fake.hearth.clients.counts().connected).toBe(0);
     expect(electron.mainHandlers.get(FRAMES_TO_MAIN_CHANNEL)?.size).toBe(0);
     // Its session waits for the page like any other.
-    expect(fake.hearth.sessions.counts()).toEqual({ connected: 0, disconnected: 1 });
+    expect(fake.hearth.clients.counts()).toEqual({ connected: 0, disconnected: 1 });
     electron.pageIpc(appPage).send(FRAMES_TO_MAIN_CHANNEL, { t: 'call', id: 50, name: 'stop' });
     fake.events.fire({ type: 'conversationDeleted', conversationId: CONVERSATION_ID });
     await settle();

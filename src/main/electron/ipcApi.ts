@@ -9,9 +9,9 @@
 import { FRAMES_TO_MAIN_CHANNEL, FRAMES_TO_PAGE_CHANNEL } from '../../shared/channels';
 import { Emitter, subscription, type Subscription } from '../../shared/emitter';
 import type { Logger } from '../base/log';
-import type { HearthApi } from '../rpc/hearthApi';
-import { OWNER } from '../rpc/principal';
-import { serveRpc, type FrameChannel, type Received } from '../rpc/rpcEndpoint';
+import type { HearthApi } from '../clients/hearthApi';
+import { OWNER } from '../clients/principal';
+import { serveRpc, type FrameChannel, type Received } from '../clients/connection';
 import { isTrustedSender, type IpcSender } from './policy';
 
 const KIOSK_CONNECTION_ID = 'kiosk';
@@ -79,7 +79,7 @@ export function serveIpcApi({ ipc, hearth, window, appUrl, logger }: IpcApiOptio
     onReceive: (listener) => received.subscribe(listener),
   };
   const endpoint = serveRpc(channel, {
-    sessions: hearth.sessions,
+    clients: hearth.clients,
     // The kiosk's own window: the owner, in a session like any phone's.
     principal: OWNER,
     logger,
@@ -88,10 +88,8 @@ export function serveIpcApi({ ipc, hearth, window, appUrl, logger }: IpcApiOptio
     // Nothing to close: the page starts over with its next hello.
     close: () => {},
   });
-  const counted = hearth.clients.connect('kiosk');
   return subscription(() => {
     ipc.removeListener(FRAMES_TO_MAIN_CHANNEL, onFrame);
-    counted.dispose();
     endpoint.dispose();
     received.dispose();
   });

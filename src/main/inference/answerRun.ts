@@ -6,16 +6,11 @@ import type { Logger } from '../base/log';
 import type { PendingAnswer } from './answerQueue';
 import { promptOptions } from './chatSettings';
 import type { EngineConfig } from './engineConfig';
-import { fitPrompt, type TrimOutcome } from './kvCacheTrim';
+import { fitPrompt, type PromptEvaluation } from './kvCacheTrim';
 import type { LoadedModel } from './modelLoader';
 import type { SessionSlot, SessionSlots } from './sessionSlots';
 
 /** What a session's last prompt cost before its first token, for tests and benchmarks. */
-export interface PromptEvaluation extends TrimOutcome {
-  /** Tokens evaluated from the prompt's start to its first generated token (KV shifts excluded). */
-  evaluatedBeforeFirstToken: number | undefined;
-}
-
 export interface AnswerRunner {
   config: EngineConfig;
   logger: Logger;

@@ -18,7 +18,7 @@ import type { LoadedModel } from './modelLoader';
 import type { SessionSlot } from './sessionSlots';
 
 export type { GenerationJob, GenerationResult } from './answerQueue';
-export type { PromptEvaluation } from './answerRun';
+export type { PromptEvaluation } from './kvCacheTrim';
 export type { ChatTurn } from './chatHistory';
 export type { EngineConfig, EngineOptions } from './engineConfig';
 
@@ -143,6 +143,15 @@ export class InferenceEngine implements AsyncDisposable {
   forgetConversation(conversationId: string): void {
     this.#parts.answers.stopConversation(conversationId);
     this.#parts.slots.forget(conversationId);
+  }
+
+  /**
+   * Interrupts every answer, queued and running (their text is kept); resolves
+   * when the running one has ended. The model stays loaded: shutting down, the
+   * API service calls this and the composition root disposes the engine after.
+   */
+  interruptAll(): Promise<void> {
+    return this.#parts.answers.dispose();
   }
 
   /** Interrupts every answer, stops loading, and frees the model; idempotent. */

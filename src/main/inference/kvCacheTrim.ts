@@ -12,6 +12,12 @@ export interface TrimOutcome {
   erasedTokens: number;
 }
 
+/** How a prompt was fitted into the context, and what it cost to evaluate. */
+export interface PromptEvaluation extends TrimOutcome {
+  /** Tokens evaluated from the prompt's start to its first generated token (KV shifts excluded). */
+  evaluatedBeforeFirstToken: number | undefined;
+}
+
 export interface TrimTarget {
   model: LlamaModel;
   context: LlamaContext;

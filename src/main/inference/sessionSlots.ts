@@ -6,8 +6,8 @@
 // matches (the system prompt).
 import { LlamaChatSession } from 'node-llama-cpp';
 import type { Disposable } from '../../shared/lifecycle';
-import type { PromptEvaluation } from './answerRun';
 import { toChatHistory, type ChatTurn } from './chatHistory';
+import type { PromptEvaluation } from './kvCacheTrim';
 import type { LoadedModel } from './modelLoader';
 
 /** Sessions kept bound to conversations at once (sequences in the context). */

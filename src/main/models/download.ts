@@ -2,7 +2,8 @@
 // the hub which commit and checksum, for a catalog entry or an hf: URI that
 // pins none), take the file's download lock (partLock.ts), move
 // the bytes into `<file>.gguf.part` (resuming what an earlier attempt left),
-// check the file in a worker, and only then rename it to `<file>.gguf`. Any failure
+// check the file in a worker, and only then make it `<file>.gguf` durably
+// (durableInstall.ts: synced, renamed, its folder synced). Any failure
 // leaves at most the `.part` files, which model discovery ignores because they
 // do not end in .gguf, and one sentence saying what went wrong.
 //
@@ -20,12 +21,13 @@
 // A sequential writer with Range resume (transfer.ts) avoids all three, so it
 // moves the bytes; node-llama-cpp stays the authority on GGUF files (fit.ts),
 // and hf: URIs follow its documented form and endpoint variables (source.ts).
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../base/log';
 import type { Catalog } from './catalog';
 import { ModelDownloadError, TransferFailure, type DownloadFailure } from './downloadError';
 import { pinTarget, resolveTarget, type Target } from './downloadTarget';
+import { installDurably, nodeModelFileSystem, type ModelFileSystem } from './durableInstall';
 import { checkIntegrity, IntegrityCancelled } from './integrity';
 import { discardPartial, forgetPartMeta, partPath } from './partialFile';
 import { lockPart } from './partLock';
@@ -53,6 +55,8 @@ export interface DownloadRequest {
   answerMs?: number;
   /** Least time between download progress events. Default 200 ms. */
   progressEveryMs?: number;
+  /** How the finished file is put in place; the node file system unless a test records it. */
+  fileSystem?: ModelFileSystem;
 }
 
 export interface InstalledModel {
@@ -187,7 +191,7 @@ async function download(request: DownloadRequest, target: Target): Promise<Insta
     // Complete but unchecked: kept as .part, so pulling again with --sha256 installs it at once.
     throw new TransferFailure({ kind: 'unverified', computedSha256: report.sha256 });
   }
-  await rename(part, finalPath);
+  await installDurably(request.fileSystem ?? nodeModelFileSystem, part, finalPath);
   await forgetPartMeta(modelsDir, pinned.fileName);
   return {
     path: finalPath,

@@ -1,18 +1,29 @@
-// Limits wrong pairing codes, so nobody on the network can try codes until
-// one fits. Each address (see addressKey) gets a few wrong codes per minute;
-// more locks it out, for twice as long each time it happens again. A global
-// cap bounds what many addresses together may try. Memory stays bounded: an
-// address is forgotten once it has been quiet for a while, and when too many
-// are remembered the least recently active go first (the global cap makes
-// flooding the table to shake off a lockout take hours).
+// Limits wrong pairing codes per address (see addressKey), so one host cannot
+// try codes quickly. Only wrong codes count: a correct one is never refused for
+// what other addresses did, and an address's own correct code starts it over.
+// Five wrong codes within a minute lock that address out, for twice as long
+// each time it happens again (1, 2, 4 … at most 60 minutes).
+//
+// Why no global cap: a cap over all addresses, checked before the code, let one
+// LAN host with a few addresses keep pairing locked for everyone. What stops
+// guessing is the code itself: 128 random bits (2^128, about 3.4e38 codes),
+// valid for 5 minutes and for one use. Within one code's life an address can
+// send at most 15 wrong codes (5, locked 1 min, 5, locked 2 min, 5); even a
+// million addresses make 1.5e7 (about 2^24) guesses per code, a chance of
+// 2^-104 per code, and with a new code every 5 minutes (about 2^17 a year)
+// still 2^-87 a year. A global budget would lower that further only by letting
+// an attacker lock out, or rotate away, the owner's own correct code.
+//
+// Memory stays bounded: an address is forgotten once it has been quiet (and
+// not locked out) for a while, and when too many are remembered the least
+// recently failed go first. Flooding the table that way can shed a lockout,
+// which buys an attacker a few more guesses out of 2^128, nothing more.
 import { addressKey } from './addressKey';
 
 export interface AttemptLimiterOptions {
   now?: () => number;
   /** Wrong codes one address may send within windowMs (default 5). */
   perAddress?: number;
-  /** Wrong codes all addresses together may send within windowMs (default 30). */
-  global?: number;
   /** The sliding window the counts above cover (default one minute). */
   windowMs?: number;
   /** The first lockout; each further one doubles (default one minute). */
@@ -25,8 +36,7 @@ export interface AttemptLimiterOptions {
   maxAddresses?: number;
 }
 
-export type AttemptVerdict =
-  { allowed: true } | { allowed: false; retryAfterMs: number; scope: 'address' | 'global' };
+export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 interface AddressRecord {
   /** Times of recent wrong codes, oldest first, at most perAddress. */
@@ -39,7 +49,6 @@ interface AddressRecord {
 export class AttemptLimiter {
   readonly #now: () => number;
   readonly #perAddress: number;
-  readonly #global: number;
   readonly #windowMs: number;
   readonly #lockoutMs: number;
   readonly #maxLockoutMs: number;
@@ -47,13 +56,10 @@ export class AttemptLimiter {
   readonly #maxAddresses: number;
   /** Least recently failed first. */
   readonly #addresses = new Map<string, AddressRecord>();
-  /** Times of recent wrong codes from anywhere, oldest first, at most `global`. */
-  readonly #recent: number[] = [];
 
   constructor(options: AttemptLimiterOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#perAddress = options.perAddress ?? 5;
-    this.#global = options.global ?? 30;
     this.#windowMs = options.windowMs ?? 60_000;
     this.#lockoutMs = options.lockoutMs ?? 60_000;
     this.#maxLockoutMs = options.maxLockoutMs ?? 60 * 60_000;
@@ -66,18 +72,17 @@ export class AttemptLimiter {
     return this.#addresses.size;
   }
 
-  /** Whether a code from this address may be checked now. Ask before checking the code. */
+  /**
+   * Whether a code from this address may be checked now: false only while this
+   * address is locked out. Ask before checking the code, so a locked-out
+   * address learns nothing about its guesses.
+   */
   check(address: string | undefined): AttemptVerdict {
     const now = this.#now();
     this.#evictStale(now);
     const record = this.#addresses.get(addressKey(address));
     if (record && record.lockedUntil > now) {
-      return { allowed: false, retryAfterMs: record.lockedUntil - now, scope: 'address' };
-    }
-    this.#dropOld(this.#recent, now);
-    const oldest = this.#recent[0];
-    if (this.#recent.length >= this.#global && oldest !== undefined) {
-      return { allowed: false, retryAfterMs: oldest + this.#windowMs - now, scope: 'global' };
+      return { allowed: false, retryAfterMs: record.lockedUntil - now };
     }
     return { allowed: true };
   }
@@ -106,8 +111,6 @@ export class AttemptLimiter {
         record.failures = [];
       }
     }
-    this.#recent.push(now);
-    if (this.#recent.length > this.#global) this.#recent.shift();
     while (this.#addresses.size > this.#maxAddresses) this.#forgetOldest();
     return this.check(address);
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/inferenceFixtures';
 import { createMemoryLogger } from '../../testing/loggers';
-import { DeviceRegistry, type PairedDevice } from './deviceRegistry';
+import type { KnownDevice } from '../../shared/api';
+import { DeviceRegistry } from './deviceRegistry';
 
 const ANDROID_CHROME =
   'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36';
@@ -35,7 +36,7 @@ function setup() {
   const onDisk = () =>
     JSON.parse(readFileSync(file, 'utf8')) as {
       version: number;
-      devices: (PairedDevice & { tokenHash: string })[];
+      devices: (KnownDevice & { tokenHash: string })[];
     };
   return { dir: dir.path, file, logger, open, onDisk, advance: (ms: number) => (time += ms) };
 }
@@ -147,7 +148,7 @@ describe('DeviceRegistry', () => {
     const registry = await open();
     const phone = await registry.pair(ANDROID_CHROME);
     const kept = await registry.pair(IPHONE_SAFARI);
-    const heard: PairedDevice[] = [];
+    const heard: KnownDevice[] = [];
     registry.onForget(() => {
       throw new Error('a listener that breaks');
     });

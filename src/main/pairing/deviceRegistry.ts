@@ -3,6 +3,7 @@
 // cookie); the registry keeps only its sha256, so a copy of devices.json lets
 // nobody in. Forgetting a device fires onForget so its open sockets can be
 // closed at once.
+import type { KnownDevice } from '../../shared/api';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { Emitter, type Subscription } from '../../shared/emitter';
@@ -12,15 +13,6 @@ import { devicesPath, readDevices, writeDevices, type StoredDevice } from './dev
 
 /** Tokens are 43 characters; anything much longer is not one and is not hashed. */
 const MAX_TOKEN_LENGTH = 128;
-
-export interface PairedDevice {
-  readonly id: string;
-  /** "Chrome on Android", from the user agent at pairing. */
-  readonly name: string;
-  /** ms since epoch. */
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-}
 
 export interface DeviceRegistryOptions {
   dataDir: string;
@@ -41,7 +33,7 @@ export class DeviceRegistry {
   readonly #byId = new Map<string, StoredDevice>();
   /** tokenHash (hex) -> device. */
   readonly #byTokenHash = new Map<string, StoredDevice>();
-  readonly #onForget: Emitter<PairedDevice>;
+  readonly #onForget: Emitter<KnownDevice>;
   /** Writes run one after another, each saving the state of its moment. */
   #writing: Promise<void> = Promise.resolve();
   #lastWriteAt = Number.NEGATIVE_INFINITY;
@@ -67,7 +59,7 @@ export class DeviceRegistry {
   }
 
   /** Fires with a device right after it is forgotten. */
-  onForget(listener: (device: PairedDevice) => void): Subscription {
+  onForget(listener: (device: KnownDevice) => void): Subscription {
     return this.#onForget.subscribe(listener);
   }
 
@@ -75,7 +67,7 @@ export class DeviceRegistry {
    * Pairs a new device and saves it. The token is returned only here: it is
    * not stored and cannot be recovered.
    */
-  async pair(userAgent: string | undefined): Promise<{ device: PairedDevice; token: string }> {
+  async pair(userAgent: string | undefined): Promise<{ device: KnownDevice; token: string }> {
     this.#assertLive();
     const token = randomBytes(32).toString('base64url');
     const now = this.#now();
@@ -99,7 +91,7 @@ export class DeviceRegistry {
   }
 
   /** The device a token belongs to, or undefined; records that it was seen. */
-  authenticate(token: string | undefined): PairedDevice | undefined {
+  authenticate(token: string | undefined): KnownDevice | undefined {
     if (this.#disposed || !token || token.length > MAX_TOKEN_LENGTH) return undefined;
     // A plain map lookup is safe here: it is keyed by the hash of what the
     // caller sent, and how long the lookup takes tells nothing about a token
@@ -116,13 +108,13 @@ export class DeviceRegistry {
     return view(device);
   }
 
-  get(id: string): PairedDevice | undefined {
+  get(id: string): KnownDevice | undefined {
     const device = this.#byId.get(id);
     return device ? view(device) : undefined;
   }
 
   /** Paired devices, most recently seen first. */
-  list(): PairedDevice[] {
+  list(): KnownDevice[] {
     return [...this.#byId.values()]
       .sort((a, b) => b.lastSeen - a.lastSeen || a.id.localeCompare(b.id))
       .map(view);
@@ -189,7 +181,7 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function view(device: StoredDevice): PairedDevice {
+function view(device: StoredDevice): KnownDevice {
   return {
     id: device.id,
     name: device.name,

@@ -1,15 +1,15 @@
 // Pairing as the rest of Hearth sees it: the URL the kiosk shows as a QR code
 // (on the machine's LAN address, with the current one-time code), trading a
 // code for a device token, telling a device by its token, and the list of
-// paired devices with which of them are connected now. Forgetting a device
-// fires onForget at once, so the server can close its sockets.
-import type { PairedDevice, PairingInfo } from '../../shared/api';
-import { Emitter, subscription, type Subscription } from '../../shared/emitter';
+// paired devices. Forgetting a device fires onForget at once, so its clients
+// end and their connections close.
+import type { KnownDevice, PairingInfo } from '../../shared/api';
+import { Emitter, type Subscription } from '../../shared/emitter';
 import type { Logger } from '../base/log';
 import { realScheduler, type Scheduler } from '../base/scheduler';
 import type { PairingPort } from '../contracts/pairing';
 import { AttemptLimiter, type AttemptLimiterOptions } from './attemptLimiter';
-import { DeviceRegistry, type PairedDevice as KnownDevice } from './deviceRegistry';
+import { DeviceRegistry } from './deviceRegistry';
 import {
   httpOrigin,
   lanAddress,
@@ -55,10 +55,9 @@ export class Pairing implements PairingPort {
   readonly #host: string;
   readonly #enabled: boolean;
   readonly #onInfo: Emitter<PairingInfo>;
-  readonly #onDevices: Emitter<PairedDevice[]>;
+  readonly #onDevices: Emitter<KnownDevice[]>;
   readonly #onForget: Emitter<string>;
   /** Open connections per device id. */
-  readonly #connections = new Map<string, number>();
   readonly #stops: (() => void)[] = [];
   #port: number;
   #listening = false;
@@ -136,10 +135,9 @@ export class Pairing implements PairingPort {
     };
   }
 
-  devices(): PairedDevice[] {
-    return this.#registry
-      .list()
-      .map((device) => ({ ...device, connected: (this.#connections.get(device.id) ?? 0) > 0 }));
+  /** Paired phones; whether each is connected now is the clients' to say (clients/clients.ts). */
+  devices(): KnownDevice[] {
+    return this.#registry.list();
   }
 
   async forget(deviceId: string): Promise<boolean> {
@@ -151,7 +149,7 @@ export class Pairing implements PairingPort {
     return this.#onInfo.subscribe(listener);
   }
 
-  onDevices(listener: (devices: PairedDevice[]) => void): Subscription {
+  onDevices(listener: (devices: KnownDevice[]) => void): Subscription {
     return this.#onDevices.subscribe(listener);
   }
 
@@ -166,18 +164,20 @@ export class Pairing implements PairingPort {
     return this.#registry.authenticate(token);
   }
 
-  /** Trades a one-time code for a new device token; wrong codes are rate-limited per address. */
+  /** Trades a one-time code for a new device token; only wrong codes count, per address. */
   async redeem(
     code: string | undefined,
     from: { remoteAddress: string | undefined; userAgent: string | undefined },
   ): Promise<Redemption> {
     if (!this.#enabled || this.#disposed) return { ok: false, reason: 'disabled' };
+    // Only this address's own wrong codes can refuse it: what other addresses
+    // sent never stands between a phone and the code on the screen.
     const verdict = this.#limiter.check(from.remoteAddress);
     if (!verdict.allowed) {
       this.#logger.warn('pairing_refused', {
         remoteAddress: from.remoteAddress,
         reason: 'locked_out',
-        scope: verdict.scope,
+        retryAfterMs: verdict.retryAfterMs,
       });
       return { ok: false, reason: 'locked', retryAfterMs: verdict.retryAfterMs };
     }
@@ -195,22 +195,6 @@ export class Pairing implements PairingPort {
     this.redactor.addSecret(token);
     this.#announceDevices();
     return { ok: true, token, device };
-  }
-
-  /** Counts one open connection of a device until the subscription is disposed. */
-  connected(deviceId: string): Subscription {
-    const count = this.#connections.get(deviceId) ?? 0;
-    this.#connections.set(deviceId, count + 1);
-    if (count === 0) this.#announceDevices();
-    return subscription(() => {
-      const left = (this.#connections.get(deviceId) ?? 1) - 1;
-      if (left > 0) {
-        this.#connections.set(deviceId, left);
-        return;
-      }
-      this.#connections.delete(deviceId);
-      if (!this.#disposed) this.#announceDevices();
-    });
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../testing/loggers';
 import { deviceCookie } from './deviceCookie';
+import { ownerCookie } from './ownerCookie';
 import { PairingCodes } from './pairingCode';
 import { REDACTED, Redactor, redactingLogger } from './redact';
 
@@ -38,6 +39,16 @@ describe('Redactor', () => {
       `hearth_device=${REDACTED}; Path=/; Max-Age=315360000; HttpOnly; SameSite=Strict`,
     );
     expect(redactor.redact('not_hearth_device=visible')).toBe('not_hearth_device=visible');
+  });
+
+  it('redacts the owner cookie in Cookie and Set-Cookie headers, and the owner page secret', () => {
+    expect(redactor.redact(`hearth_owner=${TOKEN}; theme=dark`)).toBe(
+      `hearth_owner=${REDACTED}; theme=dark`,
+    );
+    expect(redactor.redact(ownerCookie(TOKEN))).toBe(
+      `hearth_owner=${REDACTED}; Path=/; Max-Age=315360000; HttpOnly; SameSite=Strict`,
+    );
+    expect(redactor.redact(`/owner?secret=${TOKEN}`)).toBe(`/owner?secret=${REDACTED}`);
   });
 
   it('redacts registered secrets anywhere until they are removed', () => {

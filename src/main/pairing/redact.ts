@@ -3,16 +3,18 @@
 // its reader pair or pose as a phone. Three nets, so one miss is caught by
 // another: secret-looking URL query values, the device cookie in Cookie and
 // Set-Cookie headers, and the exact secrets registered while they are live.
+// The owner secret and its cookie are kept out the same way.
 import { subscription, type Subscription } from '../../shared/emitter';
 import { loggerFrom, type Logger, type LogLevel } from '../base/log';
 import { DEVICE_COOKIE } from './deviceCookie';
+import { OWNER_COOKIE } from './ownerCookie';
 
 export const REDACTED = '[redacted]';
 
 export interface RedactorOptions {
   /** Query keys whose values are secrets (default code, token, secret, resume). */
   queryKeys?: readonly string[];
-  /** Cookies whose values are secrets (default the device cookie). */
+  /** Cookies whose values are secrets (default the device and owner cookies). */
   cookieNames?: readonly string[];
   /** Most registered secrets kept; the oldest are dropped first (default 64). */
   maxSecrets?: number;
@@ -30,7 +32,7 @@ export class Redactor {
 
   constructor(options: RedactorOptions = {}) {
     const keys = (options.queryKeys ?? ['code', 'token', 'secret', 'resume']).map(escape);
-    const cookies = (options.cookieNames ?? [DEVICE_COOKIE]).map(escape);
+    const cookies = (options.cookieNames ?? [DEVICE_COOKIE, OWNER_COOKIE]).map(escape);
     // A key starts a query, follows a separator, or follows their percent-encoded
     // forms (a URL carried inside another URL's parameter).
     this.#query = new RegExp(

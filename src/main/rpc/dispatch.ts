@@ -15,10 +15,19 @@ import { INTERNAL_ERROR_MESSAGE, withoutPaths } from './publicMessage';
 export interface CallContext {
   /** Stable id of the calling client (kiosk window, or a phone's session). */
   clientId: string;
-  /** The kiosk screen and loopback are the owner; a paired phone is a device. */
+  /** The kiosk screen and owner-page browsers are the owner; a paired phone is a device. */
   role: 'owner' | 'device';
   /** The paired phone calling, when role is 'device'. */
   deviceId?: string;
+}
+
+/**
+ * Whose share of the limits a call counts against: a phone's device, whatever
+ * sessions it opens (a new session must not reset its share), or one owner
+ * session (the kiosk window, an owner browser).
+ */
+export function clientKey(ctx: Pick<CallContext, 'clientId' | 'deviceId'>): string {
+  return ctx.deviceId !== undefined ? `device:${ctx.deviceId}` : `session:${ctx.clientId}`;
 }
 
 export type HearthHandlers = {

@@ -3,11 +3,13 @@
 // in reverse order. The Electron entry and the headless server both start from it
 // (through runtime/hearthProcess.ts); tests build the same core with stand-ins
 // for the thermal side.
+import type { Subscription } from '../../shared/emitter';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { modelsDirectory, type HearthConfig } from '../config/config';
 import { KioskPinGate } from '../config/kioskPinGate';
 import type { KioskExitFactory } from '../contracts/kioskExit';
+import type { OwnerAccessPort } from '../contracts/ownerAccess';
 import type { PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../contracts/thermal';
 import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle';
@@ -16,11 +18,10 @@ import { InferenceEngine } from '../inference/engine';
 import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores';
 import { configuredCatalog } from '../models/catalog';
 import { fetchConfiguredModel } from '../models/configuredModel';
-import { ConnectedClients } from '../rpc/connectedClients';
-import { ClientSessions } from '../rpc/clientSessions';
+import { Clients } from '../clients/clients';
 import { createEventHub } from '../rpc/eventHub';
-import type { HearthApi } from '../rpc/hearthApi';
-import { HearthService } from '../service/hearthService';
+import type { HearthApi } from '../clients/hearthApi';
+import { HearthService, type HearthServiceDeps } from '../service/hearthService';
 import { defaultUsbRoots } from '../service/modelFiles';
 import { ModelSetup, type ModelSetupDeps } from '../service/modelSetup';
 import { SettingsService } from '../service/settings';
@@ -57,6 +58,10 @@ export interface CoreOptions {
    * exitKiosk answers 'unavailable' (the PIN still guards changes in Settings).
    */
   kioskExit?: KioskExitFactory;
+  /** The owner secret, for rotateOwnerSecret; without it that command is refused. */
+  ownerAccess?: OwnerAccessPort;
+  /** How many answers one client, and everyone together, may have waiting (tests lower them). */
+  answerLimits?: HearthServiceDeps['answerLimits'];
   /** Model setup details tests replace: USB mount points, this machine's memory, time limits. */
   modelSetup?: Partial<
     Pick<ModelSetupDeps, 'memory' | 'progressEveryMs' | 'stallMs' | 'answerMs'> & {
@@ -141,26 +146,35 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       thermal: options.thermal,
       coolingCheck: options.coolingCheck,
       pairing: options.pairing,
+      // Read only once the service starts, by when the clients below exist.
+      presence: {
+        isDeviceConnected: (deviceId): boolean => clients.isDeviceConnected(deviceId),
+        onDevicePresence: (listener): Subscription => clients.onDevicePresence(listener),
+      },
       modelSetup,
       settings,
       kioskExit: options.kioskExit?.(pinGate),
+      ownerAccess: options.ownerAccess,
+      answerLimits: options.answerLimits,
     }),
   );
-  const clients = new ConnectedClients();
-  const sessions = owned.add(
-    new ClientSessions({
+  const clients: Clients = owned.add(
+    new Clients({
       handlers: service.handlers,
       events,
       logger,
       sessionLimits: { expireAfterMs: config.sessionExpiryMs },
     }),
   );
+  // A forgotten phone's clients end at once, and their connections close.
+  owned.add(options.pairing.onForget((deviceId) => clients.forgetDevice(deviceId)));
+  // A phone forgotten, or gone past its session's expiry, keeps no answers booked.
+  owned.add(clients.onClientGone((client) => service.cancelAnswersOf(client)));
   return {
     config,
     logger,
     events,
     clients,
-    sessions,
     engine,
     store,
     handlers: service.handlers,
@@ -170,7 +184,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
         thermal: () => options.thermal.status(),
         answers: () => ({ active: engine.activeCount, queued: engine.queuedCount }),
         conversations: () => store.size,
-        clients,
+        sessions: () => clients.counts(),
       }),
     async start() {
       options.beforeStart?.();
@@ -186,6 +200,7 @@ export function composeHearth(
   logger: Logger,
   pairing: PairingPort,
   kioskExit?: KioskExitFactory,
+  ownerAccess?: OwnerAccessPort,
 ): ComposedHearth {
   const owned = new DisposableStore();
   const baseThreads = inferenceThreads(config.threads, physicalCoreCount());
@@ -206,6 +221,7 @@ export function composeHearth(
       activity,
       beforeStart: () => thermal.start(),
       kioskExit,
+      ownerAccess,
     },
     owned,
   );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelStatus, ThermalStatus } from '../../shared/api';
-import { ConnectedClients } from '../rpc/connectedClients';
 import { healthReport, type HealthSources } from './health';
 
 const cool: ThermalStatus = {
@@ -13,13 +12,17 @@ const cool: ThermalStatus = {
   recent: [],
 };
 
-function sources(model: ModelStatus, thermal: ThermalStatus = cool): HealthSources {
+function sources(
+  model: ModelStatus,
+  thermal: ThermalStatus = cool,
+  sessions = { connected: 0, disconnected: 0 },
+): HealthSources {
   return {
     model: () => model,
     thermal: () => thermal,
     answers: () => ({ active: 1, queued: 2 }),
     conversations: () => 3,
-    clients: new ConnectedClients(),
+    sessions: () => sessions,
   };
 }
 
@@ -33,19 +36,24 @@ describe('health report', () => {
     expect(healthReport(sources({ state: 'error', error: 'bad file' })).status).toBe('error');
   });
 
-  it('counts the kiosk window and browsers as clients while they are connected', () => {
-    const s = sources({ state: 'ready' });
-    const kiosk = s.clients.connect('kiosk');
-    const phone = s.clients.connect('browser');
-    expect(healthReport(s).sessions).toEqual({
-      clients: 2,
+  it('carries the session counts and the answers under way, and names no path of this machine', () => {
+    const s = sources(
+      {
+        state: 'error',
+        name: '/home/pi/models/x.gguf',
+        error: 'cannot read /home/pi/models/x.gguf',
+      },
+      { ...cool, reason: 'sensor /sys/class/thermal/thermal_zone0/temp is stuck' },
+      { connected: 2, disconnected: 1 },
+    );
+    const report = healthReport(s);
+    expect(report.sessions).toEqual({
+      connected: 2,
+      disconnected: 1,
       activeGenerations: 1,
       queuedPrompts: 2,
     });
-    phone();
-    phone();
-    expect(healthReport(s).sessions.clients).toBe(1);
-    kiosk.dispose();
-    expect(healthReport(s).sessions.clients).toBe(0);
+    expect(JSON.stringify(report)).not.toMatch(/\/home\/pi|\/sys\/class/);
+    expect(report.model.error).toMatch(/cannot read .*x\.gguf/);
   });
 });

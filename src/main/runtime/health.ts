@@ -1,14 +1,16 @@
-// The health report (GET /healthz), assembled in one place from the services.
+// The health report (GET /healthz), built in one place from the services. It
+// names no absolute path of this machine, so whoever may read it whole (the
+// owner, a paired phone, this machine itself) reads the same report.
 import type { ModelStatus, ThermalStatus } from '../../shared/api';
-import type { ConnectedClients } from '../rpc/connectedClients';
-import type { HealthReport } from '../rpc/hearthApi';
+import type { HealthReport, SessionCounts } from '../contracts/health';
+import { withoutPaths } from '../rpc/publicMessage';
 
 export interface HealthSources {
   model(): ModelStatus;
   thermal(): ThermalStatus;
   answers(): { active: number; queued: number };
   conversations(): number;
-  clients: ConnectedClients;
+  sessions(): SessionCounts;
 }
 
 export function healthReport(sources: HealthSources): HealthReport {
@@ -28,11 +30,15 @@ export function healthReport(sources: HealthSources): HealthReport {
       temperatureC: thermal.temperatureC,
       protection: thermal.protection,
       source: thermal.source,
-      ...(thermal.reason === undefined ? {} : { reason: thermal.reason }),
+      ...(thermal.reason === undefined ? {} : { reason: withoutPaths(thermal.reason) }),
     },
-    model,
+    model: {
+      ...model,
+      ...(model.name === undefined ? {} : { name: withoutPaths(model.name) }),
+      ...(model.error === undefined ? {} : { error: withoutPaths(model.error) }),
+    },
     sessions: {
-      clients: sources.clients.count,
+      ...sources.sessions(),
       activeGenerations: answers.active,
       queuedPrompts: answers.queued,
     },

@@ -5,6 +5,7 @@ import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
 import type { KioskExitFactory } from '../contracts/kioskExit';
+import { OwnerSecret } from '../pairing/ownerSecret';
 import { Pairing } from '../pairing/pairing';
 import { Redactor, redactingLogger } from '../pairing/redact';
 import { startHearthServer, type HearthServer } from '../server';
@@ -30,6 +31,8 @@ export interface RunningHearth extends AsyncDisposable {
   readonly server: HearthServer | undefined;
   /** The pairing URL (printed at start-up), paired devices, forgetting one. */
   readonly pairing: Pairing;
+  /** The owner secret: the owner page link (printed at start-up), rotating it. */
+  readonly owner: OwnerSecret;
   /** Orderly shutdown: the server, then every service, then the data directory lock. */
   dispose(): Promise<void>;
 }
@@ -42,7 +45,9 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
   const steps = new DisposableStore();
   try {
     await ensurePrivateDir(config.dataDir, logger);
-    steps.add(await acquireDataDirLock(config.dataDir, { processName: options.processName }));
+    steps.add(
+      await acquireDataDirLock(config.dataDir, { processName: options.processName, logger }),
+    );
     const pairing = steps.add(
       await Pairing.open({
         dataDir: config.dataDir,
@@ -53,7 +58,9 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
         redactor,
       }),
     );
-    const hearth = steps.add(composeHearth(config, logger, pairing, options.kioskExit));
+    // Before any service: what proves a browser is the owner (kept in memory if the disk is full).
+    const owner = steps.add(await OwnerSecret.open({ dataDir: config.dataDir, logger, redactor }));
+    const hearth = steps.add(composeHearth(config, logger, pairing, options.kioskExit, owner));
     await hearth.start();
     let server: HearthServer | undefined;
     try {
@@ -64,6 +71,7 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
         port: config.port,
         logger,
         pairing,
+        owner,
         allowedHosts: config.allowedHosts,
       });
       const listening = server;
@@ -73,7 +81,7 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
       logger.error('server_start_failed', { error: (error as Error).message, port: config.port });
     }
     const dispose = (): Promise<void> => steps.dispose();
-    return { hearth, server, pairing, dispose, [Symbol.asyncDispose]: dispose };
+    return { hearth, server, pairing, owner, dispose, [Symbol.asyncDispose]: dispose };
   } catch (error) {
     await steps
       .dispose()

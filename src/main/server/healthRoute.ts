@@ -1,49 +1,24 @@
 // GET /healthz. Anyone who can reach the server learns whether Hearth is up;
-// only the owner and paired devices get the whole report, and even theirs
-// names no absolute path of this machine.
+// the owner, paired devices and this machine itself (a monitoring script, curl
+// over SSH) get the whole report, and even theirs names no absolute path of
+// this machine. It is read-only: a loopback caller gets nothing more.
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../base/log';
-import type { HealthReport } from '../rpc/hearthApi';
-import { withoutPaths } from '../rpc/publicMessage';
-import type { Principal } from './requestAuth';
+import type { HealthReport } from '../contracts/health';
 
-/** Client sessions: attached to a connection, or waiting for their client to come back. */
-export interface SessionCounts {
-  connected: number;
-  disconnected: number;
-}
+export type HealthBody = Pick<HealthReport, 'status'> | HealthReport;
 
-export type HealthBody =
-  | Pick<HealthReport, 'status'>
-  | (Omit<HealthReport, 'sessions'> & {
-      sessions: HealthReport['sessions'] & Partial<SessionCounts>;
-    });
-
-function clean(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : withoutPaths(text);
-}
-
-export function healthBody(
-  report: HealthReport,
-  principal: Principal | undefined,
-  sessionCounts?: () => SessionCounts,
-): HealthBody {
-  if (!principal) return { status: report.status };
-  const { model, thermal } = report;
-  return {
-    ...report,
-    model: { ...model, name: clean(model.name), error: clean(model.error) },
-    thermal: { ...thermal, reason: clean(thermal.reason) },
-    sessions: { ...report.sessions, ...sessionCounts?.() },
-  };
+/** The whole report for whoever may read it, else only whether Hearth is up. */
+export function healthBody(report: HealthReport, whole: boolean): HealthBody {
+  return whole ? report : { status: report.status };
 }
 
 export function sendHealth(
   res: ServerResponse,
   context: {
     health: () => HealthReport;
-    principal: Principal | undefined;
-    sessionCounts?: () => SessionCounts;
+    /** The whole report (owner, device, this machine), or only the status. */
+    whole: boolean;
     logger: Logger;
   },
 ): void {
@@ -59,7 +34,7 @@ export function sendHealth(
     res.end('health report failed');
     return;
   }
-  const body = JSON.stringify(healthBody(report, context.principal, context.sessionCounts));
+  const body = JSON.stringify(healthBody(report, context.whole));
   res.writeHead(report.status === 'error' ? 503 : 200, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',

@@ -17,6 +17,7 @@ import {
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { NO_CALL_ID } from '../../shared/wire';
 import { fixedUuid } from '../../testing/ids';
+import { openTestOwner, type TestOwner } from '../../testing/testOwner';
 
 const CONVERSATION_ID = fixedUuid(1);
 /** A well-formed id that names no conversation. */
@@ -31,6 +32,8 @@ function live(): HearthServer {
   return server;
 }
 let fake: ReturnType<typeof createTestHearth>;
+/** The owner these tests act as: requests and sockets present its cookie unless told not to. */
+let owner: TestOwner | undefined;
 const sockets: WebSocket[] = [];
 
 beforeEach(() => {
@@ -48,24 +51,41 @@ afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.terminate();
   await server?.close();
   server = undefined;
+  await owner?.owner.dispose();
+  owner = undefined;
   rmSync(root, { recursive: true, force: true });
 });
 
 async function start(extra: Partial<HearthServerOptions> = {}): Promise<HearthServer> {
+  owner = await openTestOwner(join(root, 'data'));
   server = await startHearthServer({
     hearth: fake.hearth,
     staticDir,
     host: '127.0.0.1',
     port: 0,
     logger: fake.logger,
+    owner: owner.owner,
     ...extra,
   });
   return server;
 }
 
-/** A raw GET, so paths reach the server exactly as written (fetch would normalise "..") */
+function ownerHeaders(): { Cookie: string } {
+  if (!owner) throw new Error('no server started');
+  return owner.headers;
+}
+
+/**
+ * A raw GET as the owner, so paths reach the server exactly as written (fetch
+ * would normalise ".."); `headers` may replace the owner cookie.
+ */
 function rawGet(path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
-  return rawGetFrom({ host: '127.0.0.1', port: live().port, path, headers });
+  return rawGetFrom({
+    host: '127.0.0.1',
+    port: live().port,
+    path,
+    headers: { ...ownerHeaders(), ...headers },
+  });
 }
 
 interface TestClient {
@@ -76,8 +96,12 @@ interface TestClient {
   nextFrame(match: (frame: ServerFrame) => boolean, timeoutMs?: number): Promise<ServerFrame>;
 }
 
+/** A socket as the owner (its cookie in the upgrade), then hello and the snapshot. */
 async function connect(options: WebSocket.ClientOptions = {}): Promise<TestClient> {
-  const socket = new WebSocket(`${live().url}/ws`, options);
+  const socket = new WebSocket(`${live().url}/ws`, {
+    ...options,
+    headers: { ...ownerHeaders(), ...options.headers },
+  });
   sockets.push(socket);
   const frames: ServerFrame[] = [];
   const waiters = new Set<{
@@ -146,7 +170,7 @@ describe('HTTP', () => {
     expect(report).toMatchObject({
       status: 'ok',
       model: { state: 'ready' },
-      sessions: { clients: 0 },
+      sessions: { connected: 0 },
     });
     fake.setStatus('degraded');
     expect((await rawGet('/healthz')).status).toBe(200);
@@ -160,7 +184,7 @@ describe('HTTP', () => {
     await start();
     await connect();
     await connect();
-    expect(JSON.parse((await rawGet('/healthz')).body).sessions.clients).toBe(2);
+    expect(JSON.parse((await rawGet('/healthz')).body).sessions.connected).toBe(2);
   });
 
   it('puts strict security headers on every response', async () => {
@@ -248,10 +272,11 @@ describe('WebSocket API', () => {
     expect(created).toMatchObject({ t: 'result', ok: true, value: { title: 'New conversation' } });
     const id = (created as { value: { id: string } }).value.id;
     const sent = await client.call('sendPrompt', { conversationId: id, text: 'hi' });
-    expect(sent).toMatchObject({
-      ok: true,
-      value: { assistantMessage: { text: expect.stringMatching(/^echo from [\w-]{22}: hi$/) } },
-    });
+    expect(sent).toMatchObject({ ok: true, value: { assistantMessageId: expect.any(String) } });
+    const stored = (await client.call('openConversation', { id })) as {
+      value: { messages: { text: string }[] };
+    };
+    expect(stored.value.messages.at(-1)?.text).toMatch(/^echo from [\w-]{22}: hi$/);
     const failed = await client.call('startCoolingCheck', { durationSec: 10 });
     expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(failed)).not.toContain('cooling check exploded');
@@ -419,7 +444,7 @@ describe('WebSocket API', () => {
     const entry = fake.logger.entries.find((e) => e.eventType === 'ws_slow_client');
     expect(entry).toBeDefined();
     expect(Number(entry?.context.bufferedBytes)).toBeLessThanOrEqual(256 * 1024);
-    expect(JSON.parse((await rawGet('/healthz')).body).sessions.clients).toBe(1);
+    expect(JSON.parse((await rawGet('/healthz')).body).sessions.connected).toBe(1);
     expect(await healthy.call('listConversations')).toMatchObject({ ok: true });
   });
 
@@ -453,7 +478,7 @@ describe('close()', () => {
     for (const kind of ['TCPServerWrap', 'TCPSocketWrap', 'Timeout']) {
       expect(countOf(after, kind), kind).toBeLessThanOrEqual(countOf(baseline, kind));
     }
-    expect(fake.hearth.sessions.counts().connected).toBe(0);
+    expect(fake.hearth.clients.counts().connected).toBe(0);
   });
 
   it('can be called twice, and then nothing listens and no connection is left', async () => {
@@ -478,8 +503,8 @@ describe('close()', () => {
     const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
     expect(error.code).toBe('ECONNREFUSED');
     expect(fake.logger.entries.filter((e) => e.eventType === 'server_closed')).toHaveLength(1);
-    expect(fake.hearth.clients.count).toBe(0);
-    expect(fake.hearth.sessions.counts().connected).toBe(0);
+    expect(fake.hearth.clients.counts().connected).toBe(0);
+    expect(fake.hearth.clients.counts().connected).toBe(0);
   });
 });
 

@@ -1,20 +1,23 @@
 // The headless server: the built UI as static files, GET /healthz, pairing at
-// /pair, and the API over WebSocket at /ws. Binds where the config says
-// (loopback by default); beyond loopback only the owner and paired devices
-// get past the page that says how to pair.
+// /pair, the owner page at /owner, and the API over WebSocket at /ws. Binds
+// where the config says (loopback by default). Only a browser that proved the
+// owner secret and paired devices get past the page that says how to pair,
+// wherever they connect from: loopback is no one in particular.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../base/log';
 import { isLoopbackHost } from '../config/config';
 import { clearedDeviceCookie, readDeviceToken } from '../pairing/deviceCookie';
+import { clearedOwnerCookie, readOwnerToken } from '../pairing/ownerCookie';
+import { OWNER_PATH, type OwnerSecret } from '../pairing/ownerSecret';
 import { machineAddresses, type MachineAddresses } from '../pairing/lanAddress';
 import { PAIR_PATH, type Pairing } from '../pairing/pairing';
 import { Redactor, redactingLogger } from '../pairing/redact';
-import type { HearthApi } from '../rpc/hearthApi';
+import type { HearthApi } from '../clients/hearthApi';
 import { hostPolicy } from './allowedHosts';
-import { DeviceConnections } from './deviceConnections';
 import { sendHealth } from './healthRoute';
+import { handleOwnerPage } from './ownerRoutes';
 import { handlePair } from './pairingRoutes';
 import { isLoopbackAddress, requestAuth } from './requestAuth';
 import { refuseUpgrade, sendText } from './responses';
@@ -37,8 +40,13 @@ export interface HearthServerOptions extends Partial<WsLimits> {
   pairing?: Pairing;
   /** Host names phones may use besides IP addresses, localhost and <hostname>.local. */
   allowedHosts?: readonly string[];
-  /** Which remote addresses are the owner (loopback); tests stand in a phone here. */
-  isTrustedAddress?: (remoteAddress: string | undefined) => boolean;
+  /**
+   * The owner secret: a browser that opened /owner with it holds the owner
+   * cookie. Without one, no browser is the owner (the kiosk still is, over IPC).
+   */
+  owner?: OwnerSecret;
+  /** Which remote addresses are this machine (loopback), for the whole health report; tests stand in a phone here. */
+  isLocalAddress?: (remoteAddress: string | undefined) => boolean;
   /** The machine's host name and addresses (read again every few seconds by default). */
   machine?: MachineAddresses;
 }
@@ -46,6 +54,8 @@ export interface HearthServerOptions extends Partial<WsLimits> {
 export interface HearthServer {
   url: string;
   port: number;
+  /** The address actually bound (the host as resolved: 0.0.0.0, ::, 127.0.0.1, a LAN address). */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -74,7 +84,7 @@ function formatUrl(host: string, port: number): string {
 }
 
 export async function startHearthServer(options: HearthServerOptions): Promise<HearthServer> {
-  const { hearth, staticDir, host, pairing } = options;
+  const { hearth, staticDir, host, pairing, owner } = options;
   if (!pairing && !isLoopbackHost(host)) {
     throw new Error(`listening on ${host} needs pairing; without it anyone on the network gets in`);
   }
@@ -87,15 +97,17 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
       machine: options.machine ?? pairing?.machine ?? machineAddresses(),
     }),
     {
-      isTrustedAddress: options.isTrustedAddress ?? isLoopbackAddress,
+      isOwnerToken: (token) => owner?.isOwnerToken(token) ?? false,
       authenticate: (token) => pairing?.authenticate(token),
+      isLocalAddress: options.isLocalAddress ?? isLoopbackAddress,
     },
   );
   const files = staticFiles(staticDir);
   if (!files) logger.warn('static_dir_missing', { staticDir });
 
   const ws = new WsApi({ hearth, logger, ...wsLimits(options) });
-  const devices = new DeviceConnections(pairing, hearth.sessions);
+  // A rotated secret signs owner browsers out: their sockets close at once.
+  const ownersOut = owner?.onRotate(() => ws.closeOwners());
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(httpSecurityHeaders)) res.setHeader(name, value);
@@ -111,12 +123,12 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     if (pathname === '/healthz') {
       return sendHealth(res, {
         health: () => hearth.health(),
-        principal,
-        sessionCounts: () => hearth.sessions.counts(),
+        whole: principal !== undefined || auth.isLocal(req),
         logger,
       });
     }
     if (pathname === PAIRING_CSS_PATH) return sendPairingCss(res);
+    if (pathname === OWNER_PATH) return handleOwnerPage(req, res, { owner, principal, logger });
     if (pathname === PAIR_PATH) {
       handlePair(req, res, { pairing, principal, logger }).catch((error: unknown) => {
         logger.error('pairing_failed', { error: String(error) });
@@ -125,9 +137,17 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
       return;
     }
     if (!principal) {
-      // A cookie that no longer works (a forgotten device) is removed, so the phone pairs afresh.
-      const stale = readDeviceToken(req.headers.cookie) !== undefined;
-      return sendPage(res, unpairedPage, stale ? { 'Set-Cookie': clearedDeviceCookie() } : {});
+      // A cookie that no longer works (a forgotten device, a rotated owner
+      // secret) is removed, so the browser starts afresh. A good owner cookie
+      // that only did not count here (through a proxy) is left alone.
+      const ownerToken = readOwnerToken(req.headers.cookie);
+      const stale = [
+        ...(readDeviceToken(req.headers.cookie) !== undefined ? [clearedDeviceCookie()] : []),
+        ...(ownerToken !== undefined && !owner?.isOwnerToken(ownerToken)
+          ? [clearedOwnerCookie()]
+          : []),
+      ];
+      return sendPage(res, unpairedPage, stale.length > 0 ? { 'Set-Cookie': stale } : {});
     }
     if (pathname === WS_PATH)
       return sendText(res, 426, 'Upgrade required', { Upgrade: 'websocket' });
@@ -157,7 +177,6 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     }
     const { principal } = verdict;
     ws.wss.handleUpgrade(req, socket, head, (client) => {
-      devices.add(principal, client);
       ws.wss.emit('connection', client, req, principal);
     });
   });
@@ -171,11 +190,11 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
       });
     });
   } catch (error) {
-    devices.dispose();
+    ownersOut?.dispose();
     await ws.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
   const url = formatUrl(host, port);
   pairing?.listening(port);
   logger.info('server_listening', { url, host, port, staticDir, ws: `${url}${WS_PATH}` });
@@ -184,9 +203,10 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
   return {
     url,
     port,
+    address,
     close: () =>
       (closing ??= (async () => {
-        devices.dispose();
+        ownersOut?.dispose();
         await ws.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

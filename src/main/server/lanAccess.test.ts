@@ -1,7 +1,11 @@
 // Phones on the LAN, over real HTTP on loopback. A phone's non-loopback address
-// is stood in by the server's isTrustedAddress option (() => false): every
-// request then counts as coming from the network, exactly as the owner rule
-// would see a phone. Network-namespace tests show the same on a real LAN link.
+// is stood in by the server's isLocalAddress option (() => false): every
+// request then counts as coming from the network, exactly as the server would
+// see a phone. The owner is whoever presents the owner cookie (a real owner
+// secret in the test's data directory). Network-namespace tests show the same
+// on a real LAN link.
+import { healthReport } from '../runtime/health';
+import { coolThermal } from '../../testing/serviceFakes';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rawGet, type RawAnswer } from '../../testing/net/rawGet';
 import { tmpdir } from 'node:os';
@@ -9,6 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestHearth } from '../../testing/fakeHearthApi';
+import { openTestOwner, type TestOwner } from '../../testing/testOwner';
 import { createMemoryLogger } from '../../testing/loggers';
 import { DEVICE_COOKIE } from '../pairing/deviceCookie';
 import { machineAddresses } from '../pairing/lanAddress';
@@ -25,6 +30,7 @@ let staticDir: string;
 let server: HearthServer | undefined;
 let pairing: Pairing | undefined;
 let fake: ReturnType<typeof createTestHearth> | undefined;
+let owner: TestOwner | undefined;
 /** Everything Pairing and the server logged, as written. */
 let logger: ReturnType<typeof createMemoryLogger>;
 const sockets: WebSocket[] = [];
@@ -45,20 +51,21 @@ afterEach(async () => {
   await server?.close();
   await fake?.hearth.dispose();
   await pairing?.dispose();
+  await owner?.owner.dispose();
+  owner = undefined;
   server = undefined;
   fake = undefined;
   pairing = undefined;
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A server whose every caller is "on the network", unless loopbackIsOwner keeps the real rule. */
+/** A server whose every caller is "on the network"; the owner is who sends ownerCookie(). */
 async function start(
   options: {
-    loopbackIsOwner?: boolean;
     pairingOptions?: Partial<PairingOptions>;
   } & Partial<Omit<HearthServerOptions, 'pairing'>> = {},
 ) {
-  const { loopbackIsOwner, pairingOptions, ...serverOptions } = options;
+  const { pairingOptions, ...serverOptions } = options;
   const machine = machineAddresses({ read: () => ({ hostname: HOSTNAME, interfaces: {} }) });
   pairing = await Pairing.open({
     dataDir: join(root, 'data'),
@@ -69,6 +76,7 @@ async function start(
     ...pairingOptions,
   });
   fake = createTestHearth({ pairing });
+  owner = await openTestOwner(join(root, 'data'));
   server = await startHearthServer({
     hearth: fake.hearth,
     staticDir,
@@ -77,10 +85,17 @@ async function start(
     logger,
     pairing,
     machine,
-    ...(loopbackIsOwner ? {} : { isTrustedAddress: () => false }),
+    owner: owner.owner,
+    isLocalAddress: () => false,
     ...serverOptions,
   });
   return { server, pairing };
+}
+
+/** The Cookie header of a browser that opened the owner page. */
+function ownerCookie(): string {
+  if (!owner) throw new Error('no server started');
+  return owner.cookie;
 }
 
 function live(): { server: HearthServer; pairing: Pairing } {
@@ -222,10 +237,10 @@ describe('who gets in', () => {
     expect(css.headers['content-type']).toMatch(/text\/css/);
   });
 
-  it('lets the owner on loopback in without pairing', async () => {
-    await start({ loopbackIsOwner: true });
-    expect((await get('/')).body).toContain('INDEX');
-    expect(await upgrade()).toBeInstanceOf(WebSocket);
+  it('lets a browser with the owner cookie in without pairing', async () => {
+    await start();
+    expect((await get('/', { Cookie: ownerCookie() })).body).toContain('INDEX');
+    expect(await upgrade({ Cookie: ownerCookie() })).toBeInstanceOf(WebSocket);
   });
 
   it('answers an unpaired WebSocket upgrade with 401 and a paired one by opening it', async () => {
@@ -235,7 +250,12 @@ describe('who gets in', () => {
     const { cookie } = await pairPhone();
     const socket = await upgrade({ Cookie: cookie });
     expect(socket).toBeInstanceOf(WebSocket);
-    expect(live().pairing.devices()[0]?.connected).toBe(true);
+    // The phone's client counts its open connection: the kiosk's device list shows it connected.
+    const listed = await fake?.hearth.handlers.listDevices(
+      {},
+      { clientId: 'kiosk', role: 'owner' },
+    );
+    expect(listed?.[0]?.connected).toBe(true);
   });
 
   it('answers a foreign Origin with 403, even for a paired phone', async () => {
@@ -249,14 +269,15 @@ describe('who gets in', () => {
   });
 
   it('answers an unknown host name with 421, on HTTP and on the upgrade', async () => {
-    await start({ loopbackIsOwner: true });
+    await start();
     const port = live().server.port;
-    expect((await get('/', { Host: `rebind.evil.example:${port}` })).status).toBe(421);
-    expect(await upgrade({ Host: `rebind.evil.example:${port}` })).toBe(421);
+    const Cookie = ownerCookie();
+    expect((await get('/', { Host: `rebind.evil.example:${port}`, Cookie })).status).toBe(421);
+    expect(await upgrade({ Host: `rebind.evil.example:${port}`, Cookie })).toBe(421);
   });
 
   it('accepts a port-forwarded Host, <hostname>.local and configured names', async () => {
-    await start({ loopbackIsOwner: true, allowedHosts: ['hearth.example', '.home.arpa'] });
+    await start({ allowedHosts: ['hearth.example', '.home.arpa'] });
     for (const host of [
       '127.0.0.1:1234',
       '127.0.0.1',
@@ -267,15 +288,19 @@ describe('who gets in', () => {
       expect((await get('/healthz', { Host: host })).status, host).toBe(200);
     }
     expect(
-      await upgrade({ Host: '127.0.0.1:1234', Origin: 'http://127.0.0.1:1234' }),
+      await upgrade({
+        Host: '127.0.0.1:1234',
+        Origin: 'http://127.0.0.1:1234',
+        Cookie: ownerCookie(),
+      }),
     ).toBeInstanceOf(WebSocket);
   });
 
-  it('does not take a loopback request to a host name for the owner', async () => {
-    await start({ loopbackIsOwner: true });
-    const page = await get('/', { Host: `${HOSTNAME}.local:8737` });
+  it('does not take the owner cookie on a request to a host name (a rebinding page)', async () => {
+    await start();
+    const page = await get('/', { Host: `${HOSTNAME}.local:8737`, Cookie: ownerCookie() });
     expect(page.status).toBe(401);
-    expect(await upgrade({ Host: `${HOSTNAME}.local:8737` })).toBe(401);
+    expect(await upgrade({ Host: `${HOSTNAME}.local:8737`, Cookie: ownerCookie() })).toBe(401);
   });
 
   it('updates a device’s lastSeen when it comes back', async () => {
@@ -315,14 +340,20 @@ describe('/healthz', () => {
 
   function failingModel(): void {
     if (!fake) throw new Error('no server started');
+    // Built by the real report builder, which is where paths are taken out.
     Object.assign(fake.hearth, {
-      health: () => ({
-        status: 'error',
-        thermal: { available: false, temperatureC: -1, protection: false, source: 'none' },
-        model: { state: 'error', name: '/home/pi/models/secret-model.gguf', error: pathError },
-        sessions: { clients: 0, activeGenerations: 0, queuedPrompts: 0 },
-        conversations: 3,
-      }),
+      health: () =>
+        healthReport({
+          model: () => ({
+            state: 'error',
+            name: '/home/pi/models/secret-model.gguf',
+            error: pathError,
+          }),
+          thermal: () => coolThermal,
+          answers: () => ({ active: 0, queued: 0 }),
+          conversations: () => 3,
+          sessions: () => ({ connected: 0, disconnected: 0 }),
+        }),
     });
   }
 
@@ -344,15 +375,15 @@ describe('/healthz', () => {
       status: 'error',
       model: { state: 'error', name: 'secret-model.gguf' },
       conversations: 3,
-      sessions: { clients: 0, connected: 0, disconnected: 0 },
+      sessions: { connected: 0, disconnected: 0 },
     });
     expect(report.model.error).toBe('could not load secret-model.gguf');
     expect(answer.body).not.toContain('/home/pi');
   });
 
   it('gives the owner the whole report', async () => {
-    await start({ loopbackIsOwner: true });
-    const report = JSON.parse((await get('/healthz')).body);
+    await start();
+    const report = JSON.parse((await get('/healthz', { Cookie: ownerCookie() })).body);
     expect(report).toMatchObject({ status: 'ok', model: { state: 'ready' }, conversations: 0 });
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestHearth } from '../../testing/fakeHearthApi';
+import { openTestOwner, type TestOwner } from '../../testing/testOwner';
 import { startHearthServer, type HearthServer } from './httpServer';
 import { IMMUTABLE, isHashedAsset } from './staticFiles';
 
@@ -16,6 +17,8 @@ const INDEX = '<!doctype html><title>Hearth</title><script src="/assets/app-1a2b
 let root: string;
 let server: HearthServer | undefined;
 let fake: ReturnType<typeof createTestHearth>;
+/** The files are the owner's view here: every request presents the owner cookie. */
+let owner: TestOwner | undefined;
 
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-static-'));
@@ -28,8 +31,10 @@ beforeEach(async () => {
   writeFileSync(join(assets, 'app-1a2b3c4d.js.br'), brotliCompressSync(APP_JS));
   writeFileSync(join(assets, 'plain-5e6f.css'), 'body{}');
   fake = createTestHearth();
+  owner = await openTestOwner(join(root, 'data'));
   server = await startHearthServer({
     hearth: fake.hearth,
+    owner: owner.owner,
     staticDir: root,
     host: '127.0.0.1',
     port: 0,
@@ -40,6 +45,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await server?.close();
   await fake.hearth.dispose();
+  await owner?.owner.dispose();
+  owner = undefined;
   server = undefined;
   rmSync(root, { recursive: true, force: true });
 });
@@ -49,13 +56,21 @@ function get(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server?.port, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
+    const withCookie = { ...owner?.headers, ...headers };
+    const req = request(
+      { host: '127.0.0.1', port: server?.port, path, headers: withCookie },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });

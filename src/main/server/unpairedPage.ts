@@ -28,6 +28,7 @@ export const unpairedPage: Page = {
   paragraphs: [
     HOW_TO_PAIR,
     'The code opens Hearth here and pairs this browser, so it can talk with Hearth from now on.',
+    'Looking after this Hearth from its own machine? Open the owner page link it printed at start-up ("Owner page:").',
   ],
 };
 
@@ -40,15 +41,17 @@ export const codeRefusedPage: Page = {
   ],
 };
 
-export function lockedOutPage(retryAfterMs: number): Page {
+/** "Wait 3 minutes, then try again.", rounded up to whole minutes. */
+export function waitSentence(retryAfterMs: number): string {
   const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return `Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then try again.`;
+}
+
+export function lockedOutPage(retryAfterMs: number): Page {
   return {
     status: 429,
     title: 'Too many wrong codes',
-    paragraphs: [
-      `Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then try again.`,
-      HOW_TO_PAIR,
-    ],
+    paragraphs: [waitSentence(retryAfterMs), HOW_TO_PAIR],
   };
 }
 
@@ -90,7 +93,7 @@ export function pageHtml(page: Page): string {
 export function sendPage(
   res: ServerResponse,
   page: Page,
-  headers: Record<string, string | number> = {},
+  headers: Record<string, string | number | string[]> = {},
 ): void {
   res.writeHead(page.status, {
     'Content-Type': 'text/html; charset=utf-8',

@@ -5,12 +5,15 @@ import type { HearthEvent } from '../../shared/api';
 import { NO_CALL_ID, type EventFrame, type ResultFrame } from '../../shared/wire';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
+import { useCleanups } from '../../testing/cleanups';
+import { openTestOwner } from '../../testing/testOwner';
 import { startWsHarness, TestClient, type WsHarness } from '../../testing/wsTestClient';
 import { startHearthServer } from './httpServer';
 
 const PHONE = fixedUuid(101);
 let fake: ReturnType<typeof createTestHearth>;
 const cleanup: (() => unknown)[] = [];
+const scratch = useCleanups();
 
 afterEach(async () => {
   for (const done of cleanup.splice(0).reverse()) await done();
@@ -38,18 +41,23 @@ const isEvent = (f: { t: string }): f is EventFrame => f.t === 'event';
 const eventSeqs = (c: TestClient) => c.frames.filter(isEvent).map((f) => f.seq);
 
 describe('WebSocket sessions', () => {
-  it('welcomes a loopback browser on the real server as the owner, then sends a snapshot', async () => {
+  it('welcomes a browser with the owner cookie on the real server as the owner, then sends a snapshot', async () => {
     fake = createTestHearth();
     cleanup.push(() => fake.hearth.dispose());
+    const secret = await openTestOwner(scratch.scratchDir('hearth-ws-owner-'));
+    cleanup.push(() => secret.owner.dispose());
     const server = await startHearthServer({
       hearth: fake.hearth,
       staticDir: '/nonexistent',
       host: '127.0.0.1',
       port: 0,
       logger: fake.logger,
+      owner: secret.owner,
     });
     cleanup.push(() => server.close());
-    const owner = await client(`${server.url.replace('http', 'ws')}/ws`);
+    const owner = await client(`${server.url.replace('http', 'ws')}/ws`, {
+      ws: { headers: secret.headers },
+    });
     expect(await owner.welcome()).toMatchObject({ resumed: false, role: 'owner' });
     expect(await owner.snapshot()).toMatchObject({ seq: 0, snapshot: { conversations: [] } });
     expect(owner.frames.map((f) => f.t)).toEqual(['welcome', 'snapshot']);
@@ -64,7 +72,7 @@ describe('WebSocket sessions', () => {
     await first.next(isEvent);
     first.socket.terminate();
     await first.closed;
-    await expect.poll(() => fake.hearth.sessions.counts().disconnected).toBe(1);
+    await expect.poll(() => fake.hearth.clients.counts().disconnected).toBe(1);
     fake.events.fire(deleted(2));
     fake.events.fire(deleted(3));
     const back = await client(url, {
@@ -100,7 +108,7 @@ describe('WebSocket sessions', () => {
     });
     fake.events.fire(deleted(1));
     await fresh.next(isEvent);
-    expect(fake.hearth.sessions.counts()).toEqual({ connected: 1, disconnected: 0 });
+    expect(fake.hearth.clients.counts()).toEqual({ connected: 1, disconnected: 0 });
   });
 
   it('refuses owner commands from a phone with forbidden, and sends it no owner events', async () => {
@@ -132,7 +140,7 @@ describe('WebSocket sessions', () => {
     const silent = await client(url, { device: PHONE, hello: false });
     const other = await client(url, { device: fixedUuid(102) });
     await other.welcome();
-    fake.hearth.sessions.forgetDevice(PHONE);
+    fake.hearth.clients.forgetDevice(PHONE);
     expect((await phone.closed).code).toBe(4001);
     expect((await silent.closed).code).toBe(4001);
     expect(other.socket.readyState).toBe(other.socket.OPEN);
@@ -170,11 +178,13 @@ describe('WebSocket sessions', () => {
     expect(await phone.call('listConversations')).toMatchObject({ ok: true });
   });
 
-  it('refuses a socket from another machine that comes with no principal', async () => {
+  it('refuses a socket that comes with no principal, even from loopback', async () => {
     const { api } = await harness();
-    const { socket, terminated } = fakeSocket();
-    api.accept(socket as never, { socket: { remoteAddress: '192.168.1.20' } } as never);
-    expect(terminated()).toBe(true);
+    for (const remoteAddress of ['192.168.1.20', '127.0.0.1']) {
+      const { socket, terminated } = fakeSocket();
+      api.accept(socket as never, { socket: { remoteAddress } } as never);
+      expect(terminated(), remoteAddress).toBe(true);
+    }
     expect(fake.logger.entries.find((e) => e.eventType === 'ws_refused')?.context).toMatchObject({
       reason: 'no principal',
     });

@@ -2,16 +2,15 @@
 // frames carried as JSON text, its client known by the principal the upgrade
 // established. Connections are capped in total and per phone; slow and dead
 // clients are cut off so they cannot hold memory; a forgotten phone's sockets
-// close at once.
+// close at once, and so do owner browsers' when the owner secret is rotated.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Subscription } from '../../shared/emitter';
 import type { Logger } from '../base/log';
-import type { HearthApi } from '../rpc/hearthApi';
-import { OWNER, isValidPrincipal, type Principal } from '../rpc/principal';
-import { serveRpc } from '../rpc/rpcEndpoint';
-import { isLoopbackAddress } from './requestAuth';
+import type { HearthApi } from '../clients/hearthApi';
+import { isValidPrincipal, type Principal } from '../clients/principal';
+import { serveRpc } from '../clients/connection';
 import { wsChannel } from './wsChannel';
 import { endSocket } from './wsClose';
 import type { WsLimits } from './wsLimits';
@@ -34,7 +33,6 @@ interface Client {
 export class WsApi {
   readonly wss: WebSocketServer;
   readonly #clients = new Map<WebSocket, Client>();
-  readonly #perDevice = new Map<string, number>();
   readonly #options: WsApiOptions;
   readonly #pingTimer: NodeJS.Timeout;
   readonly #forgetting: Subscription;
@@ -59,17 +57,17 @@ export class WsApi {
         this.accept(socket, request, principal),
     );
     this.#pingTimer = setInterval(() => this.#heartbeat(), options.pingIntervalMs);
-    this.#forgetting = options.hearth.sessions.onForget((deviceId) => this.#closeDevice(deviceId));
+    this.#forgetting = options.hearth.clients.onForget((deviceId) => this.#closeDevice(deviceId));
   }
 
   /**
-   * Serves one upgraded socket as the given principal. Without one (no pairing
-   * in front yet), a loopback client is the owner and anyone else is refused.
+   * Serves one upgraded socket as the given principal. Without one it is
+   * refused, whatever address it comes from: the upgrade decides who is who.
    */
   accept(socket: WebSocket, request: IncomingMessage, principal?: Principal): void {
     const { hearth, logger } = this.#options;
     const remoteAddress = request.socket.remoteAddress;
-    const who = principal ?? (isLoopbackAddress(remoteAddress) ? OWNER : undefined);
+    const who = principal;
     if (this.#closed || !who || !isValidPrincipal(who)) {
       logger.warn('ws_refused', { reason: 'no principal', remoteAddress });
       socket.terminate();
@@ -98,7 +96,7 @@ export class WsApi {
     });
     client.serving.push(
       serveRpc(channel, {
-        sessions: hearth.sessions,
+        clients: hearth.clients,
         principal: who,
         logger,
         transport: 'ws',
@@ -108,12 +106,10 @@ export class WsApi {
           endSocket(socket, reason);
         },
       }),
-      hearth.clients.connect('browser'),
+      // A phone's open connections are its own client's to count (the kiosk's device list shows them).
+      ...(who.deviceId === undefined ? [] : [hearth.clients.connectDevice(who.deviceId)]),
     );
     this.#clients.set(socket, client);
-    if (who.deviceId !== undefined) {
-      this.#perDevice.set(who.deviceId, (this.#perDevice.get(who.deviceId) ?? 0) + 1);
-    }
     logger.info('ws_connected', {
       connectionId: id,
       role: who.role,
@@ -142,7 +138,9 @@ export class WsApi {
 
   /** Open connections: all, or one phone's. */
   connections(deviceId?: string): number {
-    return deviceId === undefined ? this.#clients.size : (this.#perDevice.get(deviceId) ?? 0);
+    return deviceId === undefined
+      ? this.#clients.size
+      : this.#options.hearth.clients.connectionsOf(deviceId);
   }
 
   #overCap(principal: Principal): string | undefined {
@@ -150,7 +148,7 @@ export class WsApi {
     const { deviceId } = principal;
     if (
       deviceId !== undefined &&
-      (this.#perDevice.get(deviceId) ?? 0) >= this.#options.maxConnectionsPerDevice
+      this.#options.hearth.clients.connectionsOf(deviceId) >= this.#options.maxConnectionsPerDevice
     ) {
       return 'too many connections from this device';
     }
@@ -161,12 +159,6 @@ export class WsApi {
   #drop(client: Client): void {
     if (this.#clients.get(client.socket) !== client) return;
     this.#clients.delete(client.socket);
-    const { deviceId } = client.principal;
-    if (deviceId !== undefined) {
-      const left = (this.#perDevice.get(deviceId) ?? 1) - 1;
-      if (left > 0) this.#perDevice.set(deviceId, left);
-      else this.#perDevice.delete(deviceId);
-    }
     for (const part of client.serving) part.dispose();
   }
 
@@ -176,6 +168,22 @@ export class WsApi {
       this.#drop(client);
       endSocket(client.socket, 'forgotten');
     }
+  }
+
+  /**
+   * The owner secret was rotated: every owner socket here is a browser that
+   * proved the old one (the kiosk is the owner over IPC), so all of them close.
+   */
+  closeOwners(): number {
+    let closed = 0;
+    for (const client of [...this.#clients.values()]) {
+      if (client.principal.role !== 'owner') continue;
+      this.#drop(client);
+      endSocket(client.socket, 'revoked');
+      closed++;
+    }
+    if (closed > 0) this.#options.logger.info('ws_owners_signed_out', { connections: closed });
+    return closed;
   }
 
   #heartbeat(): void {

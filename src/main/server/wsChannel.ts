@@ -6,7 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import { subscription } from '../../shared/emitter';
 import { NO_CALL_ID } from '../../shared/wire';
 import type { Logger } from '../base/log';
-import type { FrameChannel, Received } from '../rpc/rpcEndpoint';
+import type { FrameChannel, Received } from '../clients/connection';
 
 const OPEN = 1;
 

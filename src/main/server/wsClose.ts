@@ -1,7 +1,7 @@
 // How a WebSocket is ended from this side: a close code the client can act on,
 // then, if the peer does not answer the close (a half-open link), termination.
 import type { WebSocket } from 'ws';
-import type { LinkCloseReason } from '../rpc/clientSession';
+import type { LinkCloseReason } from '../clients/client';
 
 /** Close codes and reasons the client sees; 4000-4999 are the application's own. */
 export const WS_CLOSE: Readonly<Record<LinkCloseReason, { code: number; reason: string }>> =
@@ -10,6 +10,8 @@ export const WS_CLOSE: Readonly<Record<LinkCloseReason, { code: number; reason: 
     taken_over: { code: 4000, reason: 'session taken over by a newer connection' },
     /** The device was forgotten on the kiosk: pair again. */
     forgotten: { code: 4001, reason: 'this device was forgotten; pair it again' },
+    /** The owner secret was rotated: open the new owner page link. */
+    revoked: { code: 4003, reason: 'owner browsers were signed out; open the new owner page link' },
     flooding: { code: 1008, reason: 'too many messages' },
     too_many: { code: 1013, reason: 'too many connections; try again later' },
     failed: { code: 1011, reason: 'the session could not be brought up to date' },

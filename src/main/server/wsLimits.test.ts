@@ -1,11 +1,15 @@
 // The production WebSocket limits, shown enforced by a server started the way
 // serve.ts and the kiosk start it: with no limits passed. The numbers are written
 // out here on purpose: raising or removing a default must fail one of these tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { HearthEvent } from '../../shared/api';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
+import { openTestOwner } from '../../testing/testOwner';
 import { startWsHarness, TestClient } from '../../testing/wsTestClient';
 import { startHearthServer, type HearthServer } from './httpServer';
 
@@ -15,6 +19,8 @@ const MiB = 1024 * KiB;
 let fake: ReturnType<typeof createTestHearth>;
 let server: HearthServer | undefined;
 const cleanup: (() => unknown)[] = [];
+/** The owner cookie the sockets present on the real server (the harness names principals itself). */
+let ownerCookie = '';
 
 beforeEach(() => {
   fake = createTestHearth();
@@ -30,18 +36,25 @@ afterEach(async () => {
 
 /** No limits passed: whatever the defaults are is what runs. */
 async function startWithDefaults(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-ws-limits-'));
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { owner, cookie } = await openTestOwner(dataDir);
+  cleanup.push(() => owner.dispose());
+  ownerCookie = cookie;
   server = await startHearthServer({
     hearth: fake.hearth,
     staticDir: '/nonexistent',
     host: '127.0.0.1',
     port: 0,
     logger: fake.logger,
+    owner,
   });
   return `${server.url.replace('http', 'ws')}/ws`;
 }
 
 async function open(url: string, options: Parameters<typeof TestClient.open>[1] = {}) {
-  const client = await TestClient.open(url, options);
+  const headers = { Cookie: ownerCookie, ...options.ws?.headers };
+  const client = await TestClient.open(url, { ...options, ws: { ...options.ws, headers } });
   cleanup.push(() => client.socket.terminate());
   return client;
 }
@@ -106,7 +119,7 @@ describe('the production WebSocket limits', () => {
     // Cut when the next frame would pass 4 MiB: not later, and not much sooner.
     expect(buffered).toBeLessThanOrEqual(4 * MiB);
     expect(buffered).toBeGreaterThan(4 * MiB - 2 * 65 * KiB);
-    expect(fake.hearth.clients.count).toBe(1);
+    expect(fake.hearth.clients.counts().connected).toBe(1);
     expect(await healthy.call('listConversations')).toMatchObject({ ok: true });
   });
 

@@ -1,8 +1,9 @@
 // The limits every WebSocket connection lives under in production. The headless
 // server and the kiosk both start with these; tests that want other numbers pass
-// them, and wsLimits.test.ts shows each of these is enforced as written. The
-// per-client limits that hold on every transport (message rate, calls, prompts,
-// new conversations) are in rpc/limits.ts.
+// them, and wsLimits.test.ts (beside this file) shows each of these is enforced
+// as written. The per-client limits that hold on every transport (message rate,
+// calls in flight, new conversations) are in rpc/limits.ts, shown enforced by
+// rpc/clientLimits.test.ts.
 
 export interface WsLimits {
   /**

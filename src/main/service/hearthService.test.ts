@@ -101,21 +101,23 @@ describe('HearthService', () => {
     const sent = (await call('sendPrompt', {
       conversationId: conversation.id,
       text: 'Once upon a time',
-    })) as {
-      userMessage: { id: string; status: string };
-      assistantMessage: { id: string; status: string };
-    };
-    expect(sent.userMessage.status).toBe('complete');
-    expect(sent.assistantMessage).toMatchObject({ status: 'queued', text: '' });
-    const done = await answerOf(sent.assistantMessage.id);
+    })) as { userMessageId: string; assistantMessageId: string };
+    // Both messages went out as events before the call returned; the result only names them.
+    expect(Object.keys(sent).sort()).toEqual(['assistantMessageId', 'userMessageId']);
+    const announced = seen.filter((e) => e.type === 'message').map((e) => e.message);
+    expect(announced.slice(0, 2)).toMatchObject([
+      { id: sent.userMessageId, role: 'user', status: 'complete', text: 'Once upon a time' },
+      { id: sent.assistantMessageId, role: 'assistant', status: 'queued', text: '' },
+    ]);
+    const done = await answerOf(sent.assistantMessageId);
     expect(done.message.status).toBe('complete');
     expect(done.message.stats?.tokens).toBeGreaterThan(50);
     expect(done.message.stats?.timeToFirstTokenMs).toBeGreaterThan(0);
 
     const forAnswer = seen.filter(
       (e) =>
-        (e.type === 'message' && e.message.id === sent.assistantMessage.id) ||
-        (e.type === 'tokens' && e.messageId === sent.assistantMessage.id),
+        (e.type === 'message' && e.message.id === sent.assistantMessageId) ||
+        (e.type === 'tokens' && e.messageId === sent.assistantMessageId),
     );
     const kinds = forAnswer.map((e) => (e.type === 'message' ? e.message.status : 'tokens'));
     expect(kinds[0]).toBe('queued');
@@ -137,7 +139,7 @@ describe('HearthService', () => {
     expect(app.health()).toMatchObject({
       status: 'ok',
       conversations: 1,
-      sessions: { clients: 0, activeGenerations: 0, queuedPrompts: 0 },
+      sessions: { connected: 0, disconnected: 0, activeGenerations: 0, queuedPrompts: 0 },
     });
     expect(seen.some((e) => e.type === 'conversations')).toBe(true);
   });
@@ -151,7 +153,7 @@ describe('HearthService', () => {
     throttle.set({ delayMs: 10 });
     const { id } = (await call('newConversation')) as { id: string };
     const sent = (await call('sendPrompt', { conversationId: id, text: 'Once upon a time' })) as {
-      assistantMessage: { id: string };
+      assistantMessageId: string;
     };
     const busy = await callOutcome('sendPrompt', { conversationId: id, text: 'Again' });
     expect(busy).toMatchObject({ ok: false, error: { code: 'busy' } });
@@ -164,7 +166,7 @@ describe('HearthService', () => {
       }, 10);
     });
     expect(await call('stop', { conversationId: id })).toEqual({ stopped: true });
-    const done = await answerOf(sent.assistantMessage.id);
+    const done = await answerOf(sent.assistantMessageId);
     expect(done.message.status).toBe('stopped');
     expect(done.message.text.length).toBeGreaterThan(0);
     expect(done.message.slowedByCooling).toBe(true);
@@ -177,20 +179,20 @@ describe('HearthService', () => {
     throttle.set({ hold: 'Cooling down: 86 °C' });
     const { id } = (await call('newConversation')) as { id: string };
     const sent = (await call('sendPrompt', { conversationId: id, text: 'Hello' })) as {
-      assistantMessage: { id: string };
+      assistantMessageId: string;
     };
     await new Promise((r) => setTimeout(r, 200));
     expect(seen.filter((e) => e.type === 'queue')).toEqual([
       {
         type: 'queue',
         conversationId: id,
-        messageId: sent.assistantMessage.id,
+        messageId: sent.assistantMessageId,
         position: 0,
         reason: 'Cooling down: 86 °C',
       },
     ]);
     throttle.set({ hold: null });
-    const done = await answerOf(sent.assistantMessage.id);
+    const done = await answerOf(sent.assistantMessageId);
     expect(done.message).toMatchObject({ status: 'complete', slowedByCooling: true });
   });
 

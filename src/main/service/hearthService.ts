@@ -3,18 +3,21 @@
 // call `handlers`; what happens afterwards (streamed text, status changes, queue
 // notices) reaches every client as events. It builds none of its services: the
 // composition root (runtime/compose.ts) hands them in.
-import type { HearthEvent } from '../../shared/api';
+import type { HearthEvent, PairedDevice } from '../../shared/api';
+import { OWNER_STARTER, starterKey } from '../../shared/conversationStarter';
 import type { Emitter } from '../../shared/emitter';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
 import type { KioskExitPort } from '../contracts/kioskExit';
-import type { PairingPort } from '../contracts/pairing';
+import type { OwnerAccessPort } from '../contracts/ownerAccess';
+import type { DevicePresencePort, PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
 import type { ConversationStore } from '../conversations/store';
 import type { InferenceEngine } from '../inference/engine';
-import type { HearthHandlers } from '../rpc/dispatch';
-import { ActiveAnswers } from './activeAnswers';
+import { clientKey, type HearthHandlers } from '../rpc/dispatch';
+import { AnswerBook, type AnswerLimits } from './answerBook';
+import { deleteConversation, undoDelete, type ConversationDeleteDeps } from './conversationDeletes';
 import type { ModelSetup } from './modelSetup';
 import { sendPrompt, type PromptFlowDeps } from './promptFlow';
 import type { SettingsService } from './settings';
@@ -27,25 +30,56 @@ export interface HearthServiceDeps {
   thermal: ThermalPort;
   coolingCheck: CoolingCheckPort;
   pairing: PairingPort;
+  /** Which paired phones are connected now (the clients know). */
+  presence: DevicePresencePort;
   /** Model download, "use a file" and the model list (owned by the composition root). */
   modelSetup: ModelSetup;
   settings: SettingsService;
   /** The way out of kiosk mode; only the Electron kiosk has one. */
   kioskExit?: KioskExitPort;
+  /** The owner secret owner-page browsers proved; without it rotateOwnerSecret is refused. */
+  ownerAccess?: OwnerAccessPort;
   /** How long streamed text is gathered into one 'tokens' event (default 30 ms). */
   tokenBatchMs?: number;
+  /** How many answers one client, and everyone together, may have waiting. */
+  answerLimits?: Partial<AnswerLimits>;
 }
 
 export class HearthService implements AsyncDisposable {
   readonly handlers: HearthHandlers;
   readonly #deps: HearthServiceDeps;
-  readonly #answers = new ActiveAnswers();
+  readonly #answers: AnswerBook;
   readonly #owned = new DisposableStore();
   #disposing: Promise<void> | undefined;
 
   constructor(deps: HearthServiceDeps) {
     this.#deps = deps;
+    this.#answers = new AnswerBook(deps.answerLimits);
     this.handlers = this.#createHandlers();
+  }
+
+  /** The paired phones, each with whether it is connected now. */
+  devices(): PairedDevice[] {
+    const { pairing, presence } = this.#deps;
+    return pairing
+      .devices()
+      .map((device) => ({ ...device, connected: presence.isDeviceConnected(device.id) }));
+  }
+
+  /** Answers queued or streaming, in all. */
+  get answersWaiting(): number {
+    return this.#answers.count;
+  }
+
+  /**
+   * A client is gone for good (its phone was forgotten, its last session
+   * expired): its queued and running answers stop, keeping what was written.
+   */
+  cancelAnswersOf(client: string): number {
+    const ids = this.#answers.of(client);
+    for (const messageId of ids) this.#deps.engine.stop(messageId);
+    if (ids.length > 0) this.#deps.logger.info('answers_cancelled', { client, count: ids.length });
+    return ids.length;
   }
 
   /** Loads conversations, then loads the model in the background. */
@@ -55,7 +89,9 @@ export class HearthService implements AsyncDisposable {
     const { pairing } = this.#deps;
     this.#owned.add(engine.onStatus((model) => events.fire({ type: 'model', model })));
     this.#owned.add(pairing.onInfo((info) => events.fire({ type: 'pairing', pairing: info })));
-    this.#owned.add(pairing.onDevices((devices) => events.fire({ type: 'devices', devices })));
+    const announceDevices = (): void => events.fire({ type: 'devices', devices: this.devices() });
+    this.#owned.add(pairing.onDevices(announceDevices));
+    this.#owned.add(this.#deps.presence.onDevicePresence(announceDevices));
     void engine.start();
   }
 
@@ -67,7 +103,8 @@ export class HearthService implements AsyncDisposable {
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
       await this.#owned.dispose();
-      await this.#deps.engine.dispose();
+      // The engine belongs to the composition root: it is interrupted here, not disposed.
+      await this.#deps.engine.interruptAll();
       await this.#answers.settled();
     })();
     return this.#disposing;
@@ -89,6 +126,7 @@ export class HearthService implements AsyncDisposable {
       answers: this.#answers,
       tokenBatchMs: this.#deps.tokenBatchMs ?? 30,
     };
+    const deletes: ConversationDeleteDeps = { store, engine, events, answers: this.#answers };
     const announceList = (): void => {
       events.fire({ type: 'conversations', conversations: store.list() });
     };
@@ -98,41 +136,42 @@ export class HearthService implements AsyncDisposable {
       return found;
     };
     return {
-      getSnapshot: async () => ({
+      getSnapshot: async (_args, ctx) => ({
         model: engine.status(),
         thermal: thermal.status(),
         conversations: store.list(),
         coolingCheck: coolingCheck.report(),
         theme: settings.theme(),
+        viewer: starterKey(ctx),
       }),
       listConversations: async () => store.list(),
       openConversation: async ({ id }) => existing(id),
-      newConversation: async () => {
+      newConversation: async (_args, ctx) => {
         this.#assertOpen();
-        const created = await store.create();
+        const created = await store.create(starterKey(ctx) ?? OWNER_STARTER);
         announceList();
         return created;
       },
-      deleteConversation: async ({ id }) => {
-        existing(id);
-        engine.forgetConversation(id);
-        await store.delete(id);
-        events.fire({ type: 'conversationDeleted', conversationId: id });
-        announceList();
+      deleteConversation: async ({ id }, ctx) => {
+        await deleteConversation(deletes, id, ctx);
         return { ok: true as const };
+      },
+      undoDelete: async ({ id }, ctx) => {
+        this.#assertOpen();
+        return undoDelete(deletes, id, ctx);
       },
       sendPrompt: async ({ conversationId, text }, ctx) => {
         this.#assertOpen();
-        return sendPrompt(promptDeps, conversationId, text, ctx.clientId);
+        return sendPrompt(promptDeps, conversationId, text, clientKey(ctx));
       },
       stop: async ({ conversationId }) => {
-        const messageId = this.#answers.messageIn(conversationId);
+        const messageId = this.#answers.inConversation(conversationId);
         return { stopped: messageId ? engine.stop(messageId) : false };
       },
       startCoolingCheck: async ({ durationSec }) => coolingCheck.start(durationSec),
       stopCoolingCheck: async () => coolingCheck.stop(),
       getPairing: async () => pairing.info(),
-      listDevices: async () => pairing.devices(),
+      listDevices: async () => this.devices(),
       forgetDevice: async ({ deviceId }) => {
         if (!(await pairing.forget(deviceId))) {
           throw new ApiFailure('not_found', 'No such paired device');
@@ -164,6 +203,12 @@ export class HearthService implements AsyncDisposable {
         // The outcome only, never the PIN: a run of wrong ones is worth seeing in the log.
         logger.info('kiosk_exit_attempt', { result: outcome.result });
         return outcome;
+      },
+      rotateOwnerSecret: async () => {
+        const { ownerAccess } = this.#deps;
+        if (!ownerAccess) throw new ApiFailure('not_found', 'This Hearth has no owner page');
+        await ownerAccess.rotate();
+        return { ok: true as const };
       },
     };
   }

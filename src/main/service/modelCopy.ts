@@ -1,20 +1,34 @@
 // Copies a model from a USB stick into the models folder before it is used.
 // llama.cpp maps the file into memory, so running it from a stick would crash
 // Hearth the moment the stick is pulled, and the stick may be gone at the next
-// boot. The copy goes to a temporary name and is renamed only when complete,
-// so a cancelled or failed copy never looks like a model; one cut short by a
-// crash or power cut is removed at the next start. While it runs, the copy
-// holds the file's download lock, so neither a download of the same name nor a
-// removal gets in its way.
+// boot. The copy goes to a temporary name and is renamed only when complete
+// and checked, its data synced first and the folder after (durableInstall.ts),
+// so a cancelled or failed copy never looks like a model and a power cut never
+// leaves a broken one; one cut short by a crash or power cut is removed at the
+// next start. While it runs, the copy holds the file's download lock, so
+// neither a download of the same name nor a removal gets in its way.
+//
+// A file named like one of the catalog's pinned models must be that model: it
+// must have the catalog's size (checked before any byte moves) and sha256
+// (hashed in a worker from the copy, so what is checked is what was written).
+// A file is known by its name only: a fine-tune of a catalog model in the same
+// quantisation can have exactly its size, and is a model, not a damaged file.
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { access, readdir, rename, rm, statfs } from 'node:fs/promises';
+import { access, readdir, rm, statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../base/log';
 import { errorCode } from '../base/fileSystem';
 import { ApiFailure } from '../contracts/failure';
+import type { Catalog, CatalogEntry } from '../models/catalog';
 import { TransferFailure } from '../models/downloadError';
+import {
+  installDurably,
+  nodeModelFileSystem,
+  type ModelFileSystem,
+} from '../models/durableInstall';
+import { checkIntegrity } from '../models/integrity';
 import { lockPart } from '../models/partLock';
 import { SpeedMeter, type ByteProgress } from '../models/speed';
 import { formatBytes } from '../models/units';
@@ -32,12 +46,21 @@ export class CopyFailed extends Error {
   override name = 'CopyFailed';
 }
 
+/** Bytes copied, then bytes hashed when the file is checked against the catalog. */
+export type CopyProgress = ByteProgress & { phase: 'copy' | 'verify' };
+
 export interface CopyOptions {
   sizeBytes: number;
   signal: AbortSignal;
-  onProgress(progress: ByteProgress): void;
+  onProgress(progress: CopyProgress): void;
   /** Least time between progress reports. Default 200 ms. */
   progressEveryMs?: number;
+  /** For the checksum worker. */
+  logger: Logger;
+  /** A file named like one of its pinned models must be that model's bytes. */
+  catalog?: Catalog;
+  /** How the copy is put in place; the node file system unless a test records it. */
+  fileSystem?: ModelFileSystem;
 }
 
 /** Where the copy will land; refuses when a model of that name is already there. */
@@ -83,6 +106,10 @@ async function copyUnderLock(
 ): Promise<void> {
   const name = basename(source);
   const temp = `${destination}${COPY_SUFFIX}`;
+  const pinned = options.catalog?.entries.find((e) => e.file === name && e.sha256 !== null);
+  if (pinned && pinned.sizeBytes !== options.sizeBytes) {
+    throw new CopyFailed(notTheCatalogModel(name, pinned, options.sizeBytes));
+  }
   await rm(temp, { force: true });
   const disk = await statfs(join(destination, '..'));
   const free = disk.bavail * disk.bsize;
@@ -102,28 +129,70 @@ async function copyUnderLock(
       const now = Date.now();
       if (now - lastReport >= every) {
         lastReport = now;
-        options.onProgress(meter.sample(bytes, options.sizeBytes));
+        options.onProgress({ phase: 'copy', ...meter.sample(bytes, options.sizeBytes) });
       }
       done(null, chunk);
     },
   });
   try {
-    await pipeline(
-      createReadStream(source),
-      counter,
-      createWriteStream(temp, { flags: 'wx', flush: true }),
-      { signal: options.signal },
-    );
+    await pipeline(createReadStream(source), counter, createWriteStream(temp, { flags: 'wx' }), {
+      signal: options.signal,
+    });
     if (options.signal.aborted) throw new CopyCancelled('cancelled');
     // A stick pulled out can look like a file that simply ends early.
     if (bytes !== options.sizeBytes) throw new CopyFailed(stickGone(name));
-    options.onProgress(meter.sample(bytes, options.sizeBytes));
-    await rename(temp, destination);
+    options.onProgress({ phase: 'copy', ...meter.sample(bytes, options.sizeBytes) });
+    if (pinned) await checkAgainst(pinned, temp, name, options);
+    await installDurably(options.fileSystem ?? nodeModelFileSystem, temp, destination);
   } catch (error) {
     await rm(temp, { force: true });
     if (options.signal.aborted) throw new CopyCancelled('cancelled');
     throw copyFailure(error, source);
   }
+}
+
+/** Hashes the copy in a worker; refuses it unless it is the catalog's model byte for byte. */
+async function checkAgainst(
+  entry: CatalogEntry,
+  copy: string,
+  name: string,
+  options: CopyOptions,
+): Promise<void> {
+  const report = await checkIntegrity(
+    copy,
+    { sha256: entry.sha256, sizeBytes: entry.sizeBytes },
+    {
+      logger: options.logger,
+      signal: options.signal,
+      onProgress: (bytes, total) =>
+        options.onProgress({
+          phase: 'verify',
+          bytes,
+          total,
+          bytesPerSecond: 0,
+          secondsLeft: null,
+        }),
+    },
+  );
+  if (report.problem === null) return;
+  options.logger.warn('model_copy_refused', {
+    model: entry.id,
+    problem: report.problem,
+    sha256: report.sha256,
+  });
+  const found = {
+    'checksum-mismatch': 'its sha256 differs',
+    'wrong-size': report.sizeBytes,
+    // The stick's file was checked as GGUF before the copy: it changed while being read.
+    'not-gguf': 'it is not a GGUF file',
+  }[report.problem];
+  throw new CopyFailed(notTheCatalogModel(name, entry, found));
+}
+
+/** The owner's sentence for a file named like a catalog model that is not it. */
+function notTheCatalogModel(name: string, entry: CatalogEntry, found: number | string): string {
+  const why = typeof found === 'number' ? `it has ${found} bytes, not ${entry.sizeBytes}` : found;
+  return `Could not copy ${name}: it is not the catalog's ${entry.displayName} (${why}), so it is damaged or another file of that name; nothing was installed.`;
 }
 
 function stickGone(name: string): string {

@@ -84,6 +84,8 @@ describe('what a copy cut short by a crash left', () => {
       expect(readdirSync(setup.modelsDir).sort()).toEqual([
         'busy.gguf.copying',
         'busy.gguf.part.lock',
+        // The lock's holder marker, naming this process (base/lockFile.ts).
+        expect.stringMatching(new RegExp(`^busy\\.gguf\\.part\\.lock\\.holder-${process.pid}-`)),
         'kept.gguf',
       ]);
       expect(setup.logger.entries).toContainEqual(

@@ -159,7 +159,10 @@ export class ModelSetup implements AsyncDisposable {
           sizeBytes: header.sizeBytes,
           signal,
           progressEveryMs: this.#deps.progressEveryMs,
-          onProgress: (bytes) => progress(bytes),
+          onProgress: ({ phase, ...bytes }) =>
+            progress({ state: phase === 'copy' ? 'copying' : 'verifying', ...bytes }),
+          logger: this.#deps.logger,
+          catalog: this.#deps.catalog,
         });
         return destination;
       },

@@ -7,7 +7,7 @@ import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
 import type { ConversationStore } from '../conversations/store';
 import type { GenerationResult, InferenceEngine } from '../inference/engine';
-import type { ActiveAnswers } from './activeAnswers';
+import type { AnswerBook } from './answerBook';
 import { AnswerRecorder } from './answerRecorder';
 import { turnsBefore } from './chatTurns';
 
@@ -16,20 +16,22 @@ export interface PromptFlowDeps {
   store: ConversationStore;
   events: Emitter<HearthEvent>;
   logger: Logger;
-  answers: ActiveAnswers;
+  answers: AnswerBook;
   tokenBatchMs: number;
 }
 
+/** The ids of the two messages the prompt added; the messages themselves went out as events. */
 export interface SentPrompt {
-  userMessage: Message;
-  assistantMessage: Message;
+  userMessageId: string;
+  assistantMessageId: string;
 }
 
 export async function sendPrompt(
   deps: PromptFlowDeps,
   conversationId: string,
   text: string,
-  clientId: string,
+  /** Whose share of the answers this one is (CallContext's clientKey). */
+  client: string,
 ): Promise<SentPrompt> {
   const { engine, store, events, logger, answers } = deps;
   engine.assertReady();
@@ -51,7 +53,7 @@ export async function sendPrompt(
     status: 'queued',
     createdAt: now,
   };
-  const claim = answers.claim(conversationId, assistantMessage.id);
+  const claim = answers.open({ conversationId, messageId: assistantMessage.id, client });
   try {
     // A prompt that cannot be saved is refused: the store leaves no trace of it.
     await store.addMessages(conversationId, [userMessage, assistantMessage]);
@@ -67,7 +69,8 @@ export async function sendPrompt(
   let answer: Promise<GenerationResult>;
   try {
     answer = engine.generate({
-      clientId,
+      // One lane of the fair queue per phone, however many sessions it opens.
+      clientId: client,
       conversationId,
       messageId: assistantMessage.id,
       prompt: text,
@@ -81,7 +84,7 @@ export async function sendPrompt(
     const reason = error instanceof Error ? error.message : String(error);
     answer = Promise.resolve({ status: 'error', text: '', error: reason, slowedByCooling: false });
   }
-  logger.info('prompt_queued', { conversationId, messageId: assistantMessage.id, clientId });
+  logger.info('prompt_queued', { conversationId, messageId: assistantMessage.id, client });
   void answer
     .then(async (result) => {
       await recorder.finished(result);
@@ -91,5 +94,5 @@ export async function sendPrompt(
     })
     .catch((error: unknown) => logger.error('answer_record_failed', { error: String(error) }))
     .finally(() => claim.release());
-  return { userMessage, assistantMessage };
+  return { userMessageId: userMessage.id, assistantMessageId: assistantMessage.id };
 }

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HearthEvent, Settings } from '../../shared/api';
 import { loadConfig } from '../config/config';
@@ -200,6 +200,67 @@ describe('settings', () => {
     expect(appearance).toEqual([{ type: 'appearance', theme: 'light' }]);
     expect(setup.seen.some((e) => e.type === 'settings')).toBe(true);
     expect(await setup.call('getAppearance', {}, owner)).toEqual({ theme: 'light' });
+  });
+});
+
+describe('the 2 °C gap between the thermal trigger and resume', () => {
+  const gapRefusal = (resume: number, trigger: number) => ({
+    ok: false,
+    error: {
+      code: 'bad_request',
+      message: `The resume temperature (${resume} °C) must be at least 2 °C below the trigger (${trigger} °C).`,
+    },
+  });
+
+  /** A Hearth whose config.json holds trigger 90 and resume 80, saved while it ran. */
+  async function withStoredThresholds() {
+    const setup = await startSetupApp();
+    await setup.call('updateSettings', { thermalTriggerC: 90, thermalResumeC: 80 });
+    const configFile = join(setup.dataDir, 'config.json');
+    const stored = () => JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    return { setup, stored };
+  }
+
+  it('checks a change that sends only the trigger against the stored resume', async () => {
+    const { setup, stored } = await withStoredThresholds();
+    // In the service's words, not the start-up check's: that one names environment variables.
+    expect(await setup.outcome('updateSettings', { thermalTriggerC: 81 })).toEqual(
+      gapRefusal(80, 81),
+    );
+    expect(stored()).toMatchObject({ thermalTrigger: 90, thermalResume: 80 });
+
+    const updated = await setup.call<Updated>('updateSettings', { thermalTriggerC: 83 });
+    expect(updated.settings).toMatchObject({ thermalTriggerC: 83, thermalResumeC: 80 });
+    expect(stored()).toMatchObject({ thermalTrigger: 83, thermalResume: 80 });
+    // Exactly 2 °C is enough.
+    await setup.call('updateSettings', { thermalTriggerC: 82 });
+    expect(stored()).toMatchObject({ thermalTrigger: 82, thermalResume: 80 });
+  });
+
+  it('checks a change that sends only the resume against the stored trigger', async () => {
+    const { setup, stored } = await withStoredThresholds();
+    expect(await setup.outcome('updateSettings', { thermalResumeC: 89 })).toEqual(
+      gapRefusal(89, 90),
+    );
+    expect(stored()).toMatchObject({ thermalTrigger: 90, thermalResume: 80 });
+
+    const updated = await setup.call<Updated>('updateSettings', { thermalResumeC: 88 });
+    expect(updated.settings).toMatchObject({ thermalTriggerC: 90, thermalResumeC: 88 });
+    expect(stored()).toMatchObject({ thermalTrigger: 90, thermalResume: 88 });
+  });
+
+  it('checks the trigger against the resume the environment sets, not the one in config.json', async () => {
+    const setup = await startSetupApp({
+      env: { HEARTH_THERMAL_RESUME: '78' },
+      beforeStart: (modelsDir) =>
+        writeFileSync(join(dirname(modelsDir), 'config.json'), '{ "thermalResume": 84 }'),
+    });
+    expect(await setup.outcome('updateSettings', { thermalTriggerC: 79 })).toEqual(
+      gapRefusal(78, 79),
+    );
+    // 80 is too close to the file's 84, but the environment's 78 is the one in force.
+    const updated = await setup.call<Updated>('updateSettings', { thermalTriggerC: 80 });
+    expect(updated.settings).toMatchObject({ thermalTriggerC: 80, thermalResumeC: 78 });
   });
 });
 

@@ -9,6 +9,7 @@ import { version } from '../../../package.json';
 import type { HearthEvent, Settings, SettingsChange, Theme } from '../../shared/api';
 import { THERMAL_MIN_GAP_C } from '../../shared/api';
 import type { Emitter } from '../../shared/emitter';
+import { isDiskFull } from '../base/fileSystem';
 import type { Logger } from '../base/log';
 import {
   ConfigError,
@@ -182,6 +183,13 @@ export class SettingsService {
     } catch (error) {
       if (error instanceof ConfigError) {
         throw new ApiFailure('bad_request', withoutPaths(error.message));
+      }
+      // Something the owner can fix, so said in words rather than as an internal error.
+      if (isDiskFull(error)) {
+        throw new ApiFailure(
+          'storage_full',
+          'Hearth could not save the settings: the disk is full',
+        );
       }
       throw error;
     }

@@ -1,8 +1,20 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing/inferenceFixtures';
+import { createMemoryLogger } from '../../testing/loggers';
+import { canMount, fillDisk, mountTmpfs, needsMount } from '../../testing/tmpfs';
 import { acquireDataDirLock, LOCK_FILE } from './dataDirLock';
 
 const cleanups: (() => unknown)[] = [];
@@ -47,6 +59,21 @@ async function holdInAnotherProcess(
   });
   return child;
 }
+
+/** A data directory on a fresh tmpfs filled to its last byte (root only). */
+function dataDirOnFullDisk(): string {
+  const mount = mkdtempSync(join(tmpdir(), 'hearth-lock-full-'));
+  const unmount = mountTmpfs(mount, '64k');
+  cleanups.push(() => rmdirSync(mount));
+  cleanups.push(unmount);
+  const dir = join(mount, 'data');
+  mkdirSync(dir);
+  cleanups.push(fillDisk(mount));
+  return dir;
+}
+
+/** The lock and its holder markers: what a released or refused lock must not leave. */
+const lockFiles = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(LOCK_FILE));
 
 function killed(child: ChildProcessWithoutNullStreams): Promise<void> {
   return new Promise((ok) => {
@@ -139,4 +166,71 @@ describe('acquireDataDirLock', () => {
       `is in use by ${holder.name} (pid ${process.pid})`,
     );
   });
+
+  it('refuses a live holder whose lock is empty (its details never written), naming its pid', async () => {
+    const dir = dataDir();
+    const child = await holdInAnotherProcess(dir, 'Hearth kiosk');
+    // What a holder on a full disk leaves: the lock exists but says nothing.
+    truncateSync(join(dir, LOCK_FILE));
+    const started = Date.now();
+    const refused = await acquireDataDirLock(dir, { processName: 'npm run serve' }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(refused?.message).toBe(
+      `${dir} is in use by another Hearth (pid ${child.pid}); stop it first`,
+    );
+    // Known at once from the holder's marker, not guessed from the lock's age.
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe('');
+
+    // Once that holder is gone, its empty lock and its marker are taken over and cleared.
+    await killed(child);
+    const lock = await acquireDataDirLock(dir, { processName: 'npm run serve' });
+    expect(lockFiles(dir)).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    await lock.dispose();
+    expect(lockFiles(dir)).toEqual([]);
+  });
+
+  it.skipIf(!canMount)(
+    needsMount(
+      'takes the lock on a disk full to the last byte, says so once, and a second process is refused naming the holder',
+    ),
+    async () => {
+      const dir = dataDirOnFullDisk();
+      const logger = createMemoryLogger();
+      const lock = await acquireDataDirLock(dir, { processName: 'Hearth kiosk', logger });
+      expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe('');
+      expect(logger.entries).toEqual([
+        {
+          level: 'warn',
+          eventType: 'data_dir_lock_unsaved',
+          context: {
+            path: join(dir, LOCK_FILE),
+            problem: 'the disk is full: the lock names only its process id',
+          },
+        },
+      ]);
+      // Another process (a second `npm run serve`) on the same full disk.
+      const script = `
+        import { acquireDataDirLock } from ${JSON.stringify(moduleUrl)};
+        await acquireDataDirLock(process.argv[1], { processName: 'npm run serve' }).then(
+          () => process.stdout.write('taken'),
+          (error) => process.stdout.write(error.message),
+        );
+      `;
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script, dir],
+        { cwd: resolve(import.meta.dirname, '../../..') },
+      );
+      let said = '';
+      child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      await new Promise((ok) => child.on('exit', ok));
+      expect(said).toBe(`${dir} is in use by another Hearth (pid ${process.pid}); stop it first`);
+      await lock.dispose();
+      expect(lockFiles(dir)).toEqual([]);
+    },
+  );
 });

@@ -2,10 +2,12 @@
 // files (the kiosk and `npm run serve`, say) would overwrite each other's
 // answers, so the second refuses to start and names the first. The lock is a
 // file, <dataDir>/hearth.lock (base/lockFile.ts): created exclusively, naming
-// its holder, taken over when its holder died.
+// its holder, taken over when its holder died. Taking it needs no free bytes,
+// so a Hearth whose SD card filled up still starts (and says so in the log).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLockFile } from '../base/lockFile';
+import type { Logger } from '../base/log';
 
 export const LOCK_FILE = 'hearth.lock';
 
@@ -18,6 +20,8 @@ export interface DataDirLock extends AsyncDisposable {
 export interface DataDirLockOptions {
   /** Who holds the directory, in the words a person would use ("Hearth kiosk"). */
   processName: string;
+  /** Told when the disk was too full to write the holder's details. */
+  logger?: Logger;
 }
 
 /**
@@ -42,6 +46,7 @@ export async function acquireDataDirLock(
       ),
     contended: () => new Error(`${dataDir} is in use: its lock keeps changing hands; try again`),
     durable: true,
+    onDiskFull: (problem) => options.logger?.warn('data_dir_lock_unsaved', { path, problem }),
   });
   const dispose = (): Promise<void> => held.release();
   return { path, dispose, [Symbol.asyncDispose]: dispose };

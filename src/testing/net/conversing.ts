@@ -38,7 +38,7 @@ export async function sendOnce(
   for (;;) {
     try {
       const sent = await client.call('sendPrompt', { conversationId, text });
-      return sent.assistantMessage.id;
+      return sent.assistantMessageId;
     } catch (error) {
       if (!isDisconnect(error)) throw error;
     }

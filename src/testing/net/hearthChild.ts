@@ -1,23 +1,27 @@
 // Hearth as network tests meet it, in a process of its own (the kiosk's main
 // process is one too): started from the settings in its environment with the
 // same parts as `npm run serve`, and watching its own event loop, because a
-// flood or a fuzzer must not freeze the kiosk's screen. Only 127.0.0.1 is the
-// owner here, so a test's "phones" dial from 127.0.0.2 and are treated as any
-// phone on the LAN. Started by hearthUnderTest.ts; answers its questions over IPC.
+// flood or a fuzzer must not freeze the kiosk's screen. The owner is whoever
+// presents the owner cookie (handed to the test when the child is ready);
+// only 127.0.0.1 counts as this machine, so a test's "phones" dial from
+// 127.0.0.2 and are treated as any phone on the LAN. Started by
+// hearthUnderTest.ts; answers its questions over IPC.
 // Usage: node --import tsx src/testing/net/hearthChild.ts
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createLogger } from '../../main/base/log';
 import { loadConfig } from '../../main/config/config';
+import { OwnerSecret } from '../../main/pairing/ownerSecret';
 import { Pairing } from '../../main/pairing/pairing';
 import { Redactor, redactingLogger } from '../../main/pairing/redact';
 import { composeHearth } from '../../main/runtime/compose';
 import { startHearthServer } from '../../main/server';
 import type { ChildReply, ChildRequest } from './hearthChildProtocol';
 import { StallMonitor } from './stallMonitor';
+import { ownerCookieOf } from '../testOwner';
 
-/** The owner is this one address; every other one (127.0.0.2 included) is the LAN. */
-export const OWNER_ADDRESS = '127.0.0.1';
+/** This machine is this one address; every other one (127.0.0.2 included) is the LAN. */
+export const LOCAL_ADDRESS = '127.0.0.1';
 
 const config = loadConfig(process.env);
 const redactor = new Redactor();
@@ -39,7 +43,8 @@ const pairing = await Pairing.open({
     ? Number(process.env.HEARTH_TEST_CODE_TTL_MS)
     : undefined,
 });
-const hearth = composeHearth(config, logger, pairing);
+const owner = await OwnerSecret.open({ dataDir: config.dataDir, logger, redactor });
+const hearth = composeHearth(config, logger, pairing, undefined, owner);
 await hearth.start();
 const server = await startHearthServer({
   hearth,
@@ -49,7 +54,8 @@ const server = await startHearthServer({
   logger,
   pairing,
   allowedHosts: config.allowedHosts,
-  isTrustedAddress: (address) => address === OWNER_ADDRESS || address === `::ffff:${OWNER_ADDRESS}`,
+  owner,
+  isLocalAddress: (address) => address === LOCAL_ADDRESS || address === `::ffff:${LOCAL_ADDRESS}`,
 });
 
 const send = (reply: ChildReply): void => {
@@ -70,7 +76,7 @@ process.on('message', (request: ChildRequest) => {
       },
       stall: stalls.read(request.resetLag),
       memory: process.memoryUsage(),
-      sessions: hearth.sessions.counts(),
+      sessions: hearth.clients.counts(),
     });
     if (request.resetLag) lag.reset();
   } else if (request.type === 'gc') {
@@ -80,10 +86,16 @@ process.on('message', (request: ChildRequest) => {
     void (async () => {
       await server.close();
       await hearth.dispose();
+      await owner.dispose();
       pairing.dispose();
       process.exit(0);
     })();
   }
 });
 
-send({ type: 'ready', url: server.url, pairingUrl: pairing.info().url });
+send({
+  type: 'ready',
+  url: server.url,
+  pairingUrl: pairing.info().url,
+  ownerCookie: ownerCookieOf(owner),
+});

@@ -29,4 +29,12 @@ export interface ChildStats {
 }
 
 export type ChildReply =
-  { type: 'ready'; url: string; pairingUrl: string } | ChildStats | { type: 'gc'; id: number };
+  | {
+      type: 'ready';
+      url: string;
+      pairingUrl: string;
+      /** `hearth_owner=...`: what a browser that opened the owner page presents. */
+      ownerCookie: string;
+    }
+  | ChildStats
+  | { type: 'gc'; id: number };

@@ -1,7 +1,7 @@
 // The test's side of hearthChild.ts: starts a real Hearth in its own process on
 // loopback with the fixture model, pairs phones the way a phone does (GET
 // /pair?code=..., keep the cookie), and hands out protocol clients: the owner
-// from 127.0.0.1, phones from 127.0.0.2.
+// (from 127.0.0.1, with the owner cookie), phones from 127.0.0.2.
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -13,7 +13,7 @@ import { PhoneClient, type PhoneClientOptions } from './phoneClient';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 export const fixtureModel = resolve(repoRoot, '..', 'shared', 'models', 'stories260K.gguf');
-/** Connections from here are phones on the LAN to the child; 127.0.0.1 is its owner. */
+/** Connections from here are phones on the LAN to the child; 127.0.0.1 is the machine itself. */
 export const PHONE_ADDRESS = '127.0.0.2';
 const START_TIMEOUT_MS = 60_000;
 
@@ -79,6 +79,8 @@ export class HearthUnderTest implements AsyncDisposable {
   readonly logFile: string;
   url = '';
   pairingUrl = '';
+  /** The owner cookie (`hearth_owner=...`) the owner's clients present. */
+  ownerCookie = '';
   readonly #child: ChildProcess;
   readonly #dataDir: string;
   readonly #waiting = new Map<number, (reply: ChildReply) => void>();
@@ -132,6 +134,7 @@ export class HearthUnderTest implements AsyncDisposable {
         clearTimeout(timer);
         hearth.url = reply.url;
         hearth.pairingUrl = reply.pairingUrl;
+        hearth.ownerCookie = reply.ownerCookie;
         resolveReady();
       });
       hearth.#child.once('exit', (code) => {
@@ -169,9 +172,11 @@ export class HearthUnderTest implements AsyncDisposable {
     await this.#ask({ type: 'gc', id: this.#nextId++ });
   }
 
-  /** A protocol client from 127.0.0.1: the owner. Closed with the server. */
+  /** A protocol client with the owner cookie, from 127.0.0.1: the owner. Closed with the server. */
   async owner(options: Partial<PhoneClientOptions> = {}): Promise<PhoneClient> {
-    return this.track(new PhoneClient({ url: this.wsUrl, ...options })).connect();
+    return this.track(
+      new PhoneClient({ url: this.wsUrl, cookie: this.ownerCookie, ...options }),
+    ).connect();
   }
 
   /**

@@ -91,6 +91,16 @@ describe('pairing', () => {
     expect(await upgradeStatus(hearth.wsUrl, { localAddress: PHONE_ADDRESS })).toBe(401);
   });
 
+  it('a client on this machine without the owner cookie is no one: the pairing page and 401', async () => {
+    const page = await httpGet(`${hearth.url}/`);
+    expect(page.status).toBe(401);
+    expect(page.body).toMatch(/pair/i);
+    expect(await upgradeStatus(hearth.wsUrl)).toBe(401);
+    expect(await upgradeStatus(hearth.wsUrl, { headers: { cookie: hearth.ownerCookie } })).toBe(
+      101,
+    );
+  });
+
   it('a wrong code is refused and gives no cookie', async () => {
     const answer = await redeem('not-the-code', '127.0.0.3');
     expect(answer.status).toBe(403);

@@ -24,7 +24,7 @@ export interface PhoneClientOptions {
   url: string;
   /** Sent as the Origin header; by default the URL's own origin, as a browser would. */
   origin?: string;
-  /** The device cookie (`hearth_device=...`), for a paired phone. */
+  /** The device cookie (`hearth_device=...`) of a paired phone, or the owner cookie. */
   cookie?: string;
   /** Dial from this address (e.g. 127.0.0.2, which a test server treats as a phone). */
   localAddress?: string;

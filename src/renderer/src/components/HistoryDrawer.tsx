@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
+import { mayDeleteConversation, OWNER_STARTER } from '../../../shared/conversationStarter';
 import { formatWhen } from '../format';
 import { useActions, useHearth } from '../store/context';
 import { ConfirmPrompt } from './ConfirmPrompt';
 import { Sheet } from './Sheet';
 import { TrashIcon } from './icons';
+import { UndoDelete } from './UndoDelete';
 
 export interface HistoryDrawerProps {
   open: boolean;
@@ -21,9 +23,11 @@ export function HistoryDrawer({
   onOpenSettings,
 }: HistoryDrawerProps) {
   const conversations = useHearth((s) => s.conversations);
-  // Pairing phones and loading the CPU for a cooling check are the owner's (the kiosk, loopback).
+  // Pairing phones and loading the CPU for a cooling check are the owner's (the kiosk, an owner-page browser).
   const owner = useHearth((s) => s.role === 'owner');
   const currentId = useHearth((s) => s.current?.id);
+  // Who this screen is, as conversations name their starter: a phone may delete only its own.
+  const viewer = useHearth((s) => s.viewer ?? (s.role === 'owner' ? OWNER_STARTER : undefined));
   const actions = useActions();
   const [confirming, setConfirming] = useState<string | null>(null);
   const sorted = useMemo(
@@ -38,6 +42,7 @@ export function HistoryDrawer({
 
   return (
     <Sheet title="Conversations" open={open} onClose={close} side="left">
+      <UndoDelete />
       {sorted.length === 0 ? (
         <p className="muted">No conversations yet.</p>
       ) : (
@@ -74,14 +79,16 @@ export function HistoryDrawer({
                         {formatWhen(c.updatedAt)}
                       </span>
                     </button>
-                    <button
-                      type="button"
-                      className="button icon-button"
-                      aria-label={`Delete ${title}`}
-                      onClick={() => setConfirming(c.id)}
-                    >
-                      <TrashIcon />
-                    </button>
+                    {mayDeleteConversation(viewer, c.startedBy) && (
+                      <button
+                        type="button"
+                        className="button icon-button"
+                        aria-label={`Delete ${title}`}
+                        onClick={() => setConfirming(c.id)}
+                      >
+                        <TrashIcon />
+                      </button>
+                    )}
                   </>
                 )}
               </li>

@@ -2,8 +2,9 @@
 // instead of throwing into a click handler. Replies may lag behind the events that
 // describe the same change, so they only add what is not there yet.
 import type { CommandArgs, KioskExitOutcome, SettingsChange } from '../../../shared/api';
-import type { HearthTransport } from '../../../shared/transport';
+import { HearthCallError, type HearthTransport } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
+import type { DeleteUndo } from './deleteUndo';
 import { applyEvent } from './events';
 import type { ConversationOpener } from './navigation';
 import type { PromptOutbox } from './outbox';
@@ -16,7 +17,10 @@ export interface HearthActions {
   stop(): Promise<void>;
   newConversation(): Promise<void>;
   openConversation(id: string): Promise<void>;
+  /** Deletes it, then offers Undo for a few seconds (the store's `undo`). */
   deleteConversation(id: string): Promise<void>;
+  /** Brings back the conversation whose Undo is offered, and opens it if it was open. */
+  undoDelete(): Promise<void>;
   startCoolingCheck(durationSec: number): Promise<void>;
   stopCoolingCheck(): Promise<void>;
   retry(): void;
@@ -54,6 +58,13 @@ export interface HearthActions {
    * what the kiosk said, or null when the call failed (the reason is the store's problem).
    */
   exitKiosk(pin: string): Promise<KioskExitOutcome | null>;
+  /**
+   * Owner only: replaces the owner secret, signing out every browser that opened
+   * the owner page. Resolves 'done', 'cut off' when this link dropped before the
+   * reply (an owner browser is signed out with the others), or null when refused
+   * (the reason is the store's problem).
+   */
+  rotateOwnerSecret(): Promise<'done' | 'cut off' | null>;
 }
 
 export function createActions(
@@ -61,6 +72,7 @@ export function createActions(
   store: StoreApi<HearthState>,
   opener: ConversationOpener,
   outbox: PromptOutbox,
+  undo: DeleteUndo,
 ): HearthActions {
   const { getState: get, setState: set } = store;
   const fail = (error: unknown): void => reportProblem(store, error);
@@ -85,9 +97,28 @@ export function createActions(
     },
     async deleteConversation(id) {
       try {
+        const { current, conversations } = get();
+        const title = conversations.find((c) => c.id === id)?.title ?? current?.title ?? '';
         await transport.call('deleteConversation', { id });
         set((state) => applyEvent(state, { type: 'conversationDeleted', conversationId: id }));
+        undo.offer({ id, title, wasOpen: current?.id === id });
         if (get().current === null) await opener.openFallback();
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async undoDelete() {
+      const offered = undo.take();
+      if (!offered) return;
+      try {
+        const summary = await transport.call('undoDelete', { id: offered.id });
+        // The 'conversations' event says so too; this is for the screen that asked.
+        set((state) =>
+          state.conversations.some((c) => c.id === summary.id)
+            ? {}
+            : { conversations: [summary, ...state.conversations] },
+        );
+        if (offered.wasOpen) await opener.open(summary.id);
       } catch (error) {
         fail(error);
       }
@@ -197,6 +228,16 @@ export function createActions(
       try {
         return await transport.call('exitKiosk', { pin });
       } catch (error) {
+        fail(error);
+        return null;
+      }
+    },
+    async rotateOwnerSecret() {
+      try {
+        await transport.call('rotateOwnerSecret', {});
+        return 'done';
+      } catch (error) {
+        if (error instanceof HearthCallError && error.code === 'disconnected') return 'cut off';
         fail(error);
         return null;
       }

@@ -99,7 +99,7 @@ describe('hearth store', () => {
     expect(clock.scheduled).toBe(0);
   });
 
-  it('send adds both messages without overwriting text that events already streamed', async () => {
+  it('send shows both messages as their events bring them, each once, with the streamed text', async () => {
     const { hearth, fake } = await connect({
       getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
       openConversation: () => conversation('c'),
@@ -111,10 +111,7 @@ describe('hearth store', () => {
           conversationId: 'c',
           message: message('a', 'assistant', 'Already', 'streaming'),
         });
-        return {
-          userMessage: message('u', 'user', 'hi'),
-          assistantMessage: message('a', 'assistant', '', 'queued'),
-        };
+        return { userMessageId: 'u', assistantMessageId: 'a' };
       },
     });
     expect(await hearth.actions.send('  hi  ')).toBe(true);

@@ -8,6 +8,7 @@ import { DisposableStore, type Disposable } from '../../../shared/lifecycle';
 import type { HearthTransport } from '../../../shared/transport';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createActions, type HearthActions } from './actions';
+import { DeleteUndo } from './deleteUndo';
 import { animationFrames, FrameBatcher, type FrameScheduler } from './frameBatcher';
 import { withDeltas } from './events';
 import { ConversationOpener } from './navigation';
@@ -16,7 +17,7 @@ import { initialState, type HearthState } from './state';
 import { HearthSync } from './sync';
 
 export type { HearthActions } from './actions';
-export type { HearthState, PendingPrompt, QueueInfo } from './state';
+export type { DeletedConversation, HearthState, PendingPrompt, QueueInfo } from './state';
 
 export interface HearthStore extends Disposable {
   store: StoreApi<HearthState>;
@@ -41,12 +42,13 @@ export function createHearthStore(
   owned.defer(() => opener.cancel());
   owned.defer(() => batcher.clear());
   const outbox = owned.add(new PromptOutbox(transport, store, opener));
+  const undo = owned.add(new DeleteUndo(store));
   // Newest first: no event reaches the store once disposal has begun.
   owned.add(new HearthSync(transport, store, batcher, opener));
 
   return {
     store,
-    actions: createActions(transport, store, opener, outbox),
+    actions: createActions(transport, store, opener, outbox, undo),
     dispose() {
       owned
         .dispose()

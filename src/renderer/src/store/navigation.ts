@@ -42,6 +42,7 @@ export class ConversationOpener {
               title: conversation.title,
               updatedAt: conversation.updatedAt,
               messageCount: conversation.messages.length,
+              startedBy: conversation.startedBy,
             },
             ...state.conversations,
           ],

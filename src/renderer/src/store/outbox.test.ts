@@ -1,7 +1,7 @@
 // A prompt is never silently dropped and never sent twice: typed offline it
 // waits, visibly, for the link; cut off in flight it is checked before resending.
 import { describe, expect, it } from 'vitest';
-import type { Conversation, Message } from '../../../shared/api';
+import type { Conversation, HearthEvent, Message } from '../../../shared/api';
 import {
   connectedHearths,
   conversation,
@@ -21,6 +21,8 @@ function server() {
   const stored: Conversation = conversation('c', [message('u0', 'user', 'earlier')]);
   let next = 1;
   let cut: 'before' | 'after' | undefined;
+  /** Where the server's events go: the connected fake transport, once there is one. */
+  const wire = { emit: (event: HearthEvent): void => void event };
   const handlers = {
     getSnapshot: () => snapshot([{ id: 'c', updatedAt: 1 }]),
     openConversation: () => structuredClone(stored),
@@ -30,12 +32,17 @@ function server() {
       const userMessage: Message = message(`u${n}`, 'user', text);
       const assistantMessage: Message = message(`a${n}`, 'assistant', '', 'queued');
       stored.messages.push(userMessage, assistantMessage);
+      // As the real server does: both messages go out as events before the reply.
+      for (const added of [userMessage, assistantMessage]) {
+        wire.emit({ type: 'message', conversationId: 'c', message: added });
+      }
       if (cut === 'after') return new Promise<never>(() => {});
-      return { userMessage, assistantMessage };
+      return { userMessageId: userMessage.id, assistantMessageId: assistantMessage.id };
     },
   };
   return {
     handlers,
+    wire,
     cutLink: (when: 'before' | 'after' | undefined) => (cut = when),
     prompts: () => stored.messages.filter((m) => m.role === 'user').map((m) => m.text),
   };
@@ -45,6 +52,7 @@ describe('prompts while the link is down', () => {
   it('waits visibly while offline and is sent once the session is back, in the order typed', async () => {
     const hub = server();
     const { hearth, fake } = await connect(hub.handlers);
+    hub.wire.emit = (event) => fake.emit(event);
     fake.drop();
     expect(await hearth.actions.send('first')).toBe(true);
     expect(await hearth.actions.send('second')).toBe(true);
@@ -71,6 +79,7 @@ describe('prompts while the link is down', () => {
   it('does not send again a prompt that reached the server before the link dropped', async () => {
     const hub = server();
     const { hearth, fake } = await connect(hub.handlers);
+    hub.wire.emit = (event) => fake.emit(event);
     hub.cutLink('after'); // the server gets the prompt; its reply is lost
     const sending = hearth.actions.send('hello');
     await settle();
@@ -91,6 +100,7 @@ describe('prompts while the link is down', () => {
   it('sends once more a prompt that was cut off before the server got it', async () => {
     const hub = server();
     const { hearth, fake } = await connect(hub.handlers);
+    hub.wire.emit = (event) => fake.emit(event);
     hub.cutLink('before');
     const sending = hearth.actions.send('hello');
     await settle();

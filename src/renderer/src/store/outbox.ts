@@ -9,7 +9,7 @@ import type { Disposable } from '../../../shared/lifecycle';
 import { HearthCallError, type HearthTransport } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConversationOpener } from './navigation';
-import { activeAnswer, insertMessage } from './reducers';
+import { activeAnswer } from './reducers';
 import { reportProblem, type HearthState, type PendingPrompt } from './state';
 
 export function isDisconnected(error: unknown): boolean {
@@ -54,17 +54,14 @@ export class PromptOutbox implements Disposable {
   async #deliver(prompt: PendingPrompt): Promise<boolean> {
     const sent = { ...prompt, before: userMessageIds(this.store.getState().current, prompt) };
     try {
-      const { userMessage, assistantMessage } = await this.transport.call('sendPrompt', {
+      // Both messages arrive as events before this result: nothing to merge here.
+      await this.transport.call('sendPrompt', {
         conversationId: prompt.conversationId,
         text: prompt.text,
       });
       this.store.setState((state) => ({
         problem: null,
         pending: state.pending.filter((p) => p.key !== prompt.key),
-        current:
-          state.current?.id === prompt.conversationId
-            ? insertMessage(insertMessage(state.current, userMessage), assistantMessage)
-            : state.current,
       }));
       return true;
     } catch (error) {
@@ -105,8 +102,15 @@ export class PromptOutbox implements Disposable {
     const state = this.store.getState();
     if (this.#disposed || state.link.state !== 'connected' || !state.synced) return undefined;
     const current = state.current;
-    if (!current || activeAnswer(current)) return undefined;
-    return state.pending.find((p) => p.conversationId === current.id);
+    if (!current) return undefined;
+    const oldest = state.pending.find((p) => p.conversationId === current.id);
+    if (!oldest) return undefined;
+    // Its messages came back as events before the link dropped: it arrived, whatever the reply.
+    if (oldest.inDoubt && hasArrived(current, oldest)) {
+      this.#forget(oldest);
+      return this.#next();
+    }
+    return activeAnswer(current) ? undefined : oldest;
   }
 
   /**
@@ -124,9 +128,7 @@ export class PromptOutbox implements Disposable {
       reportProblem(this.store, error);
       return false;
     }
-    return conversation.messages.some(
-      (m) => m.role === 'user' && m.text === prompt.text && !prompt.before.includes(m.id),
-    );
+    return hasArrived(conversation, prompt);
   }
 
   #forget(prompt: PendingPrompt): void {
@@ -146,4 +148,11 @@ export class PromptOutbox implements Disposable {
 function userMessageIds(current: Conversation | null, prompt: PendingPrompt): string[] {
   if (prompt.before.length || current?.id !== prompt.conversationId) return prompt.before;
   return current.messages.filter((m) => m.role === 'user').map((m) => m.id);
+}
+
+/** The conversation holds the prompt as a user message it did not hold when the prompt was sent. */
+function hasArrived(conversation: Conversation, prompt: PendingPrompt): boolean {
+  return conversation.messages.some(
+    (m) => m.role === 'user' && m.text === prompt.text && !prompt.before.includes(m.id),
+  );
 }

@@ -1,6 +1,7 @@
 // The shape of the renderer's mirror of main's state, and where it starts.
 import type {
   Conversation,
+  ConversationStarter,
   ConversationSummary,
   CoolingCheckReport,
   ModelDownload,
@@ -22,6 +23,14 @@ export interface QueueInfo {
   reason?: string;
 }
 
+/** A conversation this screen just deleted, while its Undo is offered. */
+export interface DeletedConversation {
+  id: string;
+  title: string;
+  /** It was the open one: Undo opens it again. */
+  wasOpen: boolean;
+}
+
 /** A prompt the server has not confirmed yet: typed while offline, or cut off in flight. */
 export interface PendingPrompt {
   /** This page's own key for it. */
@@ -40,6 +49,8 @@ export interface HearthState {
   synced: boolean;
   /** What this client may do: pairing phones and checking cooling are the owner's. */
   role: 'owner' | 'device' | null;
+  /** This client as conversations name their starter (from the snapshot): who may delete what. */
+  viewer: ConversationStarter | null;
   model: ModelStatus | null;
   thermal: ThermalStatus | null;
   /** Recent readings for the gauge's trend line, oldest first. */
@@ -51,6 +62,8 @@ export interface HearthState {
   coolingCheck: CoolingCheckReport | null;
   /** The last action that failed, in words, until dismissed or superseded. */
   problem: string | null;
+  /** The conversation just deleted here, while Undo is offered (a few seconds). */
+  undo: DeletedConversation | null;
   /** Prompts waiting to be sent or confirmed, oldest first. */
   pending: PendingPrompt[];
   /** Owner only: the pairing URL shown as a QR code, once asked for. */
@@ -73,6 +86,7 @@ export const initialState: HearthState = {
   link: { state: 'connecting' },
   synced: false,
   role: null,
+  viewer: null,
   model: null,
   thermal: null,
   trend: [],
@@ -81,6 +95,7 @@ export const initialState: HearthState = {
   queue: {},
   coolingCheck: null,
   problem: null,
+  undo: null,
   pending: [],
   pairing: null,
   devices: null,

@@ -50,6 +50,7 @@ export class HearthSync implements Disposable {
       conversations: snapshot.conversations,
       coolingCheck: snapshot.coolingCheck,
       theme: snapshot.theme,
+      viewer: snapshot.viewer ?? null,
       ...(open ? { current: open, queue: {} } : {}),
     });
     this.#refreshOwnerLists();

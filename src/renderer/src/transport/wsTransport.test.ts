@@ -4,6 +4,7 @@ import type { HearthEvent } from '../../../shared/api';
 import type { HearthTransport, LinkState } from '../../../shared/transport';
 import { fixedUuid } from '../../../testing/ids';
 import { startSessionServer, type SessionServer } from '../../../testing/sessionServer';
+import { formatLink } from '../format';
 import { backoffSchedule, defaultBackoff, jitteredDelay, type BackoffPolicy } from './backoff';
 import { defaultHeartbeat, type HeartbeatPolicy } from './heartbeat';
 import { memoryResumeStore } from './resumeStore';
@@ -202,6 +203,44 @@ describe('wsTransport', () => {
     await listen({}, port);
     transport.retry();
     await until(isConnected(links));
+  });
+
+  it('counts attempts afresh once the link is live again, so a later drop gets all 10', async () => {
+    // The real attempt count with short waits: ten attempts take under a second.
+    const backoff: BackoffPolicy = { initialMs: 20, maxMs: 80, maxAttempts: 10, jitter: 0 };
+    const stop = async (server: SessionServer) => {
+      servers.splice(servers.indexOf(server), 1);
+      await server.close();
+    };
+    const first = await listen();
+    const port = first.port;
+    const { links } = open(port, { backoff });
+    await until(isConnected(links));
+
+    // First drop: the server is away for two attempts and back for the third.
+    await stop(first);
+    await until(() => {
+      const last = links.at(-1);
+      return last?.state === 'reconnecting' && last.attempt === 3;
+    });
+    const second = await listen({}, port);
+    await until(() => connections(links) === 2);
+    const firstDrop = links.slice(2).map(formatLink);
+    expect(firstDrop.slice(0, 3)).toEqual([
+      'Reconnecting (attempt 1 of 10)',
+      'Reconnecting (attempt 2 of 10)',
+      'Reconnecting (attempt 3 of 10)',
+    ]);
+    expect(firstDrop.at(-1)).toBe('Connected');
+
+    // Second drop, for good: counting starts at 1 again and all ten are tried.
+    const liveAgain = links.length;
+    await stop(second);
+    await until(() => links.at(-1)?.state === 'lost');
+    expect(links.slice(liveAgain).map(formatLink)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `Reconnecting (attempt ${i + 1} of 10)`),
+      'Connection lost',
+    ]);
   });
 
   it('tries at once when the page wakes up, instead of waiting out the backoff', async () => {

@@ -14,6 +14,7 @@ import { initialState, type HearthState } from '../../store/state';
 import { AboutSection } from './AboutSection';
 import { AppearanceSection } from './AppearanceSection';
 import { KioskPinForm, KioskPinSection } from './KioskPinSection';
+import { OwnerBrowsersSection } from './OwnerBrowsersSection';
 import { SaveStatusLine } from './SaveStatusLine';
 import { SettingsSheet } from './SettingsSheet';
 import { ThermalSection } from './ThermalSection';
@@ -70,14 +71,33 @@ describe('the Settings sheet', () => {
       'Paired devices',
       'Theme',
       'Kiosk exit PIN',
+      'Owner browsers',
       'About',
     ]);
     // Each link of the row at the top has a part to jump to.
     const nav = /<nav [^>]*aria-label="Parts of Settings">(.*?)<\/nav>/.exec(html)?.[1] ?? '';
     const links = [...nav.matchAll(/<button[^>]*>(\w+)<\/button>/g)].map((m) => m[1]);
-    expect(links).toEqual(['Model', 'Prompt', 'Thermal', 'Phones', 'Theme', 'PIN', 'About']);
+    expect(links).toEqual([
+      'Model',
+      'Prompt',
+      'Thermal',
+      'Phones',
+      'Theme',
+      'PIN',
+      'Browsers',
+      'About',
+    ]);
     const parts = [...html.matchAll(/data-section="(\w+)"/g)].map((m) => m[1]);
-    expect(parts).toEqual(['model', 'prompt', 'thermal', 'devices', 'theme', 'pin', 'about']);
+    expect(parts).toEqual([
+      'model',
+      'prompt',
+      'thermal',
+      'devices',
+      'theme',
+      'pin',
+      'owner',
+      'about',
+    ]);
     expect(render(<SettingsSheet open onClose={() => {}} onScreenKeyboard={false} />)).toContain(
       'Loading settings…',
     );
@@ -243,5 +263,16 @@ describe('theme, kiosk PIN and about', () => {
       ['Models folder', '/home/pi/.local/share/hearth/models'],
       ['Logs', 'journalctl --user -u hearth'],
     ]);
+  });
+});
+
+describe('owner browsers', () => {
+  it('tells the kiosk it stays signed in, and a browser that it is signed out too', () => {
+    const kiosk = render(<OwnerBrowsersSection thisBrowser={false} />);
+    expect(kiosk).toContain('This screen stays signed in.');
+    expect(buttonTag(kiosk, 'Sign out owner browsers')).not.toContain('disabled');
+    const browser = render(<OwnerBrowsersSection thisBrowser />);
+    expect(browser).toContain('This browser is signed out too.');
+    expect(browser).not.toContain('This screen stays signed in.');
   });
 });

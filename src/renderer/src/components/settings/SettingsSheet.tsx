@@ -1,7 +1,8 @@
-// The owner's Settings, on the kiosk (or a browser on the same machine): the
-// model, the system prompt, thermal thresholds, paired phones, the theme, the
-// kiosk exit PIN and where things are. Each section saves on its own; main
-// checks and applies each change, and says when one waits for a restart.
+// The owner's Settings, on the kiosk (or a browser that opened the owner page):
+// the model, the system prompt, thermal thresholds, paired phones, the theme,
+// the kiosk exit PIN, signing out owner browsers, and where things are. Each
+// section saves on its own; main checks and applies each change, and says when
+// one waits for a restart.
 // Loaded only when opened: a phone never downloads it.
 import { useEffect, useRef, useState } from 'react';
 import { browserKeyboardEnvironment, wantsOnScreenKeyboard } from '../../keyboardPolicy';
@@ -12,6 +13,7 @@ import { AboutSection } from './AboutSection';
 import { AppearanceSection } from './AppearanceSection';
 import { KioskPinSection } from './KioskPinSection';
 import { ModelSection } from './ModelSection';
+import { OwnerBrowsersSection } from './OwnerBrowsersSection';
 import { SystemPromptSection } from './SystemPromptSection';
 import { ThermalSection } from './ThermalSection';
 
@@ -23,6 +25,7 @@ const PARTS = [
   ['devices', 'Phones'],
   ['theme', 'Theme'],
   ['pin', 'PIN'],
+  ['owner', 'Browsers'],
   ['about', 'About'],
 ] as const;
 
@@ -81,6 +84,7 @@ export function SettingsSheet({ open, onClose, ...props }: SettingsSheetProps) {
           </div>
           <AppearanceSection settings={settings} />
           <KioskPinSection settings={settings} onScreenKeyboard={onScreenKeyboard} />
+          <OwnerBrowsersSection />
           <AboutSection settings={settings} />
         </div>
       )}
