@@ -28,7 +28,11 @@ export default tseslint.config(
   },
   {
     // Codes, tokens, PINs and secrets are compared in constant time: scripts/lint/secretCompare.mjs.
-    files: ['src/main/pairing/**/*.ts', 'src/main/server/**/*.ts', 'src/main/config/kioskPin*.ts'],
+    files: [
+      'src/main/pairing/**/*.ts',
+      'src/main/server/**/*.ts',
+      'src/main/kioskExit/kioskPin*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: { 'hearth/secret-compare': 'error' },
   },

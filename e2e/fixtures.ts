@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { waitUntilReady } from './ui';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const serveScript = join(repoRoot, 'out', 'main', 'serve.js');
@@ -83,6 +84,22 @@ export async function openAsOwner(
 ): Promise<void> {
   await page.goto(server.ownerUrl);
   if (path !== '/') await page.goto(`${server.url}${path}`);
+}
+
+/**
+ * The start of most browser tests: starts Hearth (`env` overrides the
+ * defaults), opens `path` in the page as the owner, and waits until the model
+ * can take a prompt. Resolves to the running server.
+ */
+export async function startAsOwner(
+  page: Page,
+  hearth: HearthFixture,
+  options: { env?: Record<string, string>; path?: string } = {},
+): Promise<HearthProcess> {
+  const server = await hearth.start(options.env);
+  await openAsOwner(page, server, options.path);
+  await waitUntilReady(page);
+  return server;
 }
 
 /** One `node out/main/serve.js` (or `node scripts/start.mjs`) child. */

@@ -1,8 +1,9 @@
 // Several conversations: start a new one, reopen an old one from the history
 // drawer, and delete one after confirming.
+import type { Page } from '@playwright/test';
 import type { Conversation, ConversationSummary } from '../src/shared/api';
-import { callApi, expect, openAsOwner, type OwnerEndpoint, test } from './fixtures';
-import { sendPrompt, ui, waitForAnswer, waitUntilReady } from './ui';
+import { callApi, expect, type OwnerEndpoint, startAsOwner, test } from './fixtures';
+import { sendPrompt, ui, waitForAnswer } from './ui';
 
 const newest = (server: OwnerEndpoint) => async () => {
   const list = (await callApi(server, 'listConversations')) as ConversationSummary[];
@@ -11,31 +12,33 @@ const newest = (server: OwnerEndpoint) => async () => {
   return ((await callApi(server, 'openConversation', { id: latest.id })) as Conversation).messages;
 };
 
+/** Sends a prompt in the open conversation and waits until its answer is stored and shown. */
+async function ask(page: Page, server: OwnerEndpoint, prompt: string): Promise<void> {
+  await sendPrompt(page, prompt);
+  await waitForAnswer(page, newest(server));
+}
+
 test('new conversation, reopen the old one from history, delete after confirming', async ({
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
-  await openAsOwner(page, server);
-  await waitUntilReady(page);
+  const server = await startAsOwner(page, hearth);
   const view = ui(page);
 
-  await sendPrompt(page, 'Tell me about foxes');
-  await waitForAnswer(page, newest(server));
+  await ask(page, server, 'Tell me about foxes');
   await view.newConversation.click();
   await expect(view.prompts).toHaveCount(0);
-  await sendPrompt(page, 'Tell me about bears');
-  await waitForAnswer(page, newest(server));
+  await ask(page, server, 'Tell me about bears');
 
-  await page.getByRole('button', { name: 'Conversations' }).click();
-  const drawer = page.getByRole('dialog', { name: 'Conversations' });
+  await view.history.click();
+  const drawer = view.historyDrawer;
   await expect(drawer.getByRole('button', { name: /^Tell me about foxes/ })).toBeVisible();
   await expect(drawer.getByRole('button', { name: /^Tell me about bears/ })).toBeVisible();
   await drawer.getByRole('button', { name: /^Tell me about foxes/ }).click();
   await expect(view.prompts).toHaveCount(1);
   await expect(view.prompts.first()).toContainText('Tell me about foxes');
 
-  await page.getByRole('button', { name: 'Conversations' }).click();
+  await view.history.click();
   await drawer.getByRole('button', { name: 'Delete Tell me about bears' }).click();
   await drawer.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(drawer.getByRole('button', { name: /^Tell me about bears/ })).toHaveCount(0);
@@ -52,13 +55,10 @@ test('delete, then Undo: the conversation comes back to the list exactly as it w
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
-  await openAsOwner(page, server);
-  await waitUntilReady(page);
+  const server = await startAsOwner(page, hearth);
   const view = ui(page);
 
-  await sendPrompt(page, 'Tell me about owls');
-  await waitForAnswer(page, newest(server));
+  await ask(page, server, 'Tell me about owls');
   const [owls] = (await callApi(server, 'listConversations')) as ConversationSummary[];
   const before = (await callApi(server, 'openConversation', { id: owls?.id })) as Conversation;
   await view.newConversation.click();

@@ -9,7 +9,7 @@ import type { Locator, Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSnapshot } from '../src/shared/api';
-import { callApi, expect, openAsOwner, test } from './fixtures';
+import { callApi, expect, openAsOwner, startAsOwner, test } from './fixtures';
 import { ui, waitUntilReady } from './ui';
 
 test.use({ viewport: { width: 800, height: 480 } });
@@ -50,9 +50,7 @@ test('the owner changes the system prompt and the thresholds; they are saved and
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
-  await openAsOwner(page, server);
-  await waitUntilReady(page);
+  const server = await startAsOwner(page, hearth);
   let s = sections(await openSettings(page));
 
   await expect(s.promptSave).toBeDisabled();
@@ -101,9 +99,7 @@ test('an invalid pair of thresholds says why, cannot be saved, and nothing is wr
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
-  await openAsOwner(page, server);
-  await waitUntilReady(page);
+  await startAsOwner(page, hearth);
   const s = sections(await openSettings(page));
 
   await s.resume.fill('80');
@@ -191,9 +187,7 @@ test('a kiosk exit PIN is typed twice, stored only as a hash, and changed or rem
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
-  await openAsOwner(page, server);
-  await waitUntilReady(page);
+  await startAsOwner(page, hearth);
   const { pin } = sections(await openSettings(page));
   await expect(pin).toContainText('No PIN is set');
   await expect(pin).toContainText(
@@ -261,9 +255,7 @@ test('a long press on the logo opens the PIN pad; here it says there is no kiosk
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
-  await openAsOwner(page, server);
-  await waitUntilReady(page);
+  await startAsOwner(page, hearth);
   const logo = page.getByRole('heading', { name: 'Hearth', level: 1 });
   const pad = page.getByRole('dialog', { name: 'Leave kiosk mode' });
   const box = await logo.boundingBox();
@@ -300,10 +292,8 @@ test("on the kiosk's touchscreen, Hearth's own keys type the PIN and the system 
   page,
   hearth,
 }) => {
-  const server = await hearth.start();
   // ?keyboard=on stands in for the kiosk, where window.hearth turns it on.
-  await openAsOwner(page, server, '/?keyboard=on');
-  await waitUntilReady(page);
+  await startAsOwner(page, hearth, { path: '/?keyboard=on' });
   const sheet = await openSettings(page);
   const { pin, prompt, promptBox, promptSave } = sections(sheet);
 

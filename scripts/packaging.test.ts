@@ -55,6 +55,8 @@ describe('electron-builder.yml', () => {
 
   it('flips the fuses of scripts/electronFuses.mjs, the list kiosk:install uses, and claims no asar integrity on Linux', () => {
     expect(config.electronFuses).toEqual(PACKAGED_FUSES);
+    // Written out on purpose, not read from electronFuses.mjs: the decision under test.
+    // A fuse turned back on in both the .mjs and the yml would pass the line above.
     expect(PACKAGED_FUSES).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,

@@ -11,13 +11,16 @@ const at = (path: string): string => `${process.cwd()}/${path}`;
 
 tester.run('hearth/layers', layersRule, {
   valid: [
-    { filename: at('src/main/service/x.ts'), code: "import { a } from '../inference/engine';" },
+    { filename: at('src/main/commands/x.ts'), code: "import { a } from '../inference/engine';" },
     { filename: at('src/main/thermal/x.ts'), code: "import { a } from '../contracts/thermal';" },
     { filename: at('src/main/thermal/x.ts'), code: "import { a } from './monitor';" },
     { filename: at('src/renderer/src/x.ts'), code: "import { a } from '../../shared/api';" },
     { filename: at('src/main/runtime/x.ts'), code: "import { a } from '../server';" },
     { filename: at('src/main/thermal/x.test.ts'), code: "import { a } from '../../testing/m';" },
-    { filename: at('src/main/service/x.test.ts'), code: "import { a } from '../runtime/compose';" },
+    {
+      filename: at('src/main/commands/x.test.ts'),
+      code: "import { a } from '../runtime/compose';",
+    },
     { filename: at('src/main/inference/x.ts'), code: "import { a } from 'node-llama-cpp';" },
   ],
   invalid: [

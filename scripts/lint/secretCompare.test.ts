@@ -90,8 +90,8 @@ describe('the repository config', () => {
     'src/main/pairing/ownerSecret.ts',
     'src/main/server/ownerRoutes.ts',
     'src/main/server/pairingRoutes.ts',
-    'src/main/config/kioskPin.ts',
-    'src/main/config/kioskPinGate.ts',
+    'src/main/kioskExit/kioskPin.ts',
+    'src/main/kioskExit/kioskPinGate.ts',
   ])('applies to %s', async (path) => {
     const code =
       'export const same = (secret: string, sent: string): boolean => sent === secret;\n';

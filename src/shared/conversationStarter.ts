@@ -4,6 +4,7 @@
 // "device:<device id>"; each client is told its own key the same way (the
 // snapshot's `viewer`). The rule lives here once: main enforces it, the
 // renderer uses it to show Delete only where it will work.
+import type { ClientRole } from './role';
 import { z } from 'zod/mini';
 
 export const OWNER_STARTER = 'owner';
@@ -18,7 +19,7 @@ export type ConversationStarter = z.infer<typeof conversationStarter>;
 
 /** The key of a caller: the owner, or its phone; undefined for a phone that names no device. */
 export function starterKey(caller: {
-  role: 'owner' | 'device';
+  role: ClientRole;
   deviceId?: string;
 }): ConversationStarter | undefined {
   if (caller.role === 'owner') return OWNER_STARTER;

@@ -1,4 +1,5 @@
 // What the renderer's store needs from a connection to main, whichever it is.
+import type { ClientRole } from './role';
 import type {
   AppSnapshot,
   CommandArgs,
@@ -17,7 +18,7 @@ export type LinkState =
 /** What the server said when this client's session started or resumed. */
 export interface SessionInfo {
   /** The owner (the kiosk screen, a browser that opened the owner page) may also pair phones and check cooling. */
-  role: 'owner' | 'device';
+  role: ClientRole;
   /** False for a new session: a snapshot follows, and the state starts over from it. */
   resumed: boolean;
 }

@@ -1,6 +1,7 @@
 // Frames that carry the API over a message channel: one WebSocket, or Electron
 // IPC through the preload bridge. Both transports carry exactly these frames, so
 // what sits below them (sequence numbers and replay for resume) is written once.
+import { clientRole } from './role';
 import { z } from 'zod/mini';
 import {
   apiError,
@@ -74,7 +75,7 @@ export const welcomeFrame = z.object({
   /** True when the session resumed and the missed events follow. */
   resumed: z.boolean(),
   /** What this connection may do: owner actions are for the kiosk and owner-page browsers. */
-  role: z.enum(['owner', 'device']),
+  role: clientRole,
 });
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;
 

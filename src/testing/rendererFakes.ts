@@ -1,6 +1,9 @@
 // Test helpers for the renderer's store (not used by the app): a transport the
 // test drives by hand, animation frames that run only when told, a store
-// connected over both, and builders.
+// connected over both, markup of a view for a given state, and builders.
+import { createElement, type ReactNode } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { createStore } from 'zustand/vanilla';
 import type {
   AppSnapshot,
   CommandName,
@@ -18,7 +21,9 @@ import {
   type Resync,
   type SessionInfo,
 } from '../shared/transport';
+import { HearthContext } from '../renderer/src/store/context';
 import { createHearthStore, type HearthStore } from '../renderer/src/store/hearthStore';
+import { initialState, type HearthState } from '../renderer/src/store/state';
 
 /** A stand-in for requestAnimationFrame that runs frames only when told to. */
 export function manualFrames() {
@@ -163,6 +168,34 @@ export function fakeTransport(handlers: CommandHandlers) {
       setLink(next);
     },
   };
+}
+
+/** A transport that never connects: its calls never settle and nothing arrives. */
+export const idleTransport: HearthTransport = {
+  call: () => new Promise(() => {}),
+  onEvent: () => () => {},
+  onSnapshot: () => () => {},
+  onSession: () => () => {},
+  onLink: () => () => {},
+  retry() {},
+  close() {},
+};
+
+/**
+ * The server-rendered markup of `node` in a Hearth whose state is `state` over
+ * the initial one. Server rendering reads a store's state as it stands, so the
+ * state under test is given up front rather than reached through actions.
+ */
+export function renderWithState(node: ReactNode, state: Partial<HearthState> = {}): string {
+  const hearth = createHearthStore(idleTransport);
+  const store = createStore<HearthState>()(() => ({ ...initialState, ...state }));
+  try {
+    return renderToStaticMarkup(
+      createElement(HearthContext, { value: { ...hearth, store } }, node),
+    );
+  } finally {
+    hearth.dispose();
+  }
 }
 
 /** Lets pending promise callbacks (a command's reply) run. */

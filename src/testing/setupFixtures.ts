@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HearthEvent } from '../shared/api';
 import { loadConfig } from '../main/config/config';
-import type { KioskExitFactory } from '../main/contracts/kioskExit';
+import type { KioskExitFactory } from '../main/kioskExit/kioskExitPort';
 import type { ThermalPort, ThermalThresholdsPort } from '../main/contracts/thermal';
 import { noThrottle, type InferenceThrottle } from '../main/contracts/throttle';
 import { FIXTURE_CHATML_MODEL } from './inferenceFixtures';

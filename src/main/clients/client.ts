@@ -19,13 +19,8 @@ import {
 import type { CallFrame, CallOutcome, ServerFrame } from '../../shared/wire';
 import type { Logger } from '../base/log';
 import { clientKey, dispatch, type CallContext, type HearthHandlers } from '../rpc/dispatch';
-import {
-  conversationForRole,
-  focusAfterCall,
-  focusAtCall,
-  snapshotForRole,
-  type Role,
-} from './focus';
+import { conversationForRole, focusAfterCall, focusAtCall, snapshotForRole } from './focus';
+import type { ClientRole } from '../../shared/role';
 import type { ClientLimits } from './limits';
 import { deviceKeyOf } from './principal';
 import { SequencedOutbox } from './replayBuffer';
@@ -66,7 +61,7 @@ export interface ClientDeps {
 }
 
 export interface ClientInit {
-  role: Role;
+  role: ClientRole;
   deviceId: string | undefined;
   budget: ClientBudget;
   /** The clock's time now: when the client was made and last heard from. */
@@ -79,7 +74,7 @@ const SNAPSHOT_ATTEMPTS = 3;
 export class Client {
   /** The session id: 128 random bits, base64url. */
   readonly id: string;
-  readonly role: Role;
+  readonly role: ClientRole;
   readonly deviceId: string | undefined;
   readonly createdAt: number;
   /** Given to the client once, in its first welcome; only its hash is kept. */

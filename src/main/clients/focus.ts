@@ -3,6 +3,7 @@
 // a phone bandwidth and battery for text it does not show. Summaries and
 // deletions go to everyone so every list stays right. Owner events (pairing,
 // devices) go to the owner only, and a phone never reads a path of this machine.
+import type { ClientRole } from '../../shared/role';
 import {
   OWNER_EVENTS,
   type AppSnapshot,
@@ -16,14 +17,12 @@ import {
 import type { CallOutcome } from '../../shared/wire';
 import { withoutPaths } from '../rpc/publicMessage';
 
-export type Role = 'owner' | 'device';
-
 /** Events about one conversation's messages: sent only to clients that have it open. */
 const FOCUSED: ReadonlySet<HearthEventType> = new Set(['tokens', 'queue', 'message']);
 const OWNER_ONLY: ReadonlySet<HearthEventType> = new Set(OWNER_EVENTS);
 
 /** Whether a client with this role and open conversation is sent the event. */
-export function isSentTo(event: HearthEvent, role: Role, focus: string | undefined): boolean {
+export function isSentTo(event: HearthEvent, role: ClientRole, focus: string | undefined): boolean {
   if (role !== 'owner' && OWNER_ONLY.has(event.type)) return false;
   if (FOCUSED.has(event.type)) {
     return (event as { conversationId: string }).conversationId === focus;
@@ -35,7 +34,7 @@ export function isSentTo(event: HearthEvent, role: Role, focus: string | undefin
  * The event as a role may read it: for a phone, error and reason texts lose
  * their absolute paths. Returns the same object when nothing changes.
  */
-export function eventForRole(event: HearthEvent, role: Role): HearthEvent {
+export function eventForRole(event: HearthEvent, role: ClientRole): HearthEvent {
   if (role === 'owner') return event;
   switch (event.type) {
     case 'model':
@@ -61,7 +60,7 @@ export function eventForRole(event: HearthEvent, role: Role): HearthEvent {
   }
 }
 
-export function snapshotForRole(snapshot: AppSnapshot, role: Role): AppSnapshot {
+export function snapshotForRole(snapshot: AppSnapshot, role: ClientRole): AppSnapshot {
   if (role === 'owner') return snapshot;
   const { model, thermal, coolingCheck } = snapshot;
   return {
@@ -76,7 +75,7 @@ export function snapshotForRole(snapshot: AppSnapshot, role: Role): AppSnapshot 
   };
 }
 
-export function conversationForRole(conversation: Conversation, role: Role): Conversation {
+export function conversationForRole(conversation: Conversation, role: ClientRole): Conversation {
   if (role === 'owner' || !conversation.messages.some((m) => m.error !== undefined)) {
     return conversation;
   }

@@ -9,7 +9,7 @@ import {
   THERMAL_RESUME_RANGE,
   THERMAL_TRIGGER_RANGE,
 } from '../../shared/settingsSchema';
-import { KIOSK_PIN_HASH_PATTERN } from './kioskPin';
+import { KIOSK_PIN_HASH_PATTERN } from '../kioskExit/kioskPin';
 
 const bool = z
   .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no'])])

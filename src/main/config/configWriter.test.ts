@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 import { saveConfigChanges } from './configWriter';
-import { hashKioskPin, verifyKioskPin } from './kioskPin';
+import { hashKioskPin, verifyKioskPin } from '../kioskExit/kioskPin';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashKioskPin } from '../config/kioskPin';
-import { KioskPinGate } from '../config/kioskPinGate';
+import { hashKioskPin } from '../kioskExit/kioskPin';
+import { KioskPinGate } from '../kioskExit/kioskPinGate';
 import { quittingKioskExit } from './kioskExit';
 
 const PIN = '4821';

@@ -2,7 +2,7 @@
 // PIN set in settings. The composition root owns the one PIN gate (it also
 // guards changing the PIN in Settings, with the same lockout); the kiosk only
 // adds what a successful exit means here: quitting the app.
-import type { KioskExitPort } from '../contracts/kioskExit';
+import type { KioskExitPort } from '../kioskExit/kioskExitPort';
 
 /** How long the app waits after a successful exit before it quits, so the reply reaches the page. */
 export const QUIT_AFTER_EXIT_MS = 250;

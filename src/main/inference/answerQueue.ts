@@ -119,16 +119,6 @@ export class AnswerQueue implements Disposable {
     return true;
   }
 
-  /** Stops every answer of a conversation, queued or running. */
-  stopConversation(conversationId: string): void {
-    for (const answer of this.#waiting.ordered()) {
-      if (answer.job.conversationId === conversationId) this.stop(answer.job.messageId);
-    }
-    if (this.#running?.job.conversationId === conversationId) {
-      this.stop(this.#running.job.messageId);
-    }
-  }
-
   /** Ends every queued answer with an error (the model cannot answer them). */
   failAll(error: string): void {
     for (const answer of this.#waiting.drain()) answer.finish({ status: 'error', text: '', error });

@@ -139,9 +139,8 @@ export class InferenceEngine implements AsyncDisposable {
     return this.#parts.answers.stop(messageId);
   }
 
-  /** A deleted conversation: stop its answers and free its session. */
+  /** A deleted conversation: free its session slot (its answer was stopped by whoever booked it). */
   forgetConversation(conversationId: string): void {
-    this.#parts.answers.stopConversation(conversationId);
     this.#parts.slots.forget(conversationId);
   }
 

@@ -5,6 +5,7 @@
 // that was never checked; and without an fsync of the folder after it, the
 // rename itself may be lost. Downloads and USB copies both end here.
 import { dirname } from 'node:path';
+import { renameDurably } from '../base/atomicWrite';
 import { nodeFileSystem, syncFile, type StorageFileSystem } from '../base/fileSystem';
 
 /** The file operations a model install needs; tests wrap the real ones to see their order. */
@@ -26,6 +27,5 @@ export const nodeModelFileSystem: ModelFileSystem = {
 export async function installDurably(fs: ModelFileSystem, from: string, to: string): Promise<void> {
   if (dirname(from) !== dirname(to)) throw new Error(`${from} must be beside ${to}`);
   await fs.syncFile(from);
-  await fs.rename(from, to);
-  await fs.syncDirectory(dirname(to));
+  await renameDurably(fs, from, to);
 }

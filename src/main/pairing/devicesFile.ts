@@ -3,16 +3,14 @@
 // never a torn mix) and validated on load. A file that fails validation is
 // set aside for the owner to look at, and Hearth starts with no paired devices
 // rather than refusing to start: phones can be paired again.
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../base/log';
-import { writeFileAtomic } from '../base/atomicWrite';
+import { removeLeftoverTemps, writeFileAtomicMarked } from '../base/atomicWrite';
 import { nodeFileSystem } from '../base/fileSystem';
 
 export const DEVICES_FILE = 'devices.json';
-const TEMP_MARK = '.tmp-';
 
 const storedDevice = z
   .object({
@@ -36,7 +34,8 @@ export function devicesPath(dataDir: string): string {
 
 /** The stored devices; [] when there is no file yet or it was corrupt (then it is set aside). */
 export async function readDevices(path: string, logger: Logger): Promise<StoredDevice[]> {
-  await removeLeftoverTemps(path);
+  // Temp files of writes that a crash cut short; the real file is intact.
+  await removeLeftoverTemps(nodeFileSystem, path);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -63,20 +62,5 @@ export async function readDevices(path: string, logger: Logger): Promise<StoredD
 
 export async function writeDevices(path: string, devices: readonly StoredDevice[]): Promise<void> {
   const document = { version: 1 as const, devices };
-  const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
-  await writeFileAtomic(nodeFileSystem, path, `${JSON.stringify(document, null, 2)}\n`, temp);
-}
-
-/** Temp files of writes that a crash cut short; the real file is intact. */
-async function removeLeftoverTemps(path: string): Promise<void> {
-  const prefix = `${basename(path)}${TEMP_MARK}`;
-  let names: string[];
-  try {
-    names = await readdir(dirname(path));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name.startsWith(prefix)) await rm(join(dirname(path), name), { force: true });
-  }
+  await writeFileAtomicMarked(nodeFileSystem, path, `${JSON.stringify(document, null, 2)}\n`);
 }

@@ -7,10 +7,10 @@
 // owner browser out. A disk that cannot take the file does not stop start-up:
 // the secret is then kept for this run only.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Emitter, type Subscription } from '../../shared/emitter';
-import { writeFileAtomic } from '../base/atomicWrite';
+import { removeLeftoverTemps, writeFileAtomicMarked } from '../base/atomicWrite';
 import { nodeFileSystem } from '../base/fileSystem';
 import type { Logger } from '../base/log';
 import type { OwnerAccessPort } from '../contracts/ownerAccess';
@@ -24,7 +24,6 @@ export const OWNER_SECRET_MODE = 0o600;
 
 /** 32 random bytes as base64url: 43 characters. */
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-const TEMP_MARK = '.tmp-';
 /** What the cookie token is an HMAC of; a new version would sign everyone out once. */
 const COOKIE_PURPOSE = 'hearth owner cookie v1';
 
@@ -110,7 +109,7 @@ export class OwnerSecret implements OwnerAccessPort {
   static async open(options: OwnerSecretOptions): Promise<OwnerSecret> {
     const { logger } = options;
     const path = ownerSecretPath(options.dataDir);
-    await removeLeftoverTemps(path);
+    await removeLeftoverTemps(nodeFileSystem, path);
     const stored = await readSecret(path, logger);
     if (stored !== undefined) return new OwnerSecret(options, stored, true);
     const secret = newOwnerSecret();
@@ -279,7 +278,7 @@ async function tighten(path: string, logger: Logger): Promise<void> {
  */
 export async function replaceStoredOwnerSecret(dataDir: string): Promise<string> {
   const path = ownerSecretPath(dataDir);
-  await removeLeftoverTemps(path);
+  await removeLeftoverTemps(nodeFileSystem, path);
   const secret = newOwnerSecret();
   await writeSecret(path, secret);
   return secret;
@@ -287,22 +286,7 @@ export async function replaceStoredOwnerSecret(dataDir: string): Promise<string>
 
 /** Crash-safe and 0600 (writeFileAtomic creates its temporary file so). */
 async function writeSecret(path: string, secret: string): Promise<void> {
-  const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
-  await writeFileAtomic(nodeFileSystem, path, `${secret}\n`, temp);
-}
-
-/** Temporary files of writes a crash cut short: each holds a secret, so none is left. */
-async function removeLeftoverTemps(path: string): Promise<void> {
-  const prefix = `${basename(path)}${TEMP_MARK}`;
-  let names: string[];
-  try {
-    names = await readdir(dirname(path));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name.startsWith(prefix)) await rm(join(dirname(path), name), { force: true });
-  }
+  await writeFileAtomicMarked(nodeFileSystem, path, `${secret}\n`);
 }
 
 function errorText(error: unknown): string {

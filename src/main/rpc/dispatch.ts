@@ -1,4 +1,5 @@
 // Validates a call from any transport against the shared schema and runs its handler.
+import type { ClientRole } from '../../shared/role';
 import type { z } from 'zod';
 import {
   commands,
@@ -16,7 +17,7 @@ export interface CallContext {
   /** Stable id of the calling client (kiosk window, or a phone's session). */
   clientId: string;
   /** The kiosk screen and owner-page browsers are the owner; a paired phone is a device. */
-  role: 'owner' | 'device';
+  role: ClientRole;
   /** The paired phone calling, when role is 'device'. */
   deviceId?: string;
 }

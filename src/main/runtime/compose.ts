@@ -7,8 +7,8 @@ import type { Subscription } from '../../shared/emitter';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { modelsDirectory, type HearthConfig } from '../config/config';
-import { KioskPinGate } from '../config/kioskPinGate';
-import type { KioskExitFactory } from '../contracts/kioskExit';
+import { KioskPinGate } from '../kioskExit/kioskPinGate';
+import type { KioskExitFactory } from '../kioskExit/kioskExitPort';
 import type { OwnerAccessPort } from '../contracts/ownerAccess';
 import type { PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../contracts/thermal';
@@ -21,11 +21,17 @@ import { fetchConfiguredModel } from '../models/configuredModel';
 import { Clients } from '../clients/clients';
 import { createEventHub } from '../rpc/eventHub';
 import type { HearthApi } from '../clients/hearthApi';
-import { HearthService, type HearthServiceDeps } from '../service/hearthService';
-import { defaultUsbRoots } from '../service/modelFiles';
-import { ModelSetup, type ModelSetupDeps } from '../service/modelSetup';
-import { SettingsService } from '../service/settings';
+import { HearthService, type HearthServiceDeps } from '../commands/hearthService';
+import { defaultUsbRoots } from '../modelSetup/modelFiles';
+import { ModelSetup, type ModelSetupDeps } from '../modelSetup/modelSetup';
+import { SettingsService } from '../settings/settings';
 import { createThermal } from '../thermal/createThermal';
+import { OwnerSecret } from '../pairing/ownerSecret';
+import { Pairing } from '../pairing/pairing';
+import type { Redactor } from '../pairing/redact';
+import { DEFAULT_WS_LIMITS, startHearthServer, type HearthServer } from '../server';
+import { WsApi } from '../server/wsApi';
+import { bridgeEvents } from './eventBridge';
 import { healthReport } from './health';
 
 export interface ComposedHearth extends HearthApi {
@@ -170,6 +176,16 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
   owned.add(options.pairing.onForget((deviceId) => clients.forgetDevice(deviceId)));
   // A phone forgotten, or gone past its session's expiry, keeps no answers booked.
   owned.add(clients.onClientGone((client) => service.cancelAnswersOf(client)));
+  for (const bridged of bridgeEvents(events, {
+    engine,
+    thermal: options.thermal,
+    coolingCheck: options.coolingCheck,
+    pairing: options.pairing,
+    presence: clients,
+    devices: () => service.devices(),
+  })) {
+    owned.add(bridged);
+  }
   return {
     config,
     logger,
@@ -194,15 +210,56 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
   };
 }
 
-/** The whole product: the thermal side from config, then the core over it. */
-export function composeHearth(
-  config: HearthConfig,
-  logger: Logger,
-  pairing: PairingPort,
-  kioskExit?: KioskExitFactory,
-  ownerAccess?: OwnerAccessPort,
-): ComposedHearth {
-  const owned = new DisposableStore();
+export interface ComposeHearthOptions {
+  config: HearthConfig;
+  /** Already redacting: pairing codes, device tokens and the owner secret never reach it. */
+  logger: Logger;
+  redactor: Redactor;
+  /** The built renderer the server serves (out/renderer). */
+  staticDir: string;
+  /** The kiosk's way out (Electron only); `npm run serve` has none. */
+  kioskExit?: KioskExitFactory;
+  /** Tests of a phone on a LAN: a shorter pairing code life, and which address is "this machine". */
+  forTests?: {
+    codeTtlMs?: number;
+    isLocalAddress?: (remoteAddress: string | undefined) => boolean;
+  };
+}
+
+/** The whole product, built and not yet started. */
+export interface ComposedProcess {
+  readonly hearth: ComposedHearth;
+  /** The pairing URL (printed at start-up), paired devices, forgetting one. */
+  readonly pairing: Pairing;
+  /** The owner secret: the owner page link (printed at start-up), rotating it. */
+  readonly owner: OwnerSecret;
+  /** Serves the UI and the API over HTTP and WebSocket; closed with everything else. */
+  listen(): Promise<HearthServer>;
+}
+
+/**
+ * The whole product: pairing and the owner secret, the thermal side from
+ * config, the core over it, and the server in front, each registered with
+ * `owned`, which releases them newest first.
+ */
+export async function composeHearth(
+  options: ComposeHearthOptions,
+  owned: DisposableStore,
+): Promise<ComposedProcess> {
+  const { config, logger, redactor } = options;
+  const pairing = owned.add(
+    await Pairing.open({
+      dataDir: config.dataDir,
+      host: config.host,
+      port: config.port,
+      enabled: config.pairing,
+      logger,
+      redactor,
+      codeTtlMs: options.forTests?.codeTtlMs,
+    }),
+  );
+  // What proves a browser is the owner (kept in memory if the disk is full).
+  const owner = owned.add(await OwnerSecret.open({ dataDir: config.dataDir, logger, redactor }));
   const baseThreads = inferenceThreads(config.threads, physicalCoreCount());
   // The engine publishes its load here and the simulated board reads it, so neither
   // needs the other.
@@ -220,22 +277,36 @@ export function composeHearth(
       baseThreads,
       activity,
       beforeStart: () => thermal.start(),
-      kioskExit,
-      ownerAccess,
+      kioskExit: options.kioskExit,
+      ownerAccess: owner,
     },
     owned,
   );
-  const { events } = hearth;
-  // The trend goes out whole with each status change and in the snapshot; each poll
-  // then sends only its new reading.
-  owned.add(
-    thermal.monitor.onStatus((status) => events.fire({ type: 'thermal', thermal: status })),
-  );
-  owned.add(
-    thermal.monitor.onReading((sample) => events.fire({ type: 'thermalReading', ...sample })),
-  );
-  owned.add(
-    thermal.coolingCheck.onReport((report) => events.fire({ type: 'coolingCheck', report })),
-  );
-  return hearth;
+  const ws = new WsApi({ hearth, logger, ...DEFAULT_WS_LIMITS });
+  owned.defer(() => ws.close());
+  return {
+    hearth,
+    pairing,
+    owner,
+    async listen() {
+      const server = await startHearthServer({
+        hearth,
+        ws,
+        staticDir: options.staticDir,
+        host: config.host,
+        port: config.port,
+        logger,
+        pairing,
+        owner,
+        allowedHosts: config.allowedHosts,
+        isLocalAddress: options.forTests?.isLocalAddress,
+      });
+      // The sockets go first: an HTTP server's close waits for every socket it accepted.
+      owned.defer(async () => {
+        await ws.close();
+        await server.close();
+      });
+      return server;
+    },
+  };
 }

@@ -4,11 +4,11 @@
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
-import type { KioskExitFactory } from '../contracts/kioskExit';
-import { OwnerSecret } from '../pairing/ownerSecret';
-import { Pairing } from '../pairing/pairing';
+import type { KioskExitFactory } from '../kioskExit/kioskExitPort';
+import type { OwnerSecret } from '../pairing/ownerSecret';
+import type { Pairing } from '../pairing/pairing';
 import { Redactor, redactingLogger } from '../pairing/redact';
-import { startHearthServer, type HearthServer } from '../server';
+import type { HearthServer } from '../server';
 import { acquireDataDirLock } from '../storage/dataDirLock';
 import { ensurePrivateDir } from '../storage/privateDir';
 import { composeHearth, type ComposedHearth } from './compose';
@@ -39,7 +39,8 @@ export interface RunningHearth extends AsyncDisposable {
 
 export async function startHearth(options: StartHearthOptions): Promise<RunningHearth> {
   const { config } = options;
-  // Every service logs through this: pairing codes and device tokens never reach a log.
+  // Every service logs through this: pairing codes, device tokens and the owner
+  // secret never reach a log.
   const redactor = new Redactor();
   const logger = redactingLogger(options.logger, redactor);
   const steps = new DisposableStore();
@@ -48,34 +49,21 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
     steps.add(
       await acquireDataDirLock(config.dataDir, { processName: options.processName, logger }),
     );
-    const pairing = steps.add(
-      await Pairing.open({
-        dataDir: config.dataDir,
-        host: config.host,
-        port: config.port,
-        enabled: config.pairing,
+    const built = await composeHearth(
+      {
+        config,
         logger,
         redactor,
-      }),
+        staticDir: options.staticDir,
+        kioskExit: options.kioskExit,
+      },
+      steps,
     );
-    // Before any service: what proves a browser is the owner (kept in memory if the disk is full).
-    const owner = steps.add(await OwnerSecret.open({ dataDir: config.dataDir, logger, redactor }));
-    const hearth = steps.add(composeHearth(config, logger, pairing, options.kioskExit, owner));
+    const { hearth, pairing, owner } = built;
     await hearth.start();
     let server: HearthServer | undefined;
     try {
-      server = await startHearthServer({
-        hearth,
-        staticDir: options.staticDir,
-        host: config.host,
-        port: config.port,
-        logger,
-        pairing,
-        owner,
-        allowedHosts: config.allowedHosts,
-      });
-      const listening = server;
-      steps.defer(() => listening.close());
+      server = await built.listen();
     } catch (error) {
       if (options.serverRequired) throw error;
       logger.error('server_start_failed', { error: (error as Error).message, port: config.port });

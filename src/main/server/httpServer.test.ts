@@ -1,3 +1,4 @@
+import { startTestServer, type TestServerOptions } from '../../testing/testServer';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { request } from 'node:http';
@@ -8,12 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../shared/wire';
-import {
-  isTraversal,
-  startHearthServer,
-  type HearthServer,
-  type HearthServerOptions,
-} from './httpServer';
+import { isTraversal, type HearthServer } from './httpServer';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { NO_CALL_ID } from '../../shared/wire';
 import { fixedUuid } from '../../testing/ids';
@@ -56,9 +52,9 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function start(extra: Partial<HearthServerOptions> = {}): Promise<HearthServer> {
+async function start(extra: Partial<TestServerOptions> = {}): Promise<HearthServer> {
   owner = await openTestOwner(join(root, 'data'));
-  server = await startHearthServer({
+  server = await startTestServer({
     hearth: fake.hearth,
     staticDir,
     host: '127.0.0.1',

@@ -24,12 +24,15 @@ import { refuseUpgrade, sendText } from './responses';
 import { httpSecurityHeaders } from './securityHeaders';
 import { staticFiles } from './staticFiles';
 import { PAIRING_CSS_PATH, sendPage, sendPairingCss, unpairedPage } from './unpairedPage';
-import { WsApi } from './wsApi';
-import { wsLimits, type WsLimits } from './wsLimits';
+import type { WsApi } from './wsApi';
 
-/** WebSocket limits not given here are DEFAULT_WS_LIMITS. */
-export interface HearthServerOptions extends Partial<WsLimits> {
+export interface HearthServerOptions {
   hearth: HearthApi;
+  /**
+   * The API over WebSocket, built by the composition root (which closes it):
+   * the server hands it the sockets it let through.
+   */
+  ws: WsApi;
   /** The built renderer (out/renderer). */
   staticDir: string;
   host: string;
@@ -105,7 +108,7 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
   const files = staticFiles(staticDir);
   if (!files) logger.warn('static_dir_missing', { staticDir });
 
-  const ws = new WsApi({ hearth, logger, ...wsLimits(options) });
+  const { ws } = options;
   // A rotated secret signs owner browsers out: their sockets close at once.
   const ownersOut = owner?.onRotate(() => ws.closeOwners());
 
@@ -191,7 +194,6 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     });
   } catch (error) {
     ownersOut?.dispose();
-    await ws.close();
     throw error;
   }
   const { port, address } = server.address() as AddressInfo;
@@ -207,7 +209,7 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     close: () =>
       (closing ??= (async () => {
         ownersOut?.dispose();
-        await ws.close();
+        // Its sockets go with the WebSocket API, which whoever built it closes.
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

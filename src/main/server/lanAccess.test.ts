@@ -4,6 +4,7 @@
 // see a phone. The owner is whoever presents the owner cookie (a real owner
 // secret in the test's data directory). Network-namespace tests show the same
 // on a real LAN link.
+import { startTestServer } from '../../testing/testServer';
 import { healthReport } from '../runtime/health';
 import { coolThermal } from '../../testing/serviceFakes';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { createMemoryLogger } from '../../testing/loggers';
 import { DEVICE_COOKIE } from '../pairing/deviceCookie';
 import { machineAddresses } from '../pairing/lanAddress';
 import { Pairing, type PairingOptions } from '../pairing/pairing';
-import { startHearthServer, type HearthServer, type HearthServerOptions } from './httpServer';
+import type { HearthServer, HearthServerOptions } from './httpServer';
 import { WS_CLOSE } from './wsClose';
 
 const ANDROID_CHROME =
@@ -77,11 +78,9 @@ async function start(
   });
   fake = createTestHearth({ pairing });
   owner = await openTestOwner(join(root, 'data'));
-  server = await startHearthServer({
+  server = await startTestServer({
     hearth: fake.hearth,
     staticDir,
-    host: '127.0.0.1',
-    port: 0,
     logger,
     pairing,
     machine,

@@ -3,6 +3,7 @@
 // the owner. A wrong secret gets a 403 page and counts against the address; the
 // right one gets an HttpOnly, SameSite=Strict cookie and a redirect; rotating
 // the secret closes owner sockets and makes old cookies useless.
+import { startTestServer } from '../../testing/testServer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,6 @@ import { OWNER_COOKIE } from '../pairing/ownerCookie';
 import { OwnerSecret } from '../pairing/ownerSecret';
 import { Pairing } from '../pairing/pairing';
 import { Redactor } from '../pairing/redact';
-import { startHearthServer } from './httpServer';
 import { WS_CLOSE } from './wsClose';
 
 const cleanups = useCleanups();
@@ -45,11 +45,9 @@ async function start() {
   const fake = createTestHearth({ pairing, ownerAccess: owner });
   cleanups.defer(() => fake.hearth.dispose());
   // No isLocalAddress: loopback is this machine, as in production.
-  const server = await startHearthServer({
+  const server = await startTestServer({
     hearth: fake.hearth,
     staticDir,
-    host: '127.0.0.1',
-    port: 0,
     logger,
     pairing,
     owner,

@@ -9,6 +9,7 @@ import type { Logger } from '../base/log';
 import { ownerCookie } from '../pairing/ownerCookie';
 import type { OwnerSecret } from '../pairing/ownerSecret';
 import { callerOf, canBeOwner, type Principal } from './requestAuth';
+import { queryParam, redirectHome } from './responses';
 import { sendPage, waitSentence, type Page } from './unpairedPage';
 
 const WHERE_THE_LINK_IS =
@@ -46,22 +47,6 @@ function ownerLockedOutPage(retryAfterMs: number): Page {
   };
 }
 
-function secretOf(req: IncomingMessage): string | undefined {
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
-  if (query === -1) return undefined;
-  return new URLSearchParams(url.slice(query + 1)).get('secret') ?? undefined;
-}
-
-function redirectHome(res: ServerResponse, cookie?: string): void {
-  res.writeHead(303, {
-    Location: '/',
-    'Cache-Control': 'no-store',
-    ...(cookie ? { 'Set-Cookie': cookie } : {}),
-  });
-  res.end();
-}
-
 export function handleOwnerPage(
   req: IncomingMessage,
   res: ServerResponse,
@@ -81,7 +66,7 @@ export function handleOwnerPage(
     return sendPage(res, ownerAddressRefusedPage);
   }
   // A HEAD (a link preview) gets the page a GET would, without the cookie.
-  const proof = owner.prove(secretOf(req), caller.remoteAddress);
+  const proof = owner.prove(queryParam(req, 'secret'), caller.remoteAddress);
   if (proof.ok)
     return redirectHome(res, req.method === 'GET' ? ownerCookie(proof.token) : undefined);
   if (proof.reason === 'locked') {

@@ -7,6 +7,7 @@ import type { Logger } from '../base/log';
 import { deviceCookie } from '../pairing/deviceCookie';
 import type { Pairing } from '../pairing/pairing';
 import type { Principal } from './requestAuth';
+import { queryParam, redirectHome } from './responses';
 import {
   codeRefusedPage,
   lockedOutPage,
@@ -14,22 +15,6 @@ import {
   pairingOffPage,
   sendPage,
 } from './unpairedPage';
-
-function codeOf(req: IncomingMessage): string | undefined {
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
-  if (query === -1) return undefined;
-  return new URLSearchParams(url.slice(query + 1)).get('code') ?? undefined;
-}
-
-function redirectHome(res: ServerResponse, cookie?: string): void {
-  res.writeHead(303, {
-    Location: '/',
-    'Cache-Control': 'no-store',
-    ...(cookie ? { 'Set-Cookie': cookie } : {}),
-  });
-  res.end();
-}
 
 export async function handlePair(
   req: IncomingMessage,
@@ -42,7 +27,7 @@ export async function handlePair(
   if (req.method !== 'GET') return sendPage(res, codeRefusedPage);
   let outcome: Awaited<ReturnType<Pairing['redeem']>>;
   try {
-    outcome = await pairing.redeem(codeOf(req), {
+    outcome = await pairing.redeem(queryParam(req, 'code'), {
       remoteAddress: req.socket.remoteAddress,
       userAgent: req.headers['user-agent'],
     });

@@ -1,5 +1,6 @@
 // The built UI over real HTTP: precompressed siblings when the browser takes
 // them, and caching that keeps hashed assets for good but index.html fresh.
+import { startTestServer } from '../../testing/testServer';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from '
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { openTestOwner, type TestOwner } from '../../testing/testOwner';
-import { startHearthServer, type HearthServer } from './httpServer';
+import type { HearthServer } from './httpServer';
 import { IMMUTABLE, isHashedAsset } from './staticFiles';
 
 const APP_JS = `console.log(${JSON.stringify('hearth '.repeat(200))});`;
@@ -32,7 +33,7 @@ beforeEach(async () => {
   writeFileSync(join(assets, 'plain-5e6f.css'), 'body{}');
   fake = createTestHearth();
   owner = await openTestOwner(join(root, 'data'));
-  server = await startHearthServer({
+  server = await startTestServer({
     hearth: fake.hearth,
     owner: owner.owner,
     staticDir: root,

@@ -1,5 +1,6 @@
 // Sessions over real WebSockets on loopback: hello and welcome, resume after a
 // dropped socket, takeover of a half-open one, roles, and a forgotten phone.
+import { startTestServer } from '../../testing/testServer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HearthEvent } from '../../shared/api';
 import { NO_CALL_ID, type EventFrame, type ResultFrame } from '../../shared/wire';
@@ -8,7 +9,6 @@ import { fixedUuid } from '../../testing/ids';
 import { useCleanups } from '../../testing/cleanups';
 import { openTestOwner } from '../../testing/testOwner';
 import { startWsHarness, TestClient, type WsHarness } from '../../testing/wsTestClient';
-import { startHearthServer } from './httpServer';
 
 const PHONE = fixedUuid(101);
 let fake: ReturnType<typeof createTestHearth>;
@@ -46,7 +46,7 @@ describe('WebSocket sessions', () => {
     cleanup.push(() => fake.hearth.dispose());
     const secret = await openTestOwner(scratch.scratchDir('hearth-ws-owner-'));
     cleanup.push(() => secret.owner.dispose());
-    const server = await startHearthServer({
+    const server = await startTestServer({
       hearth: fake.hearth,
       staticDir: '/nonexistent',
       host: '127.0.0.1',

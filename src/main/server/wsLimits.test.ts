@@ -1,6 +1,7 @@
 // The production WebSocket limits, shown enforced by a server started the way
 // serve.ts and the kiosk start it: with no limits passed. The numbers are written
 // out here on purpose: raising or removing a default must fail one of these tests.
+import { startTestServer } from '../../testing/testServer';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
 import { openTestOwner } from '../../testing/testOwner';
 import { startWsHarness, TestClient } from '../../testing/wsTestClient';
-import { startHearthServer, type HearthServer } from './httpServer';
+import type { HearthServer } from './httpServer';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -41,7 +42,7 @@ async function startWithDefaults(): Promise<string> {
   const { owner, cookie } = await openTestOwner(dataDir);
   cleanup.push(() => owner.dispose());
   ownerCookie = cookie;
-  server = await startHearthServer({
+  server = await startTestServer({
     hearth: fake.hearth,
     staticDir: '/nonexistent',
     host: '127.0.0.1',

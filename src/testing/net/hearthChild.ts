@@ -9,13 +9,11 @@
 // Usage: node --import tsx src/testing/net/hearthChild.ts
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { DisposableStore } from '../../shared/lifecycle';
 import { createLogger } from '../../main/base/log';
 import { loadConfig } from '../../main/config/config';
-import { OwnerSecret } from '../../main/pairing/ownerSecret';
-import { Pairing } from '../../main/pairing/pairing';
 import { Redactor, redactingLogger } from '../../main/pairing/redact';
 import { composeHearth } from '../../main/runtime/compose';
-import { startHearthServer } from '../../main/server';
 import type { ChildReply, ChildRequest } from './hearthChildProtocol';
 import { StallMonitor } from './stallMonitor';
 import { ownerCookieOf } from '../testOwner';
@@ -31,32 +29,29 @@ lag.enable();
 const stalls = new StallMonitor();
 stalls.start();
 
-const pairing = await Pairing.open({
-  dataDir: config.dataDir,
-  host: config.host,
-  port: config.port,
-  enabled: true,
-  logger,
-  redactor,
-  // Tests of an expired code cannot wait the real five minutes.
-  codeTtlMs: process.env.HEARTH_TEST_CODE_TTL_MS
-    ? Number(process.env.HEARTH_TEST_CODE_TTL_MS)
-    : undefined,
-});
-const owner = await OwnerSecret.open({ dataDir: config.dataDir, logger, redactor });
-const hearth = composeHearth(config, logger, pairing, undefined, owner);
+// Built as `npm run serve` builds it; the two test knobs are a shorter code life
+// and which address counts as this machine.
+const owned = new DisposableStore();
+const built = await composeHearth(
+  {
+    config,
+    logger,
+    redactor,
+    staticDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'),
+    forTests: {
+      // Tests of an expired code cannot wait the real five minutes.
+      codeTtlMs: process.env.HEARTH_TEST_CODE_TTL_MS
+        ? Number(process.env.HEARTH_TEST_CODE_TTL_MS)
+        : undefined,
+      isLocalAddress: (address) =>
+        address === LOCAL_ADDRESS || address === `::ffff:${LOCAL_ADDRESS}`,
+    },
+  },
+  owned,
+);
+const { hearth, pairing, owner } = built;
 await hearth.start();
-const server = await startHearthServer({
-  hearth,
-  staticDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'),
-  host: config.host,
-  port: config.port,
-  logger,
-  pairing,
-  allowedHosts: config.allowedHosts,
-  owner,
-  isLocalAddress: (address) => address === LOCAL_ADDRESS || address === `::ffff:${LOCAL_ADDRESS}`,
-});
+const server = await built.listen();
 
 const send = (reply: ChildReply): void => {
   process.send?.(reply);
@@ -84,10 +79,7 @@ process.on('message', (request: ChildRequest) => {
     send({ type: 'gc', id: request.id });
   } else if (request.type === 'stop') {
     void (async () => {
-      await server.close();
-      await hearth.dispose();
-      await owner.dispose();
-      pairing.dispose();
+      await owned.dispose();
       process.exit(0);
     })();
   }

@@ -3,17 +3,18 @@
 // Undo brings the conversation back into the list (and on screen if it was
 // open). A real store over the fake transport; markup from server rendering,
 // the Undo button pressed through the hook-free view (viewTree.ts).
-import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppSnapshot, ConversationSummary } from '../../../shared/api';
-import type { HearthTransport } from '../../../shared/transport';
-import { connectedHearths, conversation, settle, snapshot } from '../../../testing/rendererFakes';
+import {
+  connectedHearths,
+  conversation,
+  renderWithState,
+  settle,
+  snapshot,
+} from '../../../testing/rendererFakes';
 import { buttonNames, press, textOf } from '../../../testing/viewTree';
-import { createStore } from 'zustand/vanilla';
-import { HearthContext } from '../store/context';
-import { createHearthStore, type HearthStore } from '../store/hearthStore';
-import { initialState, type HearthState } from '../store/state';
+import type { HearthStore } from '../store/hearthStore';
 import { HistoryDrawer } from './HistoryDrawer';
 import { UndoDeleteView } from './UndoDelete';
 
@@ -106,28 +107,6 @@ describe('Undo after deleting a conversation', () => {
 });
 
 describe('the history drawer', () => {
-  const idle: HearthTransport = {
-    call: () => new Promise(() => {}),
-    onEvent: () => () => {},
-    onSnapshot: () => () => {},
-    onSession: () => () => {},
-    onLink: () => () => {},
-    retry() {},
-    close() {},
-  };
-
-  function render(state: Partial<HearthState>, node: ReactNode): string {
-    const hearth = createHearthStore(idle);
-    const store = createStore<HearthState>()(() => ({ ...initialState, ...state }));
-    try {
-      return renderToStaticMarkup(
-        <HearthContext value={{ ...hearth, store }}>{node}</HearthContext>,
-      );
-    } finally {
-      hearth.dispose();
-    }
-  }
-
   const drawer = (
     <HistoryDrawer
       open
@@ -147,13 +126,13 @@ describe('the history drawer', () => {
   ];
 
   it('offers Delete on a phone only for the conversations that phone started', () => {
-    const html = render({ role: 'device', viewer: PHONE, conversations }, drawer);
+    const html = renderWithState(drawer, { role: 'device', viewer: PHONE, conversations });
     expect(deleteButtons(html)).toEqual(['Delete Talk mine']);
     expect(html).toContain('Talk theirs');
   });
 
   it('offers Delete to the owner for every conversation, old ones too', () => {
-    const html = render({ role: 'owner', viewer: 'owner', conversations }, drawer);
+    const html = renderWithState(drawer, { role: 'owner', viewer: 'owner', conversations });
     expect(deleteButtons(html)).toEqual([
       'Delete Talk mine',
       'Delete Talk theirs',
@@ -163,10 +142,11 @@ describe('the history drawer', () => {
   });
 
   it('shows "Conversation deleted" with Undo at the top while it is offered', () => {
-    const html = render(
-      { role: 'owner', conversations, undo: { id: 'x', title: 'Gone', wasOpen: false } },
-      drawer,
-    );
+    const html = renderWithState(drawer, {
+      role: 'owner',
+      conversations,
+      undo: { id: 'x', title: 'Gone', wasOpen: false },
+    });
     expect(html).toContain(
       '<div class="undo-status" role="status"><span>Conversation deleted</span><button type="button" class="button">Undo</button></div>',
     );

@@ -1,4 +1,5 @@
 // The shape of the renderer's mirror of main's state, and where it starts.
+import type { ClientRole } from '../../../shared/role';
 import type {
   Conversation,
   ConversationStarter,
@@ -48,7 +49,7 @@ export interface HearthState {
   /** True once this session's state has arrived (its snapshot); false while a new one starts. */
   synced: boolean;
   /** What this client may do: pairing phones and checking cooling are the owner's. */
-  role: 'owner' | 'device' | null;
+  role: ClientRole | null;
   /** This client as conversations name their starter (from the snapshot): who may delete what. */
   viewer: ConversationStarter | null;
   model: ModelStatus | null;

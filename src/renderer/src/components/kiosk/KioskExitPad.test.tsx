@@ -1,32 +1,14 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HearthTransport } from '../../../../shared/transport';
-import { HearthContext } from '../../store/context';
-import { createHearthStore } from '../../store/hearthStore';
+import { renderWithState } from '../../../../testing/rendererFakes';
 import { Countdown, secondsUntil } from './countdown';
 import { exitMessage, exitStatus } from './exitMessages';
 import { ExitStatusLine, KioskExitPad } from './KioskExitPad';
 import { pinDigits } from './PinPad';
 
-const idle: HearthTransport = {
-  call: () => new Promise(() => {}),
-  onEvent: () => () => {},
-  onSnapshot: () => () => {},
-  onSession: () => () => {},
-  onLink: () => () => {},
-  retry() {},
-  close() {},
-};
-
 describe('the PIN pad that leaves kiosk mode', () => {
   it('is a dialog with a key for each digit, Delete and a Leave kiosk button waiting for a PIN', () => {
-    const hearth = createHearthStore(idle);
-    const html = renderToStaticMarkup(
-      <HearthContext value={hearth}>
-        <KioskExitPad onClose={() => {}} />
-      </HearthContext>,
-    );
-    hearth.dispose();
+    const html = renderWithState(<KioskExitPad onClose={() => {}} />);
     expect(html).toContain('role="dialog" aria-modal="true" aria-label="Leave kiosk mode"');
     expect(html).toContain('role="group" aria-label="PIN keypad"');
     const keys = [

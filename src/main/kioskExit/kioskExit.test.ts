@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KioskExitOutcome } from '../../shared/api';
-import { verifyKioskPin } from '../config/kioskPin';
-import type { KioskExitPort } from '../contracts/kioskExit';
+import { verifyKioskPin } from './kioskPin';
+import type { KioskExitPort } from './kioskExitPort';
 import { owner, phone, startSetupApp } from '../../testing/setupFixtures';
 
 /** The kiosk's port as the Electron entry builds it over the shared gate, minus quitting the app. */

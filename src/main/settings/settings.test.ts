@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HearthEvent, Settings } from '../../shared/api';
 import { loadConfig } from '../config/config';
-import { hashKioskPin, verifyKioskPin } from '../config/kioskPin';
+import { hashKioskPin, verifyKioskPin } from '../kioskExit/kioskPin';
 import { engineInternals } from '../inference/engine';
 import { ThermalGovernor } from '../thermal/governor';
 import { ThermalMonitor } from '../thermal/monitor';

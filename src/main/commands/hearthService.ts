@@ -6,21 +6,24 @@
 import type { HearthEvent, PairedDevice } from '../../shared/api';
 import { OWNER_STARTER, starterKey } from '../../shared/conversationStarter';
 import type { Emitter } from '../../shared/emitter';
-import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
-import type { KioskExitPort } from '../contracts/kioskExit';
+import type { KioskExitPort } from '../kioskExit/kioskExitPort';
 import type { OwnerAccessPort } from '../contracts/ownerAccess';
 import type { DevicePresencePort, PairingPort } from '../contracts/pairing';
 import type { CoolingCheckPort, ThermalPort } from '../contracts/thermal';
 import type { ConversationStore } from '../conversations/store';
 import type { InferenceEngine } from '../inference/engine';
 import { clientKey, type HearthHandlers } from '../rpc/dispatch';
-import { AnswerBook, type AnswerLimits } from './answerBook';
-import { deleteConversation, undoDelete, type ConversationDeleteDeps } from './conversationDeletes';
-import type { ModelSetup } from './modelSetup';
-import { sendPrompt, type PromptFlowDeps } from './promptFlow';
-import type { SettingsService } from './settings';
+import { AnswerBook, type AnswerLimits } from '../chat/answerBook';
+import {
+  deleteConversation,
+  undoDelete,
+  type ConversationDeleteDeps,
+} from '../chat/conversationDeletes';
+import type { ModelSetup } from '../modelSetup/modelSetup';
+import { sendPrompt, type PromptFlowDeps } from '../chat/promptFlow';
+import type { SettingsService } from '../settings/settings';
 
 export interface HearthServiceDeps {
   logger: Logger;
@@ -49,7 +52,6 @@ export class HearthService implements AsyncDisposable {
   readonly handlers: HearthHandlers;
   readonly #deps: HearthServiceDeps;
   readonly #answers: AnswerBook;
-  readonly #owned = new DisposableStore();
   #disposing: Promise<void> | undefined;
 
   constructor(deps: HearthServiceDeps) {
@@ -84,14 +86,8 @@ export class HearthService implements AsyncDisposable {
 
   /** Loads conversations, then loads the model in the background. */
   async start(): Promise<void> {
-    const { store, engine, events } = this.#deps;
+    const { store, engine } = this.#deps;
     await store.load();
-    const { pairing } = this.#deps;
-    this.#owned.add(engine.onStatus((model) => events.fire({ type: 'model', model })));
-    this.#owned.add(pairing.onInfo((info) => events.fire({ type: 'pairing', pairing: info })));
-    const announceDevices = (): void => events.fire({ type: 'devices', devices: this.devices() });
-    this.#owned.add(pairing.onDevices(announceDevices));
-    this.#owned.add(this.#deps.presence.onDevicePresence(announceDevices));
     void engine.start();
   }
 
@@ -102,7 +98,6 @@ export class HearthService implements AsyncDisposable {
    */
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
-      await this.#owned.dispose();
       // The engine belongs to the composition root: it is interrupted here, not disposed.
       await this.#deps.engine.interruptAll();
       await this.#answers.settled();

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { commands, isOwnerCommand, type CommandName } from '../../shared/api';
 import { fixedUuid } from '../../testing/ids';
 import { startSetupApp } from '../../testing/setupFixtures';
-import { dispatch, type CallContext, type HearthHandlers } from './dispatch';
+import { dispatch, type CallContext, type HearthHandlers } from '../rpc/dispatch';
 
 /** Read from the table's `owner` flags, not through isOwnerCommand, which is under test too. */
 const ownerOnly = (Object.keys(commands) as CommandName[]).filter(

@@ -18,8 +18,8 @@ import {
   type SettingName,
 } from '../config/config';
 import { saveConfigChanges, type ConfigChanges } from '../config/configWriter';
-import { hashKioskPin } from '../config/kioskPin';
-import type { KioskPinCheck, KioskPinGate } from '../config/kioskPinGate';
+import { hashKioskPin } from '../kioskExit/kioskPin';
+import type { KioskPinCheck, KioskPinGate } from '../kioskExit/kioskPinGate';
 import { ApiFailure } from '../contracts/failure';
 import type { ThermalThresholdsPort } from '../contracts/thermal';
 import type { InferenceEngine } from '../inference/engine';

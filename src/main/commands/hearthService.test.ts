@@ -269,4 +269,21 @@ describe('HearthService', () => {
     expect(answer?.text.length).toBeGreaterThan(0);
     await store.dispose();
   });
+
+  it('leaves the engine and the store to their owner: each is disposed once, by the composition root', async () => {
+    const { app } = await startApp(appConfig(dataDir()));
+    const disposals: string[] = [];
+    for (const [name, part] of [
+      ['engine', app.engine],
+      ['store', app.store],
+    ] as const) {
+      const original = part.dispose.bind(part);
+      part.dispose = () => {
+        disposals.push(name);
+        return original();
+      };
+    }
+    await app.dispose();
+    expect(disposals.sort()).toEqual(['engine', 'store']);
+  });
 });
