@@ -7,9 +7,11 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { ModelFile } from '../../shared/api';
 import { ApiFailure } from '../contracts/failure';
 
-export type ModelFileLocation = 'models' | 'usb';
+/** Where a file was found, as the API names it. */
+export type ModelFileLocation = ModelFile['location'];
 
 export interface ModelRoots {
   /** <dataDir>/models */
