@@ -16,9 +16,9 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const serveScript = join(repoRoot, 'out', 'main', 'serve.js');
 export const fixtureModel = resolve(repoRoot, '..', 'shared', 'models', 'stories260K.gguf');
 
-const READY_LINE = /Hearth listening on (http:\/\/\S+)/;
+const READY_LINE = /Hearth listening on (https?:\/\/\S+)/;
 /** Printed after the pairing line; the newest one is the link that works. */
-export const OWNER_LINE = /^Owner page: (http:\/\/\S+)/;
+export const OWNER_LINE = /^Owner page: (https?:\/\/\S+)/;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 

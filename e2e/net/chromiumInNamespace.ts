@@ -22,7 +22,7 @@ export const phoneContext = {
 export interface PhoneBrowser extends AsyncDisposable {
   readonly browser: Browser;
   /** A fresh phone (its own cookies): one per test, or two to compare a paired and an unpaired one. */
-  newPhone(): Promise<BrowserContext>;
+  newPhone(options?: { ignoreHTTPSErrors?: boolean }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -48,7 +48,7 @@ export async function launchPhoneBrowser(pair: NetnsPair): Promise<PhoneBrowser>
   };
   return {
     browser,
-    newPhone: () => browser.newContext({ ...phoneContext }),
+    newPhone: (options = {}) => browser.newContext({ ...phoneContext, ...options }),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -3,11 +3,12 @@
 // loopback, with the owner cookie its printed owner page gives), and Chromium
 // as a phone inside the other namespace. Everything is removed afterwards, also
 // when the test fails.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type BrowserContext } from '@playwright/test';
 import type { CommandArgs, CommandName, CommandResult } from '../../src/shared/api';
+import { httpGet } from '../../src/testing/net/hearthUnderTest';
 import { PhoneClient } from '../../src/testing/net/phoneClient';
 import { baseEnv, HearthProcess, ownerCookieFrom } from '../fixtures';
 import { launchPhoneBrowser, type PhoneBrowser } from './chromiumInNamespace';
@@ -23,8 +24,10 @@ export interface Lan {
   /** The settings Hearth runs with (for rawAnswer, which must use the same). */
   env: Record<string, string>;
   hearth: HearthProcess;
-  /** http://<hearth veth address>:<port>: what a phone on the LAN opens. */
+  /** http(s)://<hearth veth address>:<port>: what a phone on the LAN opens. */
   lanUrl: string;
+  /** With HEARTH_TLS=1: Hearth's own certificate, which the owner's way in trusts. */
+  ca?: string;
   /** The URL the server printed on its `Pair a device:` line. */
   pairingUrl: string;
   /** http://127.0.0.1:<port> that reaches Hearth's loopback: the test's way in. */
@@ -65,18 +68,27 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
       const way = owner;
       // The printed owner page is on Hearth's own loopback; opened through the bridge.
       const printed = new URL(running.ownerUrl);
-      const ownerCookie = await ownerCookieFrom(`${way.url}${printed.pathname}${printed.search}`);
+      // Over https the bridge carries TLS; the certificate names 127.0.0.1, so it is trusted as is.
+      const secure = printed.protocol === 'https:';
+      const scheme = secure ? 'https' : 'http';
+      const ca = secure ? certificateOf(dataDir) : undefined;
+      const wayIn = way.url.replace(/^http/, scheme);
+      const ownerCookie = secure
+        ? await tlsOwnerCookie(`${wayIn}${printed.pathname}${printed.search}`, ca)
+        : await ownerCookieFrom(`${way.url}${printed.pathname}${printed.search}`);
       await use({
         pair,
         env,
         hearth: running,
-        lanUrl: `http://${pair.hearth.address}:${PORT}`,
+        lanUrl: `${scheme}://${pair.hearth.address}:${PORT}`,
+        ca,
         pairingUrl: await printedPairingUrl(running),
         owner,
         ownerCall: async (name, args) => {
           const client = new PhoneClient({
-            url: `${way.url.replace(/^http/, 'ws')}/ws`,
+            url: `${wayIn.replace(/^http/, 'ws')}/ws`,
             cookie: ownerCookie,
+            ca,
             reconnect: false,
           });
           try {
@@ -87,7 +99,8 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
           }
         },
         phones: browser,
-        newPhone: () => browser.newPhone(),
+        // A phone that accepted Hearth's own certificate, as after the warning.
+        newPhone: () => browser.newPhone(secure ? { ignoreHTTPSErrors: true } : {}),
       });
     } finally {
       await phones?.close().catch(() => {});
@@ -104,5 +117,23 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
     }
   },
 });
+
+/** Hearth's own certificate from its data directory (HEARTH_TLS=1). */
+function certificateOf(dataDir: string): string | undefined {
+  const pem = readFileSync(join(dataDir, 'tls', 'hearth.pem'), 'utf8');
+  return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+}
+
+/** The owner page opened over https, trusting `ca`: the Cookie header it set. */
+async function tlsOwnerCookie(url: string, ca: string | undefined): Promise<string> {
+  const answer = await httpGet(url, { ca });
+  const cookie = [answer.headers['set-cookie'] ?? []]
+    .flat()
+    .find((c) => c.startsWith('hearth_owner='));
+  if (answer.status !== 303 || !cookie) {
+    throw new Error(`the owner page answered ${answer.status}: ${answer.body}`);
+  }
+  return cookie.split(';')[0] ?? '';
+}
 
 export { expect };

@@ -70,7 +70,10 @@ async function main(): Promise<void> {
   if (!server) return;
   process.stdout.write(`Hearth listening on ${server.url}\n`);
   // The same URL as the kiosk's QR code, for machines without a screen.
-  process.stdout.write(`Pair a device: ${pairing.info().url}\n`);
+  const { url, fingerprint } = pairing.info();
+  process.stdout.write(`Pair a device: ${url}\n`);
+  // Over https, what a phone's certificate warning should show (as the kiosk's pairing sheet does).
+  if (fingerprint) process.stdout.write(`Certificate SHA-256: ${fingerprint}\n`);
   // Opening it makes a browser the owner (as Jupyter prints its token URL); a
   // rotation prints the new one. The subscription ends with the owner secret.
   announceOwnerPage(owner, server, (line) => process.stdout.write(line));

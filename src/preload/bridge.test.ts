@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createBridge, type BridgeIpc } from './bridge';
-import { FRAMES_TO_MAIN_CHANNEL, FRAMES_TO_PAGE_CHANNEL } from '../shared/channels';
+import {
+  AUDIO_TO_MAIN_CHANNEL,
+  FRAMES_TO_MAIN_CHANNEL,
+  FRAMES_TO_PAGE_CHANNEL,
+} from '../shared/channels';
 
 /** Stands in for ipcRenderer: records sends, and delivers messages the way Electron does. */
 function fakeIpc() {
@@ -25,11 +29,20 @@ function fakeIpc() {
 }
 
 describe('preload bridge', () => {
-  it('exposes exactly a message port: post and onFrame, both plain functions', () => {
+  it('exposes exactly a message port: post, postAudio and onFrame, all plain functions', () => {
     const bridge = createBridge(fakeIpc().ipc);
-    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'post']);
+    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'post', 'postAudio']);
     expect(typeof bridge.post).toBe('function');
+    expect(typeof bridge.postAudio).toBe('function');
     expect(typeof bridge.onFrame).toBe('function');
+  });
+
+  it('posts audio bytes, as they are, on the audio channel only', () => {
+    const fake = fakeIpc();
+    const bridge = createBridge(fake.ipc);
+    const bytes = Uint8Array.of(0xa1, 1, 0, 0, 7, 0, 0, 0, 1, 2);
+    bridge.postAudio(bytes);
+    expect(fake.sent).toEqual([[AUDIO_TO_MAIN_CHANNEL, bytes]]);
   });
 
   it('posts each frame, and nothing else, on the channel to main', () => {

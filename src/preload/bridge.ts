@@ -2,7 +2,11 @@
 // tested without Electron. Only frames cross: never ipcRenderer, never the
 // IpcRendererEvent (it holds `sender`, a way back into Electron).
 import type { HearthBridge } from '../shared/transport';
-import { FRAMES_TO_MAIN_CHANNEL, FRAMES_TO_PAGE_CHANNEL } from '../shared/channels';
+import {
+  AUDIO_TO_MAIN_CHANNEL,
+  FRAMES_TO_MAIN_CHANNEL,
+  FRAMES_TO_PAGE_CHANNEL,
+} from '../shared/channels';
 
 type Handler = (event: unknown, frame: unknown) => void;
 
@@ -15,6 +19,8 @@ export interface BridgeIpc {
 export function createBridge(ipc: BridgeIpc): HearthBridge {
   return {
     post: (frame) => ipc.send(FRAMES_TO_MAIN_CHANNEL, frame),
+    // Bytes travel as a structured clone; main checks they are bytes, and how many.
+    postAudio: (bytes) => ipc.send(AUDIO_TO_MAIN_CHANNEL, bytes),
     onFrame: (listener) => {
       const forward: Handler = (_event, frame) => listener(frame);
       ipc.on(FRAMES_TO_PAGE_CHANNEL, forward);

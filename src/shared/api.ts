@@ -119,12 +119,17 @@ export const coolingCheckReport = z.object({
 export type CoolingCheckReport = z.infer<typeof coolingCheckReport>;
 
 export const pairingInfo = z.object({
-  /** What a phone opens: http://<LAN address>:<port>/pair?code=<one-time code>. */
+  /** What a phone opens: http(s)://<LAN address>:<port>/pair?code=<one-time code>. */
   url: z.string(),
   /** When the code stops working (ms since epoch); it also rotates after each use. */
   expiresAt: z.number(),
   /** False when Hearth listens on loopback only, so phones cannot reach it. */
   reachable: z.boolean(),
+  /**
+   * Over https: the SHA-256 of Hearth's own certificate, colon-separated hex as
+   * browsers show it, for the owner to compare with what a phone shows.
+   */
+  fingerprint: z.optional(z.string()),
 });
 export type PairingInfo = z.infer<typeof pairingInfo>;
 

@@ -4,5 +4,7 @@
 
 /** Call frames, from the kiosk page to main. */
 export const FRAMES_TO_MAIN_CHANNEL = 'hearth:frames-to-main';
+/** Audio frames (shared/audio.ts) as bytes, from the kiosk page to main. */
+export const AUDIO_TO_MAIN_CHANNEL = 'hearth:audio-to-main';
 /** Result and event frames, from main to the kiosk page. */
 export const FRAMES_TO_PAGE_CHANNEL = 'hearth:frames-to-page';

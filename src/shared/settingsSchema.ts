@@ -18,6 +18,8 @@ export const settings = z.object({
   thermalResumeC: z.number(),
   theme,
   kioskPinSet: z.boolean(),
+  /** Phones are served over https (saved: a change applies at the next start). */
+  tls: z.boolean(),
   /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
   environmentOverrides: z.array(z.string()),
   about: z.object({
@@ -44,6 +46,8 @@ export const settingsChange = z
       z.number().check(z.gte(THERMAL_RESUME_RANGE.min), z.lte(THERMAL_RESUME_RANGE.max)),
     ),
     theme: z.optional(theme),
+    /** Serve phones over https from the next start. */
+    tls: z.optional(z.boolean()),
     /** A new PIN of 4 to 8 digits, or null to remove it. */
     kioskPin: z.optional(z.nullable(pinDigits)),
     /** The PIN in force: changing or removing a PIN that is set needs it. */

@@ -41,6 +41,11 @@ export interface HearthTransport {
   onSnapshot(listener: (resync: Resync) => void): () => void;
   onSession(listener: (session: SessionInfo) => void): () => void;
   onLink(listener: (link: LinkState) => void): () => void;
+  /**
+   * Sends one audio frame (shared/audio.ts encodeAudioFrame) on the same link;
+   * throws HearthCallError 'disconnected' when there is no link to carry it.
+   */
+  sendAudio(bytes: Uint8Array): void;
   /** Try again after the link was declared lost. */
   retry(): void;
   close(): void;
@@ -56,6 +61,8 @@ export interface HearthBridge {
   post(frame: unknown): void;
   /** Calls listener with each frame main sends; the returned function unsubscribes. */
   onFrame(listener: (frame: unknown) => void): () => void;
+  /** Sends one audio frame (shared/audio.ts encodeAudioFrame) to main. */
+  postAudio(bytes: Uint8Array): void;
 }
 
 export class HearthCallError extends Error {

@@ -15,7 +15,7 @@ import { fakePairing } from './serviceFakes';
 
 export interface TestHearthOptions extends Pick<
   ClientsOptions,
-  'limits' | 'sessionLimits' | 'scheduler'
+  'limits' | 'sessionLimits' | 'scheduler' | 'speech'
 > {
   /** What getPairing, listDevices and forgetDevice answer from (a real Pairing in server tests). */
   pairing?: PairingPort;
@@ -155,7 +155,7 @@ export function createTestHearth(options: TestHearthOptions = {}) {
       return { ok: true as const };
     },
   };
-  const { limits, sessionLimits, scheduler } = options;
+  const { limits, sessionLimits, scheduler, speech } = options;
   const clients: Clients = new Clients({
     handlers,
     events,
@@ -163,6 +163,7 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     limits,
     sessionLimits,
     scheduler,
+    speech,
   });
 
   // As the composition root does: a forgotten phone's clients end at once.

@@ -135,6 +135,7 @@ export function fakeTransport(handlers: CommandHandlers) {
       listener(link);
       return subscription;
     },
+    sendAudio() {},
     retry() {},
     close() {},
   };
@@ -177,6 +178,7 @@ export const idleTransport: HearthTransport = {
   onSnapshot: () => () => {},
   onSession: () => () => {},
   onLink: () => () => {},
+  sendAudio() {},
   retry() {},
   close() {},
 };

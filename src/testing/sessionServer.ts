@@ -23,6 +23,8 @@ export interface SessionServer {
   hellos: HelloFrame[];
   /** Every frame received other than hello. */
   received: ClientFrame[];
+  /** Every binary message (an audio frame) received, as bytes. */
+  audio: Uint8Array[];
   /** Sends an event to the one session, numbered, to whichever socket has it now. */
   emit(event: HearthEvent): void;
   /** Sends a raw frame to every open socket. */
@@ -45,6 +47,7 @@ export async function startSessionServer(
   });
   const hellos: HelloFrame[] = [];
   const received: ClientFrame[] = [];
+  const audio: Uint8Array[] = [];
   let session: Session | undefined;
   let live: WebSocket | undefined;
   let silent = false;
@@ -91,7 +94,11 @@ export async function startSessionServer(
   };
 
   wss.on('connection', (socket) => {
-    socket.on('message', (data) => {
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        audio.push(new Uint8Array(data as Buffer));
+        return;
+      }
       const frame = JSON.parse(String(data)) as ClientFrame;
       if (frame.t === 'hello') return hello(socket, frame);
       received.push(frame);
@@ -104,6 +111,7 @@ export async function startSessionServer(
     port: (wss.address() as { port: number }).port,
     hellos,
     received,
+    audio,
     emit(event) {
       if (!session) throw new Error('no session yet');
       session.events.push(event);

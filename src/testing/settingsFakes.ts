@@ -7,6 +7,7 @@ export const savedSettings = (over: Partial<Settings> = {}): Settings => ({
   thermalResumeC: 80,
   theme: 'system',
   kioskPinSet: false,
+  tls: false,
   environmentOverrides: [],
   about: {
     version: '0.1.0',

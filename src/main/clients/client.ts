@@ -7,7 +7,8 @@
 // the client's hello and may drop at any time; the client keeps collecting
 // events until it comes back (replay, or a snapshot when the gap cannot be
 // filled) or its session expires. Clients (clients.ts) holds every client and
-// the indexes over them.
+// the indexes over them. The client's voice hangs off it too: the one
+// utterance it may have open, handed to the SpeechPort when it ends.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   commandBudget,
@@ -17,7 +18,9 @@ import {
   type HearthEvent,
 } from '../../shared/api';
 import type { CallFrame, CallOutcome, ServerFrame } from '../../shared/wire';
+import type { AudioFrame } from '../../shared/audio';
 import type { Logger } from '../base/log';
+import type { SpeechPort, UtteranceEnd } from '../contracts/speech';
 import { clientKey, dispatch, type CallContext, type HearthHandlers } from '../rpc/dispatch';
 import { conversationForRole, focusAfterCall, focusAtCall, snapshotForRole } from './focus';
 import type { ClientRole } from '../../shared/role';
@@ -25,6 +28,7 @@ import type { ClientLimits } from './limits';
 import { deviceKeyOf } from './principal';
 import { SequencedOutbox } from './replayBuffer';
 import type { TokenBucket } from './tokenBucket';
+import { Utterance } from './utterance';
 
 /** Why a connection is ended from this side; each transport maps it to its own close. */
 export type LinkCloseReason =
@@ -58,7 +62,15 @@ export interface ClientDeps {
   logger: Logger;
   limits: ClientLimits;
   replay: { maxFrames: number; maxBytes: number };
+  /** Where finished utterances go. */
+  speech: SpeechPort;
 }
+
+/**
+ * What became of one audio frame: taken (with a note for the client when it
+ * made the utterance reach its length limit), or refused, saying why.
+ */
+export type AudioOutcome = { ok: true; cut?: string } | { ok: false; reason: string };
 
 export interface ClientInit {
   role: ClientRole;
@@ -91,6 +103,10 @@ export class Client {
   #live = false;
   #callsInFlight = 0;
   #ended = false;
+  /** The utterance the client is speaking, at most one. */
+  #utterance: Utterance | undefined;
+  /** The id of an utterance cut at its limit whose further frames are dropped until its end. */
+  #cutUtterance: number | undefined;
 
   /** A new client and the resume secret to give it (256 random bits, base64url). */
   static create(init: ClientInit, deps: ClientDeps): { client: Client; resumeSecret: string } {
@@ -195,6 +211,7 @@ export class Client {
     const previous = this.#link;
     this.#link = link;
     this.#live = false;
+    this.#dropUtterance('new_link');
     this.#expiresAt = undefined;
     this.#lastActiveAt = welcome.now;
     previous?.close('taken_over');
@@ -225,6 +242,7 @@ export class Client {
     if (this.#link !== link) return false;
     this.#link = undefined;
     this.#live = false;
+    this.#dropUtterance('link_closed');
     this.#lastActiveAt = now;
     this.#expiresAt = expiresAt;
     return true;
@@ -272,10 +290,84 @@ export class Client {
   /** The session is over (expired, evicted, its device forgotten). */
   end(reason: LinkCloseReason | undefined): void {
     this.#ended = true;
+    this.#dropUtterance('session_ended');
     const link = this.#link;
     this.#link = undefined;
     this.#live = false;
     if (link && reason) link.close(reason);
+  }
+
+  /**
+   * One audio frame from this client: a start frame opens its utterance (one at
+   * a time), the frames after it add to it, and the end frame hands it to the
+   * SpeechPort. An utterance that reaches maxUtteranceMs is handed over then,
+   * as 'cut'; the rest of it is dropped quietly up to its end frame.
+   */
+  hearAudio(frame: AudioFrame): AudioOutcome {
+    if (this.#ended) return { ok: false, reason: 'the session is over' };
+    if (frame.start) {
+      if (this.#utterance) {
+        return {
+          ok: false,
+          reason: `utterance ${this.#utterance.id} is still open: end it before starting another`,
+        };
+      }
+      this.#utterance = new Utterance(frame.utterance, this.#deps.limits.maxUtteranceMs);
+      this.#cutUtterance = undefined;
+    }
+    const utterance = this.#utterance;
+    if (utterance?.id !== frame.utterance) {
+      if (this.#cutUtterance === frame.utterance) {
+        if (frame.end) this.#cutUtterance = undefined;
+        return { ok: true };
+      }
+      return {
+        ok: false,
+        reason: `audio for utterance ${frame.utterance}, which is not open: an utterance starts with a start frame`,
+      };
+    }
+    const before = utterance.samples;
+    utterance.append(frame.pcm);
+    const overflowed = utterance.samples - before < frame.pcm.length;
+    if (frame.end && !overflowed) {
+      this.#handOver(utterance, 'ended');
+      return { ok: true };
+    }
+    if (!overflowed && !utterance.full) return { ok: true };
+    this.#handOver(utterance, 'cut');
+    if (!frame.end) this.#cutUtterance = utterance.id;
+    const seconds = this.#deps.limits.maxUtteranceMs / 1000;
+    return {
+      ok: true,
+      cut: `utterance ${utterance.id} was cut at ${seconds} s, the longest one may be; start a new one to go on`,
+    };
+  }
+
+  #handOver(utterance: Utterance, why: UtteranceEnd): void {
+    this.#utterance = undefined;
+    const { logger, speech } = this.#deps;
+    if (why === 'cut') {
+      logger.info('utterance_cut', { clientId: this.id, durationMs: utterance.durationMs });
+    }
+    try {
+      speech.heard(this.key, utterance.take(), why);
+    } catch (error) {
+      logger.error('speech_failed', { clientId: this.id, error: String(error) });
+    }
+  }
+
+  /** An utterance its link did not finish is dropped, never handed over half. */
+  #dropUtterance(reason: string): void {
+    const utterance = this.#utterance;
+    this.#utterance = undefined;
+    this.#cutUtterance = undefined;
+    if (!utterance) return;
+    this.#deps.logger.info('utterance_dropped', {
+      clientId: this.id,
+      reason,
+      durationMs: utterance.durationMs,
+    });
+    utterance.take();
   }
 
   async #sendSnapshot(link: SessionLink, attempt: number): Promise<void> {

@@ -18,6 +18,7 @@ import type { HelloFrame } from '../../shared/wire';
 import type { Logger } from '../base/log';
 import type { Scheduler } from '../base/scheduler';
 import type { SessionCounts } from '../contracts/health';
+import { deafSpeech, type SpeechPort } from '../contracts/speech';
 import type { HearthHandlers } from '../rpc/dispatch';
 import { Client, type ClientBudget, type ClientDeps, type SessionLink } from './client';
 import { eventForRole, isSentTo } from './focus';
@@ -40,6 +41,8 @@ export interface ClientsOptions {
   sessionLimits?: Partial<SessionLimits>;
   /** Clock and timer for expiry; the default sweep timer does not keep the process alive. */
   scheduler?: Scheduler;
+  /** Where clients' finished utterances go; by default they are dropped unheard. */
+  speech?: SpeechPort;
 }
 
 /** How a client's session ended without its client coming back. */
@@ -98,6 +101,7 @@ export class Clients implements Disposable {
         maxFrames: this.sessionLimits.replayFrames,
         maxBytes: this.sessionLimits.replayBytes,
       },
+      speech: options.speech ?? deafSpeech,
     };
     this.#subscriptions.push(options.events.subscribe((event) => this.#hear(event)));
     this.#stopSweeping = this.#scheduler.every(this.sessionLimits.sweepEveryMs, () => this.sweep());

@@ -3,9 +3,12 @@
 // puts the connection on a session (new or resumed); calls then run as that
 // session, results go back on this connection, and events reach it through the
 // session. Every frame is counted against the connection's message rate before
-// any work is done on it; a bad frame is answered, never fatal.
+// any work is done on it; a bad frame is answered, never fatal. Audio frames
+// (binary, shared/audio.ts) have their own rate and size limit, checked before
+// they are decoded, and go to the session's open utterance.
 import type { z } from 'zod';
 import { commands } from '../../shared/api';
+import { decodeAudioFrame } from '../../shared/audio';
 import { describeIssues } from '../../shared/describeIssues';
 import { subscription, type Subscription } from '../../shared/emitter';
 import {
@@ -29,6 +32,8 @@ export type Received =
   | { frame: unknown; bytes?: number }
   /** JSON text, parsed only once the message rate allows it. */
   | { text: string; bytes: number }
+  /** An audio frame's bytes, decoded only once the audio rate and size limit allow it. */
+  | { audio: Uint8Array; bytes: number }
   /** The channel could not decode the message (binary, say). */
   | { undecodable: string; id: number; bytes?: number };
 
@@ -69,6 +74,11 @@ export function serveRpc(channel: FrameChannel, options: RpcEndpointOptions): Su
     burst: limits.frameBurst,
     now,
   });
+  const audioRate = new TokenBucket({
+    ratePerSecond: limits.audioFramesPerSecond,
+    burst: limits.audioFrameBurst,
+    now,
+  });
   const refusals = new TokenBucket({
     ratePerSecond: limits.framesPerSecond,
     burst: limits.floodRefusals,
@@ -103,7 +113,10 @@ export function serveRpc(channel: FrameChannel, options: RpcEndpointOptions): Su
     post({ t: 'result', id, ok: false, error: { code: 'bad_request', message: reason } });
   };
 
-  const overRate = (received: Received): void => {
+  const overRate = (
+    received: Received,
+    message = `Too many messages: at most ${limits.framesPerSecond} a second`,
+  ): void => {
     if (!refusals.take()) {
       // Far past the rate: no more answers, and the connection is cut. The
       // session survives; the client may come back and resume.
@@ -118,10 +131,7 @@ export function serveRpc(channel: FrameChannel, options: RpcEndpointOptions): Su
       t: 'result',
       id: sniffCallId(received),
       ok: false,
-      error: {
-        code: 'rate_limited',
-        message: `Too many messages: at most ${limits.framesPerSecond} a second`,
-      },
+      error: { code: 'rate_limited', message },
     });
   };
 
@@ -185,8 +195,47 @@ export function serveRpc(channel: FrameChannel, options: RpcEndpointOptions): Su
     }
   };
 
+  const hearAudio = (received: { audio: Uint8Array; bytes: number }): void => {
+    const { bytes } = received;
+    if (!audioRate.take()) {
+      return overRate(
+        received,
+        `Too much audio: at most ${limits.audioFramesPerSecond} audio frames a second`,
+      );
+    }
+    if (bytes > limits.maxAudioFrameBytes) {
+      return refuse(
+        NO_CALL_ID,
+        `audio frame of ${bytes} bytes is over the ${limits.maxAudioFrameBytes} a frame may hold`,
+        bytes,
+      );
+    }
+    const frame = decodeAudioFrame(received.audio);
+    if ('error' in frame) return refuse(NO_CALL_ID, frame.error, bytes);
+    if (!session) return refuse(NO_CALL_ID, NOT_INTRODUCED, bytes);
+    const outcome = session.hearAudio(frame);
+    if (!outcome.ok) return refuse(NO_CALL_ID, outcome.reason, bytes);
+    // The client is told its utterance was cut; its next frames of it are dropped.
+    if (outcome.cut !== undefined) {
+      post({
+        t: 'result',
+        id: NO_CALL_ID,
+        ok: false,
+        error: { code: 'bad_request', message: outcome.cut },
+      });
+    }
+  };
+
   const receive = (received: Received): void => {
     if (!open) return;
+    if ('audio' in received) {
+      try {
+        hearAudio(received);
+      } catch (error) {
+        logger.error(`${transport}_frame_failed`, { ...who(), error: String(error) });
+      }
+      return;
+    }
     if (!rate.take()) return overRate(received);
     if ('undecodable' in received) return refuse(received.id, received.undecodable, received.bytes);
     let value: unknown;
@@ -237,6 +286,7 @@ function callIdOf(frame: unknown): number {
 /** The call id of a message not parsed (over the rate), from its first characters only. */
 function sniffCallId(received: Received): number {
   if ('undecodable' in received) return received.id;
+  if ('audio' in received) return NO_CALL_ID;
   if (!('text' in received)) return callIdOf(received.frame);
   const head = received.text.slice(0, SNIFF_CHARS);
   if (!/"t"\s*:\s*"call"/.test(head)) return NO_CALL_ID;

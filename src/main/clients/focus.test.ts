@@ -82,6 +82,7 @@ describe('isSentTo', () => {
         thermalResumeC: 80,
         theme: 'system',
         kioskPinSet: true,
+        tls: false,
         environmentOverrides: [],
         about: {
           version: '1',

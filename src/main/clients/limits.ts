@@ -2,6 +2,7 @@
 // the headless server run with these; tests that want other numbers pass them,
 // and clientLimits.test.ts (beside this file) shows each one enforced as
 // written, so raising or removing a default fails a test.
+import { AUDIO_FRAME_MAX_BYTES } from '../../shared/audio';
 
 export interface ClientLimits {
   /** Frames a connection may send per second, on average (token bucket)... */
@@ -18,6 +19,18 @@ export interface ClientLimits {
   maxCallsInFlight: number;
   /** New conversations a phone (or an owner's session) may create per minute. */
   conversationsPerMinute: number;
+  /**
+   * Audio frames a connection may send per second, on its own bucket, counted
+   * before a frame is decoded. A frame is at most 100 ms, so 20 a second is
+   * twice real time...
+   */
+  audioFramesPerSecond: number;
+  /** ...and this many at once: a second's backlog after a stall, with room to spare. */
+  audioFrameBurst: number;
+  /** Bigger audio frames are refused before decoding (the format's own largest). */
+  maxAudioFrameBytes: number;
+  /** An utterance is cut (handed over as 'cut') when it reaches this length. */
+  maxUtteranceMs: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: Readonly<ClientLimits> = Object.freeze({
@@ -26,6 +39,10 @@ export const DEFAULT_CLIENT_LIMITS: Readonly<ClientLimits> = Object.freeze({
   floodRefusals: 100,
   maxCallsInFlight: 8,
   conversationsPerMinute: 10,
+  audioFramesPerSecond: 20,
+  audioFrameBurst: 20,
+  maxAudioFrameBytes: AUDIO_FRAME_MAX_BYTES,
+  maxUtteranceMs: 30_000,
 });
 
 export interface SessionLimits {

@@ -104,6 +104,15 @@ describe('settings', () => {
 });
 
 describe('network settings', () => {
+  test('https for phones is off by default, on with HEARTH_TLS=1 or "tls": true, and a bad value names it', () => {
+    expect(loadConfig({ HEARTH_DATA_DIR: dataDir() }).tls).toBe(false);
+    expect(loadConfig({ HEARTH_DATA_DIR: dataDir(), HEARTH_TLS: '1' }).tls).toBe(true);
+    expect(loadConfig({ HEARTH_DATA_DIR: dataDir('{"tls": true}') }).tls).toBe(true);
+    expect(() => loadConfig({ HEARTH_DATA_DIR: dataDir(), HEARTH_TLS: 'maybe' })).toThrow(
+      /HEARTH_TLS/,
+    );
+  });
+
   test('pairing is on by default, and HEARTH_PAIRING=0 is allowed on loopback', () => {
     const dir = dataDir();
     expect(loadConfig({ HEARTH_DATA_DIR: dir }).pairing).toBe(true);

@@ -87,6 +87,11 @@ const settings = {
   },
   /** Off only on loopback: on the network it would let anyone in. */
   pairing: { env: 'HEARTH_PAIRING', schema: bool, fallback: true },
+  /**
+   * Serve phones over https with Hearth's own certificate (a phone's microphone
+   * needs a secure context); plain http on the same port is redirected.
+   */
+  tls: { env: 'HEARTH_TLS', schema: bool, fallback: false },
   /** Host names (besides IP addresses, localhost and <hostname>.local) phones may use. */
   allowedHosts: { env: 'HEARTH_ALLOWED_HOSTS', schema: hostNames, fallback: [] as string[] },
   /** Colours of every screen: the OS preference, or fixed light or dark. */

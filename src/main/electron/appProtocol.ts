@@ -16,7 +16,8 @@ export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 /**
  * The scheme's privileges (protocol.registerSchemesAsPrivileged, before ready).
  * standard: relative URLs resolve and the page has a real origin, app://hearth,
- * for 'self' and the sender check. secure: a secure context like https.
+ * for 'self' and the sender check. secure: a secure context like https, which
+ * getUserMedia (the microphone) demands. Registered once: a second call replaces the first.
  * corsEnabled: Vite's module scripts load in CORS mode, which a scheme must allow
  * even for same-origin loads. Never bypassCSP: the point is that the CSP applies.
  */

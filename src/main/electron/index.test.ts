@@ -163,9 +163,14 @@ const fake = vi.hoisted(() => {
       contents: unknown,
       permission: string,
       callback: (ok: boolean) => void,
-      details: { requestingUrl: string },
+      details: { requestingUrl: string; isMainFrame: boolean; mediaTypes?: string[] },
     ) => void;
-    check?: (contents: unknown, permission: string, origin: string) => boolean;
+    check?: (
+      contents: unknown,
+      permission: string,
+      origin: string,
+      details: { isMainFrame: boolean; mediaType?: string },
+    ) => boolean;
   } = {};
 
   const electron = {
@@ -351,13 +356,38 @@ describe('the kiosk entry', () => {
     expect(contents.devToolsToggled).toBe(0);
   });
 
-  it('denies every permission request and check', () => {
+  it('grants the app page the microphone, audio only, and refuses every other request and check', () => {
     const answers: boolean[] = [];
-    fake.permissions.request?.({}, 'media', (ok) => answers.push(ok), {
-      requestingUrl: 'app://hearth/index.html',
-    });
-    expect(answers).toEqual([false]);
-    expect(fake.permissions.check?.({}, 'notifications', 'app://hearth')).toBe(false);
+    const request = (permission: string, details: Record<string, unknown>) =>
+      fake.permissions.request?.({}, permission, (ok) => answers.push(ok), {
+        requestingUrl: 'app://hearth/index.html',
+        isMainFrame: true,
+        ...details,
+      });
+    request('media', { mediaTypes: ['audio'] });
+    request('media', { mediaTypes: ['audio', 'video'] });
+    request('media', { mediaTypes: ['audio'], isMainFrame: false });
+    request('media', { mediaTypes: ['audio'], requestingUrl: 'https://example.com/' });
+    request('geolocation', {});
+    expect(answers).toEqual([true, false, false, false, false]);
+    const check = (permission: string, origin: string, details: Record<string, unknown>) =>
+      fake.permissions.check?.({}, permission, origin, { isMainFrame: true, ...details });
+    expect(check('media', 'app://hearth', { mediaType: 'audio' })).toBe(true);
+    expect(check('media', 'app://hearth', { mediaType: 'video' })).toBe(false);
+    expect(check('media', 'https://example.com', { mediaType: 'audio' })).toBe(false);
+    expect(check('notifications', 'app://hearth', {})).toBe(false);
+  });
+
+  it('registers app:// once as a secure, standard scheme, as getUserMedia needs', () => {
+    expect(
+      fake.calls.filter((call) => call === 'protocol.registerSchemesAsPrivileged'),
+    ).toHaveLength(1);
+    expect(fake.schemes).toEqual([
+      {
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }) as unknown,
+      },
+    ]);
   });
 
   it('makes the data directory private before using it', () => {

@@ -12,7 +12,8 @@ import { createLogger, type Logger } from '../base/log';
 import { contentSecurityPolicy } from '../server';
 import {
   allowNavigation,
-  allowPermission,
+  allowPermissionCheck,
+  allowPermissionRequest,
   kioskWindowOptions,
   opensDevTools,
   windowOpenDecision,
@@ -75,14 +76,36 @@ function lockDownContents(logger: Logger): void {
   });
 }
 
-/** After ready: the permission handlers, and app:// served from the built renderer. */
+/** After ready: the permission handlers (the microphone only), and app:// served from the built renderer. */
 function lockDownSession(): void {
   const ses = session.defaultSession;
+  // The microphone, for the app page's top frame only (getUserMedia({ audio: true }));
+  // everything else is refused. Both hooks are set: Chromium checks before it asks.
   ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
-    callback(allowPermission(permission, details.requestingUrl)),
+    callback(
+      allowPermissionRequest(
+        {
+          permission,
+          requestingUrl: details.requestingUrl,
+          isMainFrame: details.isMainFrame,
+          ...('mediaTypes' in details && details.mediaTypes
+            ? { mediaTypes: details.mediaTypes }
+            : {}),
+        },
+        appUrl,
+      ),
+    ),
   );
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    allowPermission(permission, requestingOrigin),
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    allowPermissionCheck(
+      {
+        permission,
+        requestingOrigin,
+        isMainFrame: details.isMainFrame,
+        ...(details.mediaType ? { mediaType: details.mediaType } : {}),
+      },
+      appUrl,
+    ),
   );
   // The same policy the headless server sends, minus WebSocket: the kiosk talks over IPC.
   // It travels on every app:// response, so unlike a file:// page's, it applies.

@@ -1,7 +1,9 @@
 // The kiosk's whole API path without Electron: a page speaking the protocol over
 // the real preload bridge, over a stand-in for Electron IPC, into serveIpcApi.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FRAMES_TO_MAIN_CHANNEL } from '../../shared/channels';
+import { encodeAudioFrame } from '../../shared/audio';
+import { AUDIO_TO_MAIN_CHANNEL, FRAMES_TO_MAIN_CHANNEL } from '../../shared/channels';
+import type { UtteranceEnd } from '../contracts/speech';
 import {
   clientFrame,
   serverFrame,
@@ -131,7 +133,10 @@ function page(ipc: BridgeIpc) {
 }
 
 function kiosk() {
-  const fake = createTestHearth();
+  const heard: { clientKey: string; pcm: Int16Array; why: UtteranceEnd }[] = [];
+  const fake = createTestHearth({
+    speech: { heard: (clientKey, pcm, why) => heard.push({ clientKey, pcm, why }) },
+  });
   const electron = fakeElectron();
   const serving = serveIpcApi({
     ipc: electron.ipcMain,
@@ -142,7 +147,7 @@ function kiosk() {
   });
   cleanup.push(serving, fake.hearth);
   const open = (from: PageSender = appPage) => page(electron.pageIpc(from));
-  return { fake, electron, serving, open };
+  return { fake, electron, serving, open, heard };
 }
 
 describe('the kiosk API over IPC', () => {
@@ -226,6 +231,68 @@ describe('the kiosk API over IPC', () => {
     expect(await kioskPage.call('listConversations')).toMatchObject({ ok: true, value: [] });
   });
 
+  it('carries audio bytes from the page to the SpeechPort, byte for byte', async () => {
+    const { heard, open } = kiosk();
+    const kioskPage = open();
+    await kioskPage.hello();
+    const first = Int16Array.from({ length: 1600 }, (_, i) => i - 800);
+    const second = Int16Array.of(32767, -32768, 0, 1);
+    kioskPage.bridge.postAudio(
+      encodeAudioFrame({ utterance: 1, start: true, end: false, pcm: first }),
+    );
+    kioskPage.bridge.postAudio(
+      encodeAudioFrame({ utterance: 1, start: false, end: true, pcm: second }),
+    );
+    await settle();
+    expect(heard).toHaveLength(1);
+    expect(heard[0]?.why).toBe('ended');
+    expect([...(heard[0]?.pcm ?? [])]).toEqual([...first, ...second]);
+  });
+
+  it('refuses what is not audio bytes, or too many of them, on the audio channel, and keeps serving', async () => {
+    const { heard, electron, open } = kiosk();
+    const kioskPage = open();
+    await kioskPage.hello();
+    const answered = electron.toPage.length;
+    const send = (payload: unknown) =>
+      electron.pageIpc(appPage).send(AUDIO_TO_MAIN_CHANNEL, payload);
+    send('a1 00 00 00');
+    send({ t: 'call', id: 5, name: 'listConversations', args: {} });
+    send([0xa1, 1, 0, 0, 1, 0, 0, 0]);
+    send(null);
+    send(new Uint8Array(3209).fill(0xa1, 0, 1));
+    send(new ArrayBuffer(3));
+    await settle();
+    const messages = electron.toPage
+      .slice(answered)
+      .map((f) => f as ResultFrame)
+      .map((f) => [f.id, f.ok ? 'ok' : f.error.message]);
+    expect(messages).toEqual([
+      [-1, 'audio frames are bytes (a Uint8Array or ArrayBuffer), not string'],
+      [-1, 'audio frames are bytes (a Uint8Array or ArrayBuffer), not object'],
+      [-1, 'audio frames are bytes (a Uint8Array or ArrayBuffer), not array'],
+      [-1, 'audio frames are bytes (a Uint8Array or ArrayBuffer), not null'],
+      [-1, 'audio frame of 3209 bytes is over the 3208 a frame may hold'],
+      [-1, 'bad audio frame: 3 bytes is shorter than its 8-byte header'],
+    ]);
+    expect(heard).toEqual([]);
+    expect(await kioskPage.call('listConversations')).toMatchObject({ ok: true, value: [] });
+  });
+
+  it('drops audio from anything but the kiosk page, unanswered', async () => {
+    const { heard, fake, electron, open } = kiosk();
+    const trusted = open();
+    await trusted.hello();
+    const answered = electron.toPage.length;
+    const stranger = electron.pageIpc({ ...appPage, isMainFrame: false });
+    const bytes = encodeAudioFrame({ utterance: 1, start: true, end: true, pcm: Int16Array.of(1) });
+    stranger.send(AUDIO_TO_MAIN_CHANNEL, bytes);
+    await settle();
+    expect(electron.toPage).toHaveLength(answered);
+    expect(heard).toEqual([]);
+    expect(fake.logger.entries.filter((e) => e.eventType === 'ipc_rejected')).toHaveLength(1);
+  });
+
   it.each([
     ['another window', { ...appPage, webContentsId: KIOSK_ID + 1 }],
     ['an iframe in the kiosk page', { ...appPage, isMainFrame: false }],
@@ -262,6 +329,7 @@ describe('the kiosk API over IPC', () => {
     serving.dispose();
     expect(fake.hearth.clients.counts().connected).toBe(0);
     expect(electron.mainHandlers.get(FRAMES_TO_MAIN_CHANNEL)?.size).toBe(0);
+    expect(electron.mainHandlers.get(AUDIO_TO_MAIN_CHANNEL)?.size).toBe(0);
     // Its session waits for the page like any other.
     expect(fake.hearth.clients.counts()).toEqual({ connected: 0, disconnected: 1 });
     electron.pageIpc(appPage).send(FRAMES_TO_MAIN_CHANNEL, { t: 'call', id: 50, name: 'stop' });

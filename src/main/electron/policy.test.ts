@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowNavigation,
-  allowPermission,
+  allowPermissionCheck,
+  allowPermissionRequest,
   isTrustedSender,
   kioskWindowOptions,
   opensDevTools,
@@ -92,18 +93,79 @@ describe('navigation and windows', () => {
   it('denies every new window', () => {
     expect(windowOpenDecision()).toEqual({ action: 'deny' });
   });
+});
 
-  it('denies every permission', () => {
+describe('permissions', () => {
+  const microphone = {
+    permission: 'media',
+    requestingUrl: 'app://hearth/index.html',
+    isMainFrame: true,
+    mediaTypes: ['audio'],
+  };
+  const micCheck = {
+    permission: 'media',
+    requestingOrigin: 'app://hearth',
+    isMainFrame: true,
+    mediaType: 'audio',
+  };
+
+  it('grants the microphone alone to the app page in its top frame, at any route', () => {
+    expect(allowPermissionRequest(microphone, appUrl)).toBe(true);
+    expect(
+      allowPermissionRequest({ ...microphone, requestingUrl: 'app://hearth/#/settings' }, appUrl),
+    ).toBe(true);
+    expect(allowPermissionCheck(micCheck, appUrl)).toBe(true);
+  });
+
+  it('refuses a camera, audio with video, and a media request that names nothing', () => {
+    const { permission, requestingUrl, isMainFrame } = microphone;
+    const bare = { permission, requestingUrl, isMainFrame };
+    for (const mediaTypes of [['video'], ['audio', 'video'], ['video', 'audio'], [], undefined]) {
+      const request = mediaTypes === undefined ? bare : { ...bare, mediaTypes };
+      expect(allowPermissionRequest(request, appUrl), String(mediaTypes)).toBe(false);
+    }
+    const { requestingOrigin } = micCheck;
+    const bareCheck = { permission, requestingOrigin, isMainFrame };
+    for (const mediaType of ['video', 'unknown', undefined]) {
+      const check = mediaType === undefined ? bareCheck : { ...bareCheck, mediaType };
+      expect(allowPermissionCheck(check, appUrl), String(mediaType)).toBe(false);
+    }
+  });
+
+  it('refuses the microphone to iframes and to every other origin', () => {
+    expect(allowPermissionRequest({ ...microphone, isMainFrame: false }, appUrl)).toBe(false);
+    expect(allowPermissionCheck({ ...micCheck, isMainFrame: false }, appUrl)).toBe(false);
+    for (const url of [
+      'https://example.com/',
+      'http://hearth/',
+      'app://evil/index.html',
+      'app://hearth.evil/',
+      'app://user@hearth/',
+      'file:///index.html',
+      'data:text/html,x',
+      'about:blank',
+      '',
+    ]) {
+      expect(allowPermissionRequest({ ...microphone, requestingUrl: url }, appUrl), url).toBe(
+        false,
+      );
+      expect(allowPermissionCheck({ ...micCheck, requestingOrigin: url }, appUrl), url).toBe(false);
+    }
+  });
+
+  it('refuses every other permission, even to the app page', () => {
     for (const permission of [
-      'media',
       'geolocation',
       'notifications',
       'clipboard-read',
       'fullscreen',
       'openExternal',
       'usb',
+      'display-capture',
+      'unknown',
     ]) {
-      expect(allowPermission(permission, appUrl)).toBe(false);
+      expect(allowPermissionRequest({ ...microphone, permission }, appUrl), permission).toBe(false);
+      expect(allowPermissionCheck({ ...micCheck, permission }, appUrl), permission).toBe(false);
     }
   });
 });

@@ -57,12 +57,46 @@ export function windowOpenDecision(): { action: 'deny' } {
   return { action: 'deny' };
 }
 
+/** A permission request as Electron's request handler sees it (its `details`, as plain data). */
+export interface PermissionRequest {
+  permission: string;
+  /** The URL of the frame that asked. */
+  requestingUrl: string;
+  /** True when that frame is the top-level frame of its page. */
+  isMainFrame: boolean;
+  /** For 'media': what it wants to capture ('audio', 'video'). */
+  mediaTypes?: readonly string[];
+}
+
+/** A permission check (navigator.permissions, device lists) as Electron's check handler sees it. */
+export interface PermissionCheck {
+  permission: string;
+  /** The origin asking (app://hearth), as Electron passes it. */
+  requestingOrigin: string;
+  isMainFrame: boolean;
+  /** For 'media': the one kind of capture checked ('audio', 'video', 'unknown'). */
+  mediaType?: string;
+}
+
 /**
- * Permission requests (camera, microphone, notifications, geolocation, ...) and
- * checks. Hearth needs none of them; speech input, when it comes, will name its own.
+ * Permission requests (camera, microphone, notifications, geolocation, ...).
+ * The microphone alone is granted, for talking to Hearth: 'media' asking for
+ * audio and nothing else, from the app's own page in its top-level frame.
+ * A camera, a request that mixes video in, an iframe, any other origin and
+ * every other permission are refused.
  */
-export function allowPermission(_permission: string, _requestingUrl: string): boolean {
-  return false;
+export function allowPermissionRequest(request: PermissionRequest, appUrl: string): boolean {
+  if (request.permission !== 'media' || !request.isMainFrame) return false;
+  const types = request.mediaTypes ?? [];
+  if (types.length !== 1 || types[0] !== 'audio') return false;
+  return sameOrigin(request.requestingUrl, appUrl);
+}
+
+/** The same rule for permission checks: only the app page's top frame, and only for audio. */
+export function allowPermissionCheck(check: PermissionCheck, appUrl: string): boolean {
+  if (check.permission !== 'media' || !check.isMainFrame) return false;
+  if (check.mediaType !== 'audio') return false;
+  return sameOrigin(check.requestingOrigin, appUrl);
 }
 
 /** The subset of BrowserWindow options Hearth sets, as plain data. */

@@ -80,8 +80,8 @@ function loopbackFor(bindHost: string): string {
   return isIP(bare) ? bare : '127.0.0.1';
 }
 
-/** http://host:port, with IPv6 addresses in brackets. */
-export function httpOrigin(address: string, port: number): string {
+/** http://host:port (https:// when `secure`), with IPv6 addresses in brackets. */
+export function httpOrigin(address: string, port: number, secure = false): string {
   const host = isIP(address) === 6 ? `[${address}]` : address;
-  return `http://${host}:${port}`;
+  return `${secure ? 'https' : 'http'}://${host}:${port}`;
 }

@@ -2,13 +2,13 @@
 // carries a token derived from the owner secret (never the secret itself), so
 // it outlives restarts and stops working the moment the secret is rotated.
 // Built like the device cookie: HttpOnly, SameSite=Strict, Path=/.
-import { clearedCookie, readCookie, tokenCookie } from './deviceCookie';
+import { clearedCookie, readCookie, tokenCookie, type DeviceCookieOptions } from './deviceCookie';
 
 export const OWNER_COOKIE = 'hearth_owner';
 
 /** The Set-Cookie value that makes a browser the owner. */
-export function ownerCookie(token: string): string {
-  return tokenCookie(OWNER_COOKIE, token);
+export function ownerCookie(token: string, options: DeviceCookieOptions = {}): string {
+  return tokenCookie(OWNER_COOKIE, token, options);
 }
 
 /** The Set-Cookie value that removes an owner cookie that no longer works. */

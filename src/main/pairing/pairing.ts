@@ -37,6 +37,8 @@ export interface PairingOptions {
   machine?: MachineAddresses;
   codeTtlMs?: number;
   limits?: AttemptLimiterOptions;
+  /** Served over https: the URL says so and carries the certificate's SHA-256 fingerprint. */
+  https?: { fingerprint: string };
 }
 
 export type Redemption =
@@ -54,6 +56,7 @@ export class Pairing implements PairingPort {
   readonly #logger: Logger;
   readonly #host: string;
   readonly #enabled: boolean;
+  readonly #https: { fingerprint: string } | undefined;
   readonly #onInfo: Emitter<PairingInfo>;
   readonly #onDevices: Emitter<KnownDevice[]>;
   readonly #onForget: Emitter<string>;
@@ -75,6 +78,7 @@ export class Pairing implements PairingPort {
     this.#host = options.host;
     this.#port = options.port;
     this.#enabled = options.enabled ?? true;
+    this.#https = options.https;
     this.machine = options.machine ?? machineAddresses({ now: () => scheduler.now() });
     this.#limiter = new AttemptLimiter({ now: () => scheduler.now(), ...options.limits });
     this.#onInfo = new Emitter(report('pairing_info'));
@@ -127,11 +131,13 @@ export class Pairing implements PairingPort {
   info(): PairingInfo {
     const code = this.#codes.current();
     const lan = lanAddress(this.#host, this.machine.current());
-    const url = `${httpOrigin(lan.address, this.#port)}${PAIR_PATH}?code=${code.code}`;
+    const origin = httpOrigin(lan.address, this.#port, this.#https !== undefined);
+    const url = `${origin}${PAIR_PATH}?code=${code.code}`;
     return {
       url,
       expiresAt: code.expiresAt,
       reachable: lan.reachable && this.#listening && this.#enabled,
+      ...(this.#https ? { fingerprint: this.#https.fingerprint } : {}),
     };
   }
 

@@ -26,13 +26,16 @@ import { defaultUsbRoots } from '../modelSetup/modelFiles';
 import { ModelSetup, type ModelSetupDeps } from '../modelSetup/modelSetup';
 import { SettingsService } from '../settings/settings';
 import { createThermal } from '../thermal/createThermal';
+import { lanAddress, machineAddresses, type MachineView } from '../pairing/lanAddress';
 import { OwnerSecret } from '../pairing/ownerSecret';
 import { Pairing } from '../pairing/pairing';
 import type { Redactor } from '../pairing/redact';
+import { openTlsCertificate, tlsNamesFor, type TlsIdentity } from '../pairing/tlsCertificate';
 import { DEFAULT_WS_LIMITS, startHearthServer, type HearthServer } from '../server';
 import { WsApi } from '../server/wsApi';
 import { bridgeEvents } from './eventBridge';
 import { healthReport } from './health';
+import { loggedSpeech } from './loggedSpeech';
 
 export interface ComposedHearth extends HearthApi {
   /** Loads conversations and starts thermal monitoring; the model loads in the background. */
@@ -170,6 +173,8 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       events,
       logger,
       sessionLimits: { expireAfterMs: config.sessionExpiryMs },
+      // Utterances are logged and dropped; speech-to-text comes next behind this port.
+      speech: loggedSpeech(logger),
     }),
   );
   // A forgotten phone's clients end at once, and their connections close.
@@ -247,6 +252,8 @@ export async function composeHearth(
   owned: DisposableStore,
 ): Promise<ComposedProcess> {
   const { config, logger, redactor } = options;
+  const machine = machineAddresses();
+  const tls = config.tls ? await tlsIdentity(config, machine.current(), logger) : undefined;
   const pairing = owned.add(
     await Pairing.open({
       dataDir: config.dataDir,
@@ -255,7 +262,9 @@ export async function composeHearth(
       enabled: config.pairing,
       logger,
       redactor,
+      machine,
       codeTtlMs: options.forTests?.codeTtlMs,
+      https: tls && { fingerprint: tls.fingerprint },
     }),
   );
   // What proves a browser is the owner (kept in memory if the disk is full).
@@ -300,6 +309,7 @@ export async function composeHearth(
         owner,
         allowedHosts: config.allowedHosts,
         isLocalAddress: options.forTests?.isLocalAddress,
+        tls: tls && { key: tls.key, cert: tls.cert },
       });
       // The sockets go first: an HTTP server's close waits for every socket it accepted.
       owned.defer(async () => {
@@ -309,4 +319,21 @@ export async function composeHearth(
       return server;
     },
   };
+}
+
+/**
+ * Hearth's own certificate for https, naming the address phones use now (a new
+ * DHCP lease makes a new one at the next start) and <hostname>.local.
+ */
+async function tlsIdentity(
+  config: HearthConfig,
+  machine: MachineView,
+  logger: Logger,
+): Promise<TlsIdentity> {
+  const lan = lanAddress(config.host, machine);
+  return openTlsCertificate({
+    dataDir: config.dataDir,
+    names: tlsNamesFor(lan.address, machine.hostname),
+    logger,
+  });
 }

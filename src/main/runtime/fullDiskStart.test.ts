@@ -3,7 +3,8 @@
 // its last byte before the start, mounted for these tests. Mounting needs root
 // (as in CI); elsewhere they are skipped.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmdirSync, rmSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,10 +52,10 @@ function fillTmpfs(): () => void {
   return free;
 }
 
-async function start(dir: string) {
+async function start(dir: string, env: Record<string, string> = {}) {
   const logger = createMemoryLogger();
   const running = await startHearth({
-    config: appConfig(dir, { HEARTH_HOST: '127.0.0.1', HEARTH_PORT: '0' }),
+    config: appConfig(dir, { HEARTH_HOST: '127.0.0.1', HEARTH_PORT: '0', ...env }),
     logger,
     staticDir: join(dir, 'no-ui'),
     processName: 'fullDiskStart.test',
@@ -110,6 +111,37 @@ const lockWarnings = (logger: MemoryLogger) =>
   logger.entries.filter((e) => e.level === 'warn' && e.eventType === 'data_dir_lock_unsaved');
 
 describe('Hearth on a full disk', () => {
+  it.skipIf(!canMount)(
+    needsMount(
+      'starts with HEARTH_TLS=1 on a full disk: serves https with a certificate kept in memory, with one warning',
+    ),
+    async () => {
+      const dir = dataDir();
+      fillTmpfs();
+      const { running, logger } = await start(dir, { HEARTH_TLS: '1' });
+      const server = running.server;
+      if (!server) throw new Error('no server');
+      expect(server.url).toMatch(/^https:/);
+      // The certificate it serves is the one the pairing sheet shows.
+      const served = await new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect(
+          { host: '127.0.0.1', port: server.port, rejectUnauthorized: false },
+          () => {
+            resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+            socket.end();
+          },
+        );
+        socket.on('error', reject);
+      });
+      expect(served).toBe(running.pairing.info().fingerprint);
+      expect(
+        logger.entries.filter((e) => e.eventType === 'tls_certificate_not_saved'),
+      ).toHaveLength(1);
+      expect(errors(logger)).toEqual([]);
+      expect(existsSync(join(dir, 'tls', 'hearth.pem'))).toBe(false);
+    },
+  );
+
   it.skipIf(!canMount)(
     needsMount(
       'starts for the first time on a disk full to the last byte, refuses a conversation in words, and works once space returns',

@@ -46,7 +46,7 @@ export async function runOwnerCli(argv: string[], io: OwnerCliIo): Promise<numbe
   }
   try {
     const config = loadConfig(io.env);
-    const origin = ownerPageOrigin(config.host, config.port);
+    const origin = ownerPageOrigin(config.host, config.port, config.tls);
     const link = (secret: string) =>
       ownerPageLine({ ...origin, url: `${origin.url}${OWNER_PATH}?secret=${secret}` });
     if (command === 'link') {

@@ -15,15 +15,18 @@ export interface OwnerPageLink {
   note?: string;
 }
 
-/** The origin an owner page link uses, for a server bound to `address` (as the server reports it). */
-export function ownerPageOrigin(address: string, port: number): OwnerPageLink {
+/**
+ * The origin an owner page link uses, for a server bound to `address` (as the
+ * server reports it); https when the server serves it.
+ */
+export function ownerPageOrigin(address: string, port: number, secure = false): OwnerPageLink {
   const bare = address.replace(/^\[(.*)\]$/, '$1');
   if (isLoopbackHost(bare)) {
-    return { url: httpOrigin(isIP(bare) ? bare : '127.0.0.1', port) };
+    return { url: httpOrigin(isIP(bare) ? bare : '127.0.0.1', port, secure) };
   }
-  if (isWildcardHost(bare)) return { url: httpOrigin('127.0.0.1', port) };
+  if (isWildcardHost(bare)) return { url: httpOrigin('127.0.0.1', port, secure) };
   return {
-    url: httpOrigin(bare, port),
+    url: httpOrigin(bare, port, secure),
     note: `Hearth listens only on ${bare}, not on loopback, so the owner page is there`,
   };
 }
@@ -31,9 +34,13 @@ export function ownerPageOrigin(address: string, port: number): OwnerPageLink {
 /** The owner page link, and its note, as `npm run serve` prints it. */
 export function ownerPageLink(
   owner: OwnerSecret,
-  server: { address: string; port: number },
+  server: { address: string; port: number; url?: string },
 ): OwnerPageLink {
-  const origin = ownerPageOrigin(server.address, server.port);
+  const origin = ownerPageOrigin(
+    server.address,
+    server.port,
+    server.url?.startsWith('https:') ?? false,
+  );
   return { ...origin, url: owner.url(origin.url) };
 }
 
@@ -48,7 +55,7 @@ export function ownerPageLine(link: OwnerPageLink): string {
  */
 export function announceOwnerPage(
   owner: OwnerSecret,
-  server: { address: string; port: number },
+  server: { address: string; port: number; url?: string },
   write: (line: string) => void,
 ): Subscription {
   const announce = (): void => write(`${ownerPageLine(ownerPageLink(owner, server))}\n`);

@@ -4,7 +4,8 @@
 // owner secret and paired devices get past the page that says how to pair,
 // wherever they connect from: loopback is no one in particular.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../base/log';
 import { isLoopbackHost } from '../config/config';
@@ -23,6 +24,7 @@ import { isLoopbackAddress, requestAuth } from './requestAuth';
 import { refuseUpgrade, sendText } from './responses';
 import { httpSecurityHeaders } from './securityHeaders';
 import { staticFiles } from './staticFiles';
+import { tlsFront } from './tlsFront';
 import { PAIRING_CSS_PATH, sendPage, sendPairingCss, unpairedPage } from './unpairedPage';
 import type { WsApi } from './wsApi';
 
@@ -52,6 +54,11 @@ export interface HearthServerOptions {
   isLocalAddress?: (remoteAddress: string | undefined) => boolean;
   /** The machine's host name and addresses (read again every few seconds by default). */
   machine?: MachineAddresses;
+  /**
+   * Serve over https with this key and certificate (PEM); plain http on the
+   * same port is then redirected to it.
+   */
+  tls?: { key: string; cert: string };
 }
 
 export interface HearthServer {
@@ -81,9 +88,9 @@ export function isTraversal(pathname: string): boolean {
   return decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').includes('..');
 }
 
-function formatUrl(host: string, port: number): string {
+function formatUrl(host: string, port: number, secure: boolean): string {
   const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `http://${name}:${port}`;
+  return `${secure ? 'https' : 'http'}://${name}:${port}`;
 }
 
 export async function startHearthServer(options: HearthServerOptions): Promise<HearthServer> {
@@ -159,12 +166,24 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     files(req, res, () => sendText(res, 404, 'Not found'));
   };
 
-  const server = createServer(onRequest);
-  server.on('clientError', (error, socket) => {
+  const onClientError = (error: Error, socket: Duplex): void => {
     logger.debug('http_client_error', { error: error.message });
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
-  });
+  };
+  const secure = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+    : undefined;
+  const server = secure ?? createServer(onRequest);
+  server.on('clientError', onClientError);
+  // With TLS, plain http on the same port only points at https, for a known host name.
+  const front = secure
+    ? tlsFront(secure, plainRedirect({ logger, hostAllowed: (req) => auth.hostAllowed(req) }))
+    : undefined;
+  // A phone that refuses the certificate (the first time, until it is accepted) is no error of Hearth's.
+  secure?.on('tlsClientError', (error) =>
+    logger.debug('tls_client_error', { error: error.message }),
+  );
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
@@ -184,11 +203,12 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     });
   });
 
+  const listener: Server = front?.server ?? server;
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, host, () => {
-        server.off('error', reject);
+      listener.once('error', reject);
+      listener.listen(options.port, host, () => {
+        listener.off('error', reject);
         resolve();
       });
     });
@@ -196,8 +216,8 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
     ownersOut?.dispose();
     throw error;
   }
-  const { port, address } = server.address() as AddressInfo;
-  const url = formatUrl(host, port);
+  const { port, address } = listener.address() as AddressInfo;
+  const url = formatUrl(host, port, front !== undefined);
   pairing?.listening(port);
   logger.info('server_listening', { url, host, port, staticDir, ws: `${url}${WS_PATH}` });
 
@@ -210,11 +230,45 @@ export async function startHearthServer(options: HearthServerOptions): Promise<H
       (closing ??= (async () => {
         ownersOut?.dispose();
         // Its sockets go with the WebSocket API, which whoever built it closes.
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        if (front) await front.close();
+        else {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+        }
         logger.info('server_closed', { url });
       })()),
   };
+}
+
+/**
+ * Plain http when Hearth serves https: a 308 to the same address over https
+ * (a known host name only: a redirect must not point anywhere a Host header
+ * says), and a WebSocket upgrade is refused (browsers do not follow redirects there).
+ */
+function plainRedirect(context: {
+  logger: Logger;
+  hostAllowed: (req: IncomingMessage) => boolean;
+}): ReturnType<typeof createServer> {
+  const plain = createServer((req, res) => {
+    for (const [name, value] of Object.entries(httpSecurityHeaders)) res.setHeader(name, value);
+    if (!context.hostAllowed(req) || !req.headers.host) {
+      context.logger.warn('http_rejected_host', { host: req.headers.host, url: req.url });
+      return sendText(res, 421, 'Misdirected request: unknown host name');
+    }
+    // Only a path: an absolute-form request target must not steer the redirect elsewhere.
+    const path = req.url?.startsWith('/') ? req.url : '/';
+    res.writeHead(308, { Location: `https://${req.headers.host}${path}` });
+    res.end();
+  });
+  plain.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  plain.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    refuseUpgrade(socket, 403, 'Forbidden: Hearth serves wss only');
+  });
+  return plain;
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../base/log';
 import { ownerCookie } from '../pairing/ownerCookie';
 import type { OwnerSecret } from '../pairing/ownerSecret';
 import { callerOf, canBeOwner, type Principal } from './requestAuth';
-import { queryParam, redirectHome } from './responses';
+import { isHttps, queryParam, redirectHome } from './responses';
 import { sendPage, waitSentence, type Page } from './unpairedPage';
 
 const WHERE_THE_LINK_IS =
@@ -68,7 +68,10 @@ export function handleOwnerPage(
   // A HEAD (a link preview) gets the page a GET would, without the cookie.
   const proof = owner.prove(queryParam(req, 'secret'), caller.remoteAddress);
   if (proof.ok)
-    return redirectHome(res, req.method === 'GET' ? ownerCookie(proof.token) : undefined);
+    return redirectHome(
+      res,
+      req.method === 'GET' ? ownerCookie(proof.token, { secure: isHttps(req) }) : undefined,
+    );
   if (proof.reason === 'locked') {
     return sendPage(res, ownerLockedOutPage(proof.retryAfterMs), {
       'Retry-After': Math.ceil(proof.retryAfterMs / 1000),

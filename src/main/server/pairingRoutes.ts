@@ -7,7 +7,7 @@ import type { Logger } from '../base/log';
 import { deviceCookie } from '../pairing/deviceCookie';
 import type { Pairing } from '../pairing/pairing';
 import type { Principal } from './requestAuth';
-import { queryParam, redirectHome } from './responses';
+import { isHttps, queryParam, redirectHome } from './responses';
 import {
   codeRefusedPage,
   lockedOutPage,
@@ -35,7 +35,7 @@ export async function handlePair(
     logger.error('pairing_failed', { error: String(error) });
     return sendPage(res, pairingFailedPage);
   }
-  if (outcome.ok) return redirectHome(res, deviceCookie(outcome.token));
+  if (outcome.ok) return redirectHome(res, deviceCookie(outcome.token, { secure: isHttps(req) }));
   if (outcome.reason === 'locked') {
     return sendPage(res, lockedOutPage(outcome.retryAfterMs), {
       'Retry-After': Math.ceil(outcome.retryAfterMs / 1000),

@@ -28,6 +28,11 @@ export function queryParam(req: IncomingMessage, name: string): string | undefin
  * A 303 to /, optionally setting a cookie. The redirect takes a one-time code or
  * secret out of the address bar and out of the history a browser keeps.
  */
+/** Whether the request came over TLS: its cookies then get Secure. */
+export function isHttps(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
 export function redirectHome(res: ServerResponse, cookie?: string): void {
   res.writeHead(303, {
     Location: '/',

@@ -1,10 +1,11 @@
 // One WebSocket as a FrameChannel: frames go out as JSON text, and a client that
-// stops reading is cut off rather than buffered without bound. Messages come in
-// as text, parsed by the endpoint only once the client's message rate allows;
-// ws has already refused anything above maxPayload without buffering it.
+// stops reading is cut off rather than buffered without bound. Text messages
+// come in as frames, parsed by the endpoint only once the client's message rate
+// allows; binary messages are audio frames (shared/audio.ts), decoded only once
+// the audio rate and size limit allow. ws has already refused anything above
+// maxPayload without buffering it.
 import type { RawData, WebSocket } from 'ws';
 import { subscription } from '../../shared/emitter';
-import { NO_CALL_ID } from '../../shared/wire';
 import type { Logger } from '../base/log';
 import type { FrameChannel, Received } from '../clients/connection';
 
@@ -28,8 +29,7 @@ function rawToBuffer(data: RawData): Buffer {
 export function receivedMessage(bytes: Buffer, isBinary: boolean): Received {
   if (isBinary) {
     return {
-      undecodable: 'binary frames are not accepted; send JSON text',
-      id: NO_CALL_ID,
+      audio: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
       bytes: bytes.length,
     };
   }

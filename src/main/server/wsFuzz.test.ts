@@ -90,6 +90,9 @@ describe('a flood of fuzzed frames', () => {
         frameBurst: UNLIMITED,
         floodRefusals: UNLIMITED,
         maxCallsInFlight: UNLIMITED,
+        // Binary fuzz is read as audio frames, which have a rate of their own.
+        audioFramesPerSecond: UNLIMITED,
+        audioFrameBurst: UNLIMITED,
       },
     });
     cleanup.push(() => fake.hearth.dispose());

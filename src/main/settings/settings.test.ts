@@ -175,6 +175,20 @@ describe('settings', () => {
     }
   });
 
+  it('saves the secure connection for phones to config.json and says it waits for a restart', async () => {
+    const setup = await startSetupApp();
+    expect((await setup.call<Settings>('getSettings')).tls).toBe(false);
+    const updated = await setup.call<Updated>('updateSettings', { tls: true });
+    expect(updated.restartNeeded).toEqual(['tls']);
+    expect(updated.settings.tls).toBe(true);
+    expect(JSON.parse(readFileSync(join(setup.dataDir, 'config.json'), 'utf8'))).toMatchObject({
+      tls: true,
+    });
+    expect(loadConfig(setup.env).tls).toBe(true);
+    // Saving it again changes nothing, so nothing waits.
+    expect((await setup.call<Updated>('updateSettings', { tls: true })).restartNeeded).toEqual([]);
+  });
+
   it('says a threshold change waits for a restart where they cannot change live', async () => {
     const setup = await startSetupApp();
     const updated = await setup.call<Updated>('updateSettings', { thermalTriggerC: 82 });

@@ -50,6 +50,7 @@ const SHOWN: readonly SettingName[] = [
   'thermalResume',
   'theme',
   'kioskPinHash',
+  'tls',
 ];
 
 const DEFAULT_LOGS =
@@ -76,6 +77,7 @@ export class SettingsService {
       thermalResumeC: current.thermalResume,
       theme: current.theme,
       kioskPinSet: current.kioskPinHash !== undefined,
+      tls: current.tls,
       environmentOverrides: SHOWN.map(settingVariable).filter((v) => (env[v] ?? '') !== ''),
       about: {
         version,
@@ -126,6 +128,7 @@ export class SettingsService {
       thermalTrigger: change.thermalTriggerC,
       thermalResume: change.thermalResumeC,
       theme: change.theme,
+      tls: change.tls,
       // Null (remove) for now: the new hash is made only once the change is allowed.
       kioskPinHash: change.kioskPin === undefined ? undefined : null,
     };
@@ -208,6 +211,8 @@ export class SettingsService {
       else restartNeeded.push('thermalTriggerC', 'thermalResumeC');
     }
     if (after.theme !== before.theme) events.fire({ type: 'appearance', theme: after.theme });
+    // The server's certificate and listener are made at start-up.
+    if (after.tls !== before.tls) restartNeeded.push('tls');
     logger.info('settings_changed', {
       changed: SHOWN.filter((name) => after[name] !== before[name]),
       restartNeeded,

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -23,15 +24,19 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** One GET, from a chosen local address, with chosen headers; never follows redirects. */
+/**
+ * One GET, from a chosen local address, with chosen headers; never follows
+ * redirects. An https URL trusts `ca` (Hearth's own certificate).
+ */
 export function httpGet(
   url: string,
-  options: { headers?: Record<string, string>; localAddress?: string } = {},
+  options: { headers?: Record<string, string>; localAddress?: string; ca?: string } = {},
 ): Promise<HttpAnswer> {
+  const send = url.startsWith('https:') ? httpsGet : get;
   return new Promise((resolveGet, reject) => {
-    const request = get(
+    const request = send(
       url,
-      { headers: options.headers, localAddress: options.localAddress },
+      { headers: options.headers, localAddress: options.localAddress, ca: options.ca },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -153,6 +158,15 @@ export class HearthUnderTest implements AsyncDisposable {
     return Number(new URL(this.url).port);
   }
 
+  /** Over https (HEARTH_TLS=1): Hearth's own certificate, which this test's clients trust. */
+  get ca(): string | undefined {
+    const file = join(this.#dataDir, 'tls', 'hearth.pem');
+    if (!this.url.startsWith('https:') || !existsSync(file)) return undefined;
+    return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(
+      readFileSync(file, 'utf8'),
+    )?.[0];
+  }
+
   /** True while the server process runs. */
   get alive(): boolean {
     return this.#child.exitCode === null && this.#child.signalCode === null;
@@ -175,7 +189,7 @@ export class HearthUnderTest implements AsyncDisposable {
   /** A protocol client with the owner cookie, from 127.0.0.1: the owner. Closed with the server. */
   async owner(options: Partial<PhoneClientOptions> = {}): Promise<PhoneClient> {
     return this.track(
-      new PhoneClient({ url: this.wsUrl, cookie: this.ownerCookie, ...options }),
+      new PhoneClient({ url: this.wsUrl, cookie: this.ownerCookie, ca: this.ca, ...options }),
     ).connect();
   }
 
@@ -189,7 +203,8 @@ export class HearthUnderTest implements AsyncDisposable {
     const owner = await this.owner();
     try {
       const { url } = await owner.call('getPairing', {});
-      const answer = await httpGet(url.replace(/^http:\/\/[^/]+/, this.url), {
+      const answer = await httpGet(url.replace(/^https?:\/\/[^/]+/, this.url), {
+        ca: this.ca,
         localAddress: PHONE_ADDRESS,
         headers: { 'user-agent': userAgent },
       });
@@ -207,7 +222,13 @@ export class HearthUnderTest implements AsyncDisposable {
   /** A paired phone's protocol client, from 127.0.0.2 (not yet connected). */
   phone(cookie: string, options: Partial<PhoneClientOptions> = {}): PhoneClient {
     return this.track(
-      new PhoneClient({ url: this.wsUrl, cookie, localAddress: PHONE_ADDRESS, ...options }),
+      new PhoneClient({
+        url: this.wsUrl,
+        cookie,
+        localAddress: PHONE_ADDRESS,
+        ca: this.ca,
+        ...options,
+      }),
     );
   }
 

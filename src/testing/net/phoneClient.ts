@@ -40,13 +40,15 @@ export interface PhoneClientOptions {
   reconnect?: boolean;
   /** Ask to resume this session in the first hello (to try someone else's, say). */
   resume?: { sessionId: string; secret: string; lastSeq: number };
+  /** Over wss: the certificate to trust (Hearth's own), as a phone that accepted it does. */
+  ca?: string;
 }
 
 export class PhoneClient implements AsyncDisposable {
   readonly options: Required<
-    Omit<PhoneClientOptions, 'cookie' | 'origin' | 'localAddress' | 'resume'>
+    Omit<PhoneClientOptions, 'cookie' | 'origin' | 'localAddress' | 'resume' | 'ca'>
   > &
-    Pick<PhoneClientOptions, 'cookie' | 'origin' | 'localAddress'>;
+    Pick<PhoneClientOptions, 'cookie' | 'origin' | 'localAddress' | 'ca'>;
   /** Every welcome, in order: resumed or new. */
   readonly welcomes: Omit<WelcomeFrame, 'secret'>[] = [];
   /** Snapshots received, and how many came in place of a replay after a resume. */
@@ -217,6 +219,7 @@ export class PhoneClient implements AsyncDisposable {
       // A dial into a dead link gives up as a silent open link would.
       handshakeTimeout: this.options.deadAfterMs,
       ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}),
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
     });
     this.#socket = socket;
     this.#welcomed = false;

@@ -19,6 +19,7 @@ const idle: HearthTransport = {
     listener({ state: 'connecting' });
     return () => {};
   },
+  sendAudio() {},
   retry() {},
   close() {},
 };

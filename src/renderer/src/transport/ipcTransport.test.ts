@@ -20,10 +20,12 @@ afterEach(() => {
 /** The preload bridge, with the test playing main on the other side. */
 function kiosk() {
   const posted: unknown[] = [];
+  const audio: Uint8Array[] = [];
   const fromMain = new Emitter<unknown>();
   const bridge: HearthBridge = {
     post: (frame) => posted.push(frame),
     onFrame: (listener) => fromMain.subscribe(listener),
+    postAudio: (bytes) => audio.push(bytes),
   };
   const transport = createIpcTransport(bridge, { resume: memoryResumeStore() });
   transports.push(transport);
@@ -34,7 +36,7 @@ function kiosk() {
   transport.onSession((session) => sessions.push(session));
   transport.onEvent((event) => events.push(event));
   const main = (frame: unknown) => fromMain.fire(frame);
-  return { transport, posted, main, links, sessions, events };
+  return { transport, posted, audio, main, links, sessions, events };
 }
 
 const deleted = (n: number): HearthEvent => ({
@@ -54,6 +56,14 @@ describe('ipcTransport', () => {
     expect(k.sessions).toEqual([{ role: 'owner', resumed: false }]);
     k.main({ t: 'event', seq: 1, event: deleted(1) });
     expect(k.events).toEqual([deleted(1)]);
+  });
+
+  it('hands audio bytes to the bridge as they are, apart from the frames', () => {
+    const k = kiosk();
+    const bytes = Uint8Array.of(0xa1, 3, 0, 0, 1, 0, 0, 0, 9, 0);
+    k.transport.sendAudio(bytes);
+    expect(k.audio).toEqual([bytes]);
+    expect(k.posted).toEqual([{ t: 'hello' }]);
   });
 
   it('on a skipped event says hello again on the same channel, resuming from the last one', () => {

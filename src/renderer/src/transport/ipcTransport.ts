@@ -41,6 +41,8 @@ export function createIpcTransport(
     session,
     links,
     currentLink: () => link,
+    // Main checks the bytes and limits their rate; it answers a refusal like any bad frame.
+    sendAudio: (bytes) => bridge.postAudio(bytes),
     retry() {},
     close() {
       stopReading();

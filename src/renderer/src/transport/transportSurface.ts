@@ -14,6 +14,8 @@ export interface TransportParts {
   links: Emitter<LinkState>;
   /** The link as it is now (read at each onLink call). */
   currentLink(): LinkState;
+  /** Carries one audio frame on the link (bytes from shared/audio.ts encodeAudioFrame). */
+  sendAudio(bytes: Uint8Array): void;
   retry(): void;
   close(): void;
 }
@@ -32,6 +34,7 @@ export function transportSurface(parts: TransportParts): HearthTransport {
       listener(parts.currentLink());
       return subscription;
     },
+    sendAudio: parts.sendAudio,
     retry: parts.retry,
     close: parts.close,
   };

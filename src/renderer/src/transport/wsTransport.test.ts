@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { HearthEvent } from '../../../shared/api';
+import { encodeAudioFrame } from '../../../shared/audio';
 import type { HearthTransport, LinkState } from '../../../shared/transport';
 import { fixedUuid } from '../../../testing/ids';
 import { startSessionServer, type SessionServer } from '../../../testing/sessionServer';
@@ -118,6 +119,26 @@ describe('wsTransport', () => {
     ]);
     expect(stopped).toEqual({ stopped: true });
     expect(list[0]?.title).toBe('Hi');
+  });
+
+  it('sends audio frames as binary messages, byte for byte, and refuses them with no link', async () => {
+    const server = await listen();
+    const { transport, links } = open(server.port);
+    const frame = encodeAudioFrame({
+      utterance: 3,
+      start: true,
+      end: true,
+      pcm: Int16Array.of(1, -1, 32767, -32768),
+    });
+    expect(() => transport.sendAudio(frame)).toThrow(
+      expect.objectContaining({ code: 'disconnected' }) as Error,
+    );
+    await until(isConnected(links));
+    transport.sendAudio(frame);
+    await until(() => server.audio.length === 1);
+    expect([...(server.audio[0] ?? [])]).toEqual([...frame]);
+    // Audio is not a frame: none of it shows up as JSON.
+    expect(server.received).toEqual([]);
   });
 
   it('rejects with the server error code, and on replies that break the schema', async () => {

@@ -22,7 +22,8 @@ export interface WebSocketLike {
   onclose: ((event: never) => void) | null;
   onerror: ((event: never) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
-  send(data: string): void;
+  /** JSON text for frames; bytes (a binary message) for audio frames. */
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
@@ -70,6 +71,13 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       throw new HearthCallError('disconnected', 'Not connected to Hearth');
     }
     socket.send(JSON.stringify(frame));
+  };
+  // Audio frames go as binary messages on the same socket, and fail the same way between sockets.
+  const sendAudio = (bytes: Uint8Array): void => {
+    if (!socket || socket.readyState !== OPEN) {
+      throw new HearthCallError('disconnected', 'Not connected to Hearth');
+    }
+    socket.send(bytes);
   };
   const port: FramePort = { post: send, onFrame: (listener) => frames.subscribe(listener) };
   const client = createRpcClient(port);
@@ -202,6 +210,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
     session,
     links,
     currentLink: () => link,
+    sendAudio,
     retry: wakeUp,
     close() {
       if (closed) return;

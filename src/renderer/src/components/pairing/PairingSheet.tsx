@@ -60,6 +60,16 @@ export function PairingSheet({ open, onClose }: PairingSheetProps) {
             <p>Scan this with the phone&apos;s camera, or open this address on it:</p>
             <p className="pairing-url">{pairing.url}</p>
             <p className="muted">{expiry(pairing)}</p>
+            {pairing.fingerprint && (
+              <div className="pairing-fingerprint">
+                <p>
+                  The first time, the phone warns that the connection is not private: Hearth made
+                  its own certificate. Before going on, check that the certificate&apos;s SHA-256
+                  fingerprint the phone shows is this one:
+                </p>
+                <p className="pairing-url">{pairing.fingerprint}</p>
+              </div>
+            )}
           </div>
         </div>
       )}

@@ -16,6 +16,7 @@ import { AppearanceSection } from './AppearanceSection';
 import { KioskPinForm, KioskPinSection } from './KioskPinSection';
 import { OwnerBrowsersSection } from './OwnerBrowsersSection';
 import { SaveStatusLine } from './SaveStatusLine';
+import { SecureConnectionSection } from './SecureConnectionSection';
 import { SettingsSheet } from './SettingsSheet';
 import { ThermalSection } from './ThermalSection';
 
@@ -28,6 +29,7 @@ const idle: HearthTransport = {
     listener({ state: 'connected' });
     return () => {};
   },
+  sendAudio() {},
   retry() {},
   close() {},
 };
@@ -69,6 +71,7 @@ describe('the Settings sheet', () => {
       'System prompt',
       'Thermal protection',
       'Paired devices',
+      'Secure connection',
       'Theme',
       'Kiosk exit PIN',
       'Owner browsers',
@@ -82,6 +85,7 @@ describe('the Settings sheet', () => {
       'Prompt',
       'Thermal',
       'Phones',
+      'Secure',
       'Theme',
       'PIN',
       'Browsers',
@@ -93,6 +97,7 @@ describe('the Settings sheet', () => {
       'prompt',
       'thermal',
       'devices',
+      'secure',
       'theme',
       'pin',
       'owner',
@@ -178,6 +183,30 @@ describe('after a save', () => {
     expect(html).toContain(
       '<p class="field-error" role="alert">Not saved: HEARTH_THEME is set in Hearth&#x27;s environment',
     );
+  });
+});
+
+describe('secure connection for phones', () => {
+  it('is one labelled switch showing the saved choice, locked when HEARTH_TLS decides it', () => {
+    const off = render(<SecureConnectionSection settings={savedSettings()} />);
+    expect(off).toMatch(
+      /<input type="checkbox" name="tls"\/>Secure connection for phones \(needed for a phone(&#x27;|')s microphone\)/,
+    );
+    const on = render(<SecureConnectionSection settings={savedSettings({ tls: true })} />);
+    expect(on).toMatch(/<input type="checkbox" name="tls" checked=""\/>/);
+    const decided = render(
+      <SecureConnectionSection
+        settings={savedSettings({ tls: true, environmentOverrides: ['HEARTH_TLS'] })}
+      />,
+    );
+    expect(decided).toMatch(/<input type="checkbox" disabled="" name="tls" checked=""\/>/);
+    expect(decided).toContain('HEARTH_TLS is set in the environment');
+  });
+
+  it('says a change of it waits for a restart', () => {
+    expect(
+      render(<SaveStatusLine status={{ state: 'saved', restartNeeded: ['tls'] }} />),
+    ).toContain('Saved. Secure connection for phones applies after Hearth restarts.');
   });
 });
 

@@ -1,5 +1,5 @@
 // The owner's Settings, on the kiosk (or a browser that opened the owner page):
-// the model, the system prompt, thermal thresholds, paired phones, the theme,
+// the model, the system prompt, thermal thresholds, paired phones, https for phones, the theme,
 // the kiosk exit PIN, signing out owner browsers, and where things are. Each
 // section saves on its own; main checks and applies each change, and says when
 // one waits for a restart.
@@ -14,6 +14,7 @@ import { AppearanceSection } from './AppearanceSection';
 import { KioskPinSection } from './KioskPinSection';
 import { ModelSection } from './ModelSection';
 import { OwnerBrowsersSection } from './OwnerBrowsersSection';
+import { SecureConnectionSection } from './SecureConnectionSection';
 import { SystemPromptSection } from './SystemPromptSection';
 import { ThermalSection } from './ThermalSection';
 
@@ -23,6 +24,7 @@ const PARTS = [
   ['prompt', 'Prompt'],
   ['thermal', 'Thermal'],
   ['devices', 'Phones'],
+  ['secure', 'Secure'],
   ['theme', 'Theme'],
   ['pin', 'PIN'],
   ['owner', 'Browsers'],
@@ -82,6 +84,7 @@ export function SettingsSheet({ open, onClose, ...props }: SettingsSheetProps) {
               onForget={(device) => void actions.forgetDevice(device.id)}
             />
           </div>
+          <SecureConnectionSection settings={settings} />
           <AppearanceSection settings={settings} />
           <KioskPinSection settings={settings} onScreenKeyboard={onScreenKeyboard} />
           <OwnerBrowsersSection />

@@ -16,6 +16,7 @@ export const SETTING_LABELS: Record<keyof SettingsChange, string> = {
   thermalTriggerC: 'Start cooling at',
   thermalResumeC: 'Resume below',
   theme: 'Theme',
+  tls: 'Secure connection for phones',
   kioskPin: 'Kiosk exit PIN',
   currentPin: 'Current PIN',
 };
@@ -28,6 +29,7 @@ export const SETTING_VARIABLES = {
   thermalResumeC: 'HEARTH_THERMAL_RESUME',
   theme: 'HEARTH_THEME',
   kioskPin: 'HEARTH_KIOSK_PIN_HASH',
+  tls: 'HEARTH_TLS',
 } as const;
 export type ShownSetting = keyof typeof SETTING_VARIABLES;
 

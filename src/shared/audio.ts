@@ -1,0 +1,105 @@
+// Audio frames: the microphone's sound on a client's own link (a WebSocket's
+// binary message, or an ArrayBuffer over the kiosk's IPC), defined once for
+// both ends. One frame is a fixed 8-byte header and up to 100 ms of 16 kHz mono
+// 16-bit little-endian PCM:
+//
+//   byte 0     kind, AUDIO_FRAME_KIND (no JSON frame starts with this byte)
+//   byte 1     flags: AUDIO_START opens an utterance, AUDIO_END closes it
+//   bytes 2-3  reserved, zero
+//   bytes 4-7  the utterance id, uint32 little-endian, chosen by the client
+//   bytes 8-   PCM samples, int16 little-endian
+//
+// An utterance is the frames from one with AUDIO_START to one with AUDIO_END
+// (a single frame may carry both); an end frame may hold no samples. The header
+// is 8 bytes so the samples stay aligned. No imports: the renderer and the
+// preload may bundle this file.
+
+export const AUDIO_FRAME_KIND = 0xa1;
+export const AUDIO_START = 0b01;
+export const AUDIO_END = 0b10;
+export const AUDIO_HEADER_BYTES = 8;
+export const AUDIO_SAMPLE_RATE = 16_000;
+/** 100 ms of audio: a frame holds at most this many samples. */
+export const AUDIO_FRAME_MAX_SAMPLES = AUDIO_SAMPLE_RATE / 10;
+/** The largest frame there is, header included: 3,208 bytes. */
+export const AUDIO_FRAME_MAX_BYTES = AUDIO_HEADER_BYTES + AUDIO_FRAME_MAX_SAMPLES * 2;
+
+const KNOWN_FLAGS = AUDIO_START | AUDIO_END;
+const MAX_UTTERANCE_ID = 0xffff_ffff;
+
+export interface AudioFrame {
+  /** Which utterance the samples belong to (uint32). */
+  utterance: number;
+  /** The first frame of the utterance. */
+  start: boolean;
+  /** The last frame of the utterance. */
+  end: boolean;
+  /** 16 kHz mono samples, at most AUDIO_FRAME_MAX_SAMPLES. */
+  pcm: Int16Array;
+}
+
+/** One frame as bytes to send; throws RangeError on a frame that cannot be one. */
+export function encodeAudioFrame(frame: AudioFrame): Uint8Array {
+  const { utterance, pcm } = frame;
+  if (!Number.isInteger(utterance) || utterance < 0 || utterance > MAX_UTTERANCE_ID) {
+    throw new RangeError(`utterance id must be a uint32, not ${utterance}`);
+  }
+  if (pcm.length > AUDIO_FRAME_MAX_SAMPLES) {
+    throw new RangeError(
+      `an audio frame holds at most ${AUDIO_FRAME_MAX_SAMPLES} samples (100 ms), not ${pcm.length}`,
+    );
+  }
+  const bytes = new Uint8Array(AUDIO_HEADER_BYTES + pcm.length * 2);
+  const view = new DataView(bytes.buffer);
+  view.setUint8(0, AUDIO_FRAME_KIND);
+  view.setUint8(1, (frame.start ? AUDIO_START : 0) | (frame.end ? AUDIO_END : 0));
+  view.setUint32(4, utterance, true);
+  for (let i = 0; i < pcm.length; i++) {
+    view.setInt16(AUDIO_HEADER_BYTES + i * 2, pcm[i] ?? 0, true);
+  }
+  return bytes;
+}
+
+/**
+ * Bytes received as one frame, or why they are not one. The samples are copied
+ * out, so the frame never aliases a transport's (pooled) buffer.
+ */
+export function decodeAudioFrame(bytes: Uint8Array): AudioFrame | { error: string } {
+  if (bytes.length < AUDIO_HEADER_BYTES) {
+    return { error: `bad audio frame: ${bytes.length} bytes is shorter than its 8-byte header` };
+  }
+  if (bytes.length > AUDIO_FRAME_MAX_BYTES) {
+    return {
+      error: `bad audio frame: ${bytes.length} bytes is over the ${AUDIO_FRAME_MAX_BYTES} a frame may hold`,
+    };
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kind = view.getUint8(0);
+  if (kind !== AUDIO_FRAME_KIND) {
+    return { error: `bad audio frame: kind byte 0x${kind.toString(16)} is not 0xa1` };
+  }
+  const flags = view.getUint8(1);
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    return { error: `bad audio frame: unknown flags 0x${flags.toString(16)}` };
+  }
+  if (view.getUint16(2, true) !== 0) {
+    return { error: 'bad audio frame: reserved bytes 2-3 must be zero' };
+  }
+  const payload = bytes.length - AUDIO_HEADER_BYTES;
+  if (payload % 2 !== 0) {
+    return { error: 'bad audio frame: the samples are 16-bit, so their byte count must be even' };
+  }
+  const pcm = new Int16Array(payload / 2);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = view.getInt16(AUDIO_HEADER_BYTES + i * 2, true);
+  return {
+    utterance: view.getUint32(4, true),
+    start: (flags & AUDIO_START) !== 0,
+    end: (flags & AUDIO_END) !== 0,
+    pcm,
+  };
+}
+
+/** ms of audio in this many samples. */
+export function audioDurationMs(samples: number): number {
+  return (samples * 1000) / AUDIO_SAMPLE_RATE;
+}
