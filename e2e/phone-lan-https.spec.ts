@@ -3,32 +3,20 @@
 // accepted it. On a real LAN address the page is a secure context (what a
 // phone's microphone needs), pairing goes through the printed https URL, and a
 // link cut mid-answer resumes with the answer whole, as over http.
-import type { Page } from '@playwright/test';
-import type { Conversation } from '../src/shared/api';
-import { expect, skipReason, test, type Lan } from './net/lanFixture';
+import {
+  expect,
+  messagesOf,
+  pairedPhone,
+  phoneCutMidAnswer,
+  skipReason,
+  test,
+} from './net/lanFixture';
 import { rawAnswer } from './rawModel';
-import { sendPrompt, squash, textOf, ui, waitForAnswer, waitUntilReady } from './ui';
+import { sendPrompt, squash, textOf, ui, waitForAnswer } from './ui';
 
 test.skip(!!skipReason, skipReason);
 // The fixture model rarely stops by itself: a long limit keeps it writing for seconds.
 test.use({ hearthEnv: { HEARTH_TLS: '1', HEARTH_MAX_TOKENS: '500' } });
-
-async function latestConversation(lan: Lan): Promise<Conversation | undefined> {
-  const list = await lan.ownerCall('listConversations', {});
-  const latest = [...list].sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  if (!latest) return undefined;
-  return lan.ownerCall('openConversation', { id: latest.id });
-}
-
-const messagesOf = (lan: Lan) => async () => (await latestConversation(lan))?.messages ?? [];
-
-async function pairedPhone(lan: Lan): Promise<Page> {
-  const phone = await lan.newPhone();
-  const page = await phone.newPage();
-  await page.goto(lan.pairingUrl);
-  await waitUntilReady(page);
-  return page;
-}
 
 test('a phone pairs through the printed https URL, in a secure context, and converses', async ({
   lan,
@@ -49,14 +37,9 @@ test('a phone pairs through the printed https URL, in a secure context, and conv
 });
 
 test('a link that goes down mid-answer resumes over wss, the answer whole', async ({ lan }) => {
-  const page = await pairedPhone(lan);
-  const view = ui(page);
   const prompt = 'Tell me a story about a dog and a ball.';
-  await sendPrompt(page, prompt);
-  await expect(view.answers.last()).not.toBeEmpty();
-  lan.pair.down('phone');
-  expect((await messagesOf(lan)()).at(-1)?.status, 'cut mid-answer').toBe('streaming');
-  await expect(view.connection).toContainText('Reconnecting', { timeout: 8_000 });
+  const page = await phoneCutMidAnswer(lan, prompt);
+  const view = ui(page);
   lan.pair.up('phone');
   await expect(view.connection).toContainText('Connected', { timeout: 15_000 });
   await waitForAnswer(page, messagesOf(lan));

@@ -4,31 +4,18 @@
 // (ip link set down: no reset, no close, a half-open socket, as when a phone
 // walks out of Wi-Fi range). The test itself acts as the owner over Hearth's
 // loopback, with the cookie Hearth's printed owner page gives.
-import type { Page } from '@playwright/test';
-import type { Conversation } from '../src/shared/api';
-import { expect, skipReason, test, type Lan } from './net/lanFixture';
+import {
+  expect,
+  messagesOf,
+  pairedPhone,
+  phoneCutMidAnswer,
+  skipReason,
+  test,
+} from './net/lanFixture';
 import { rawAnswer } from './rawModel';
 import { sendPrompt, squash, textOf, ui, waitForAnswer, waitUntilReady } from './ui';
 
 test.skip(!!skipReason, skipReason);
-
-async function latestConversation(lan: Lan): Promise<Conversation | undefined> {
-  const list = await lan.ownerCall('listConversations', {});
-  const latest = [...list].sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  if (!latest) return undefined;
-  return lan.ownerCall('openConversation', { id: latest.id });
-}
-
-const messagesOf = (lan: Lan) => async () => (await latestConversation(lan))?.messages ?? [];
-
-/** A paired phone with the page open and ready. */
-async function pairedPhone(lan: Lan): Promise<Page> {
-  const phone = await lan.newPhone();
-  const page = await phone.newPage();
-  await page.goto(lan.pairingUrl);
-  await waitUntilReady(page);
-  return page;
-}
 
 test('a phone pairs through the printed URL and converses over the LAN', async ({ lan }) => {
   const printed = new URL(lan.pairingUrl);
@@ -60,15 +47,9 @@ test.describe('a link that goes down mid-answer', () => {
   test('shows Reconnecting, and once back the answer completes exactly as undisturbed', async ({
     lan,
   }) => {
-    const page = await pairedPhone(lan);
-    const view = ui(page);
     const prompt = 'Tell me a story about a dog and a ball.';
-    await sendPrompt(page, prompt);
-    await expect(view.answers.last()).not.toBeEmpty();
-    lan.pair.down('phone');
-    expect((await messagesOf(lan)()).at(-1)?.status, 'cut mid-answer').toBe('streaming');
-    // The heartbeat notices within 5 s.
-    await expect(view.connection).toContainText('Reconnecting', { timeout: 8_000 });
+    const page = await phoneCutMidAnswer(lan, prompt);
+    const view = ui(page);
     // Hearth keeps answering into the phone's session meanwhile.
     await expect
       .poll(async () => (await messagesOf(lan)()).at(-1)?.status, { timeout: 30_000 })

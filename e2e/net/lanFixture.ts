@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect, type BrowserContext } from '@playwright/test';
-import type { CommandArgs, CommandName, CommandResult } from '../../src/shared/api';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import type { CommandArgs, CommandName, CommandResult, Conversation } from '../../src/shared/api';
 import { httpGet } from '../../src/testing/net/hearthUnderTest';
 import { PhoneClient } from '../../src/testing/net/phoneClient';
 import { baseEnv, HearthProcess, ownerCookieFrom } from '../fixtures';
@@ -15,6 +15,7 @@ import { launchPhoneBrowser, type PhoneBrowser } from './chromiumInNamespace';
 import { bridgeInto, type Bridge } from './loopbackBridge';
 import { NetnsPair, netnsSkipReason } from './netns';
 import { printedPairingUrl } from './pairingLine';
+import { sendPrompt, ui, waitUntilReady } from '../ui';
 
 /** Inside its own namespace every port is free: Hearth keeps its default. */
 const PORT = 8737;
@@ -134,6 +135,43 @@ async function tlsOwnerCookie(url: string, ca: string | undefined): Promise<stri
     throw new Error(`the owner page answered ${answer.status}: ${answer.body}`);
   }
   return cookie.split(';')[0] ?? '';
+}
+
+/** The conversation the owner touched last, read over the owner's way in. */
+export async function latestConversation(lan: Lan): Promise<Conversation | undefined> {
+  const list = await lan.ownerCall('listConversations', {});
+  const latest = [...list].sort((a, b) => b.updatedAt - a.updatedAt)[0];
+  if (!latest) return undefined;
+  return lan.ownerCall('openConversation', { id: latest.id });
+}
+
+/** Reads the latest conversation's stored messages each time it is called (for polling). */
+export const messagesOf = (lan: Lan) => async () => (await latestConversation(lan))?.messages ?? [];
+
+/** A new phone paired through the printed URL, with the page open and ready. */
+export async function pairedPhone(lan: Lan): Promise<Page> {
+  const phone = await lan.newPhone();
+  const page = await phone.newPage();
+  await page.goto(lan.pairingUrl);
+  await waitUntilReady(page);
+  return page;
+}
+
+/**
+ * A paired phone that sent `prompt` and lost its link (taken down, a black
+ * hole) once the answer began: Hearth is still writing it, the page says
+ * Reconnecting.
+ */
+export async function phoneCutMidAnswer(lan: Lan, prompt: string): Promise<Page> {
+  const page = await pairedPhone(lan);
+  const view = ui(page);
+  await sendPrompt(page, prompt);
+  await expect(view.answers.last()).not.toBeEmpty();
+  lan.pair.down('phone');
+  expect((await messagesOf(lan)()).at(-1)?.status, 'cut mid-answer').toBe('streaming');
+  // The heartbeat notices within 5 s.
+  await expect(view.connection).toContainText('Reconnecting', { timeout: 8_000 });
+  return page;
 }
 
 export { expect };

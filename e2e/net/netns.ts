@@ -152,6 +152,10 @@ export class NetnsPair implements AsyncDisposable {
       for (const end of [hearth, phone]) {
         ip('-n', end.ns, 'link', 'set', 'lo', 'up');
         ip('-n', end.ns, 'addr', 'add', `${end.address}/30`, 'dev', end.dev);
+        // No IPv6 link-local address: it would finish its duplicate check a second
+        // after the link comes up, and Chromium aborts a page load under way on
+        // that address change (net::ERR_NETWORK_CHANGED). The LAN here is IPv4.
+        ip('-n', end.ns, 'link', 'set', end.dev, 'addrgenmode', 'none');
         ip('-n', end.ns, 'link', 'set', end.dev, 'up');
       }
     } catch (error) {

@@ -5,16 +5,14 @@
 // frames are refused like any bad frame, and a flood cuts only its connection.
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAudioFrame, type AudioFrame } from '../../shared/audio';
-import { Emitter } from '../../shared/emitter';
-import { NO_CALL_ID, serverFrame, type ServerFrame } from '../../shared/wire';
+import { NO_CALL_ID } from '../../shared/wire';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
 import { ManualScheduler } from '../../testing/manualScheduler';
+import { serveMemoryConnection } from '../../testing/memoryConnection';
 import { settle } from '../../testing/memoryLinks';
 import type { UtteranceEnd } from '../contracts/speech';
-import type { LinkCloseReason } from './client';
 import type { Principal } from './principal';
-import { serveRpc, type Received } from './connection';
 
 const PHONE: Principal = { role: 'device', deviceId: fixedUuid(101) };
 const OTHER_PHONE: Principal = { role: 'device', deviceId: fixedUuid(102) };
@@ -43,44 +41,16 @@ function setup() {
   });
   cleanup.push(() => fake.hearth.dispose());
   const connect = (principal: Principal = PHONE, hello = true) => {
-    const posted: ServerFrame[] = [];
-    const incoming = new Emitter<Received>();
-    const closed: LinkCloseReason[] = [];
-    const served = serveRpc(
-      {
-        post: (frame) => posted.push(serverFrame.parse(structuredClone(frame))),
-        onReceive: (listener) => incoming.subscribe(listener),
-      },
-      {
-        clients: fake.hearth.clients,
-        principal,
-        logger: fake.logger,
-        transport: 'ws',
-        connectionId: 'c',
-        close: (reason) => closed.push(reason),
-        now: () => clock.now(),
-      },
-    );
+    const served = serveMemoryConnection(fake, principal, clock);
     cleanup.push(() => served.dispose());
-    const send = (frame: unknown) => {
-      const text = JSON.stringify(frame);
-      incoming.fire({ text, bytes: text.length });
-    };
-    const sendBytes = (bytes: Uint8Array) => incoming.fire({ audio: bytes, bytes: bytes.length });
     const sendAudio = (frame: Partial<AudioFrame> & { pcm: Int16Array }) =>
-      sendBytes(encodeAudioFrame({ utterance: 1, start: false, end: false, ...frame }));
+      served.sendBytes(encodeAudioFrame({ utterance: 1, start: false, end: false, ...frame }));
     const refusals = () =>
-      posted.flatMap((f) => (f.t === 'result' && !f.ok ? [[f.error.code, f.error.message]] : []));
-    if (hello) send({ t: 'hello' });
-    return {
-      posted,
-      closed,
-      send,
-      sendBytes,
-      sendAudio,
-      refusals,
-      dispose: () => served.dispose(),
-    };
+      served.posted.flatMap((f) =>
+        f.t === 'result' && !f.ok ? [[f.error.code, f.error.message]] : [],
+      );
+    if (hello) served.send({ t: 'hello' });
+    return { ...served, sendAudio, refusals };
   };
   return { clock, fake, heard, connect };
 }

@@ -20,7 +20,7 @@ import {
 import type { CallFrame, CallOutcome, ServerFrame } from '../../shared/wire';
 import type { AudioFrame } from '../../shared/audio';
 import type { Logger } from '../base/log';
-import type { SpeechPort, UtteranceEnd } from '../contracts/speech';
+import type { SpeechPort } from '../contracts/speech';
 import { clientKey, dispatch, type CallContext, type HearthHandlers } from '../rpc/dispatch';
 import { conversationForRole, focusAfterCall, focusAtCall, snapshotForRole } from './focus';
 import type { ClientRole } from '../../shared/role';
@@ -28,7 +28,7 @@ import type { ClientLimits } from './limits';
 import { deviceKeyOf } from './principal';
 import { SequencedOutbox } from './replayBuffer';
 import type { TokenBucket } from './tokenBucket';
-import { Utterance } from './utterance';
+import { VoiceInput, type AudioOutcome } from './voiceInput';
 
 /** Why a connection is ended from this side; each transport maps it to its own close. */
 export type LinkCloseReason =
@@ -66,12 +66,6 @@ export interface ClientDeps {
   speech: SpeechPort;
 }
 
-/**
- * What became of one audio frame: taken (with a note for the client when it
- * made the utterance reach its length limit), or refused, saying why.
- */
-export type AudioOutcome = { ok: true; cut?: string } | { ok: false; reason: string };
-
 export interface ClientInit {
   role: ClientRole;
   deviceId: string | undefined;
@@ -103,10 +97,8 @@ export class Client {
   #live = false;
   #callsInFlight = 0;
   #ended = false;
-  /** The utterance the client is speaking, at most one. */
-  #utterance: Utterance | undefined;
-  /** The id of an utterance cut at its limit whose further frames are dropped until its end. */
-  #cutUtterance: number | undefined;
+  /** What the client's microphone is sending: at most one utterance at a time. */
+  readonly #voice: VoiceInput;
 
   /** A new client and the resume secret to give it (256 random bits, base64url). */
   static create(init: ClientInit, deps: ClientDeps): { client: Client; resumeSecret: string } {
@@ -126,6 +118,13 @@ export class Client {
     this.#outbox = new SequencedOutbox({
       maxFrames: deps.replay.maxFrames,
       maxBytes: deps.replay.maxBytes,
+    });
+    this.#voice = new VoiceInput({
+      clientId: this.id,
+      clientKey: this.key,
+      maxUtteranceMs: deps.limits.maxUtteranceMs,
+      speech: deps.speech,
+      logger: deps.logger,
     });
   }
 
@@ -211,7 +210,7 @@ export class Client {
     const previous = this.#link;
     this.#link = link;
     this.#live = false;
-    this.#dropUtterance('new_link');
+    this.#voice.drop('new_link');
     this.#expiresAt = undefined;
     this.#lastActiveAt = welcome.now;
     previous?.close('taken_over');
@@ -242,7 +241,7 @@ export class Client {
     if (this.#link !== link) return false;
     this.#link = undefined;
     this.#live = false;
-    this.#dropUtterance('link_closed');
+    this.#voice.drop('link_closed');
     this.#lastActiveAt = now;
     this.#expiresAt = expiresAt;
     return true;
@@ -290,84 +289,17 @@ export class Client {
   /** The session is over (expired, evicted, its device forgotten). */
   end(reason: LinkCloseReason | undefined): void {
     this.#ended = true;
-    this.#dropUtterance('session_ended');
+    this.#voice.drop('session_ended');
     const link = this.#link;
     this.#link = undefined;
     this.#live = false;
     if (link && reason) link.close(reason);
   }
 
-  /**
-   * One audio frame from this client: a start frame opens its utterance (one at
-   * a time), the frames after it add to it, and the end frame hands it to the
-   * SpeechPort. An utterance that reaches maxUtteranceMs is handed over then,
-   * as 'cut'; the rest of it is dropped quietly up to its end frame.
-   */
+  /** One audio frame from this client (voiceInput.ts says what becomes of it). */
   hearAudio(frame: AudioFrame): AudioOutcome {
     if (this.#ended) return { ok: false, reason: 'the session is over' };
-    if (frame.start) {
-      if (this.#utterance) {
-        return {
-          ok: false,
-          reason: `utterance ${this.#utterance.id} is still open: end it before starting another`,
-        };
-      }
-      this.#utterance = new Utterance(frame.utterance, this.#deps.limits.maxUtteranceMs);
-      this.#cutUtterance = undefined;
-    }
-    const utterance = this.#utterance;
-    if (utterance?.id !== frame.utterance) {
-      if (this.#cutUtterance === frame.utterance) {
-        if (frame.end) this.#cutUtterance = undefined;
-        return { ok: true };
-      }
-      return {
-        ok: false,
-        reason: `audio for utterance ${frame.utterance}, which is not open: an utterance starts with a start frame`,
-      };
-    }
-    const before = utterance.samples;
-    utterance.append(frame.pcm);
-    const overflowed = utterance.samples - before < frame.pcm.length;
-    if (frame.end && !overflowed) {
-      this.#handOver(utterance, 'ended');
-      return { ok: true };
-    }
-    if (!overflowed && !utterance.full) return { ok: true };
-    this.#handOver(utterance, 'cut');
-    if (!frame.end) this.#cutUtterance = utterance.id;
-    const seconds = this.#deps.limits.maxUtteranceMs / 1000;
-    return {
-      ok: true,
-      cut: `utterance ${utterance.id} was cut at ${seconds} s, the longest one may be; start a new one to go on`,
-    };
-  }
-
-  #handOver(utterance: Utterance, why: UtteranceEnd): void {
-    this.#utterance = undefined;
-    const { logger, speech } = this.#deps;
-    if (why === 'cut') {
-      logger.info('utterance_cut', { clientId: this.id, durationMs: utterance.durationMs });
-    }
-    try {
-      speech.heard(this.key, utterance.take(), why);
-    } catch (error) {
-      logger.error('speech_failed', { clientId: this.id, error: String(error) });
-    }
-  }
-
-  /** An utterance its link did not finish is dropped, never handed over half. */
-  #dropUtterance(reason: string): void {
-    const utterance = this.#utterance;
-    this.#utterance = undefined;
-    this.#cutUtterance = undefined;
-    if (!utterance) return;
-    this.#deps.logger.info('utterance_dropped', {
-      clientId: this.id,
-      reason,
-      durationMs: utterance.durationMs,
-    });
-    utterance.take();
+    return this.#voice.hear(frame);
   }
 
   async #sendSnapshot(link: SessionLink, attempt: number): Promise<void> {

@@ -2,15 +2,13 @@
 // defaults hold. The numbers are written out here on purpose: raising or
 // removing a default in limits.ts must fail one of these tests.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Emitter } from '../../shared/emitter';
-import { NO_CALL_ID, serverFrame, type ServerFrame } from '../../shared/wire';
+import { NO_CALL_ID, type ServerFrame } from '../../shared/wire';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
 import { ManualScheduler } from '../../testing/manualScheduler';
+import { serveMemoryConnection } from '../../testing/memoryConnection';
 import { settle } from '../../testing/memoryLinks';
-import type { LinkCloseReason } from './client';
 import type { Principal } from './principal';
-import { serveRpc, type Received } from './connection';
 
 const PHONE: Principal = { role: 'device', deviceId: fixedUuid(101) };
 
@@ -25,30 +23,9 @@ function setup() {
   const fake = createTestHearth({ scheduler: clock });
   cleanup.push(() => fake.hearth.dispose());
   const connect = (principal: Principal = PHONE) => {
-    const posted: ServerFrame[] = [];
-    const incoming = new Emitter<Received>();
-    const closed: LinkCloseReason[] = [];
-    cleanup.push(
-      serveRpc(
-        {
-          post: (frame) => posted.push(serverFrame.parse(structuredClone(frame))),
-          onReceive: (listener) => incoming.subscribe(listener),
-        },
-        {
-          clients: fake.hearth.clients,
-          principal,
-          logger: fake.logger,
-          transport: 'ws',
-          connectionId: 'c',
-          close: (reason) => closed.push(reason),
-          now: () => clock.now(),
-        },
-      ),
-    );
-    const send = (frame: unknown) => {
-      const text = JSON.stringify(frame);
-      incoming.fire({ text, bytes: text.length });
-    };
+    const served = serveMemoryConnection(fake, principal, clock);
+    cleanup.push(() => served.dispose());
+    const { posted, closed, send } = served;
     let nextId = 1;
     /** Sends a call and waits for its result. */
     const call = async (name: string, args: unknown = {}) => {

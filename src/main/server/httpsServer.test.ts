@@ -2,15 +2,13 @@
 // certificate (trusted here by passing it as the CA, as a phone that accepted
 // it does), the UI and /healthz over https, plain http on the same port sent
 // to https, and pairing, the wss link and its resume working as over http.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILT_UI_MARKER, writeBuiltUi } from '../../testing/builtUi';
 import { useCleanups } from '../../testing/cleanups';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { createMemoryLogger } from '../../testing/loggers';
-import { PHONE_ADDRESS, upgradeStatus } from '../../testing/net/hearthUnderTest';
+import { httpGet, PHONE_ADDRESS, upgradeStatus } from '../../testing/net/hearthUnderTest';
 import { PhoneClient } from '../../testing/net/phoneClient';
 import { openTestOwner } from '../../testing/testOwner';
 import { startTestServer } from '../../testing/testServer';
@@ -20,44 +18,9 @@ import { openTlsCertificate, tlsNamesFor } from '../pairing/tlsCertificate';
 const cleanups = useCleanups();
 const PHONE_AGENT = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) Chrome/130.0 Mobile';
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** One GET over http or https (by the URL), trusting `ca`; never follows redirects. */
-function get(
-  url: string,
-  options: { ca?: string; headers?: Record<string, string>; localAddress?: string } = {},
-): Promise<Answer> {
-  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(
-      url,
-      { headers: options.headers, localAddress: options.localAddress, ca: options.ca },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function start() {
   const dataDir = cleanups.scratchDir('hearth-https-');
-  const staticDir = join(dataDir, 'renderer');
-  mkdirSync(staticDir);
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Hearth</title>INDEX');
+  const staticDir = writeBuiltUi(dataDir);
   const logger = createMemoryLogger();
   const identity = await openTlsCertificate({
     dataDir,
@@ -89,7 +52,7 @@ async function start() {
   const origin = `https://127.0.0.1:${server.port}`;
   /** Pairs a phone from PHONE_ADDRESS with the current code, over https. */
   const pair = () =>
-    get(pairing.info().url, {
+    httpGet(pairing.info().url, {
       ca,
       localAddress: PHONE_ADDRESS,
       headers: { 'user-agent': PHONE_AGENT },
@@ -111,23 +74,25 @@ describe('Hearth over https', () => {
   it('serves the UI and /healthz over https with its own certificate, and a client that does not trust it gets nothing', async () => {
     const { server, ca, origin, owner } = await start();
     expect(server.url).toBe(origin);
-    const page = await get(`${origin}/`, { ca, headers: owner.headers });
+    const page = await httpGet(`${origin}/`, { ca, headers: owner.headers });
     expect(page.status).toBe(200);
-    expect(page.body).toContain('INDEX');
-    const health = await get(`${origin}/healthz`, { ca });
+    expect(page.body).toContain(BUILT_UI_MARKER);
+    const health = await httpGet(`${origin}/healthz`, { ca });
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
     // Real TLS: without the certificate as trusted, the handshake fails.
-    await expect(get(`${origin}/healthz`)).rejects.toThrow(/self[- ]signed|certificate/i);
+    await expect(httpGet(`${origin}/healthz`)).rejects.toThrow(/self[- ]signed|certificate/i);
   });
 
   it('redirects plain http on the same port to https with a 308, for known host names only', async () => {
     const { server } = await start();
     const plain = `http://127.0.0.1:${server.port}`;
-    const moved = await get(`${plain}/pair?code=abc`);
+    const moved = await httpGet(`${plain}/pair?code=abc`);
     expect(moved.status).toBe(308);
     expect(moved.headers.location).toBe(`https://127.0.0.1:${server.port}/pair?code=abc`);
-    const foreign = await get(`${plain}/`, { headers: { host: `evil.example:${server.port}` } });
+    const foreign = await httpGet(`${plain}/`, {
+      headers: { host: `evil.example:${server.port}` },
+    });
     expect(foreign.status).toBe(421);
     expect(foreign.headers.location).toBeUndefined();
     // A WebSocket over plain ws:// is refused, not upgraded in the clear.
@@ -149,7 +114,7 @@ describe('Hearth over https', () => {
 
   it('gives the owner page cookie Secure over https', async () => {
     const { ca, origin, owner } = await start();
-    const answer = await get(`${origin}/owner?secret=${owner.owner.secret}`, { ca });
+    const answer = await httpGet(`${origin}/owner?secret=${owner.owner.secret}`, { ca });
     expect(answer.status).toBe(303);
     expect(([answer.headers['set-cookie'] ?? []].flat()[0] ?? '').split('; ')).toContain('Secure');
   });
@@ -186,22 +151,9 @@ describe('Hearth over https', () => {
 
   it('refuses a wss link without a pairing cookie, as over http', async () => {
     const { server, ca } = await start();
-    const { default: WebSocket } = await import('ws');
-    const status = await new Promise<number>((resolve, reject) => {
-      const socket = new WebSocket(`wss://127.0.0.1:${server.port}/ws`, {
-        ca,
-        headers: { origin: `https://127.0.0.1:${server.port}` },
-      });
-      socket.on('unexpected-response', (_req, res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-        socket.terminate();
-      });
-      socket.on('open', () => {
-        resolve(101);
-        socket.terminate();
-      });
-      socket.on('error', reject);
+    const status = await upgradeStatus(`wss://127.0.0.1:${server.port}/ws`, {
+      ca,
+      headers: { origin: `https://127.0.0.1:${server.port}` },
     });
     expect(status).toBe(401);
   });

@@ -4,10 +4,10 @@
 // right one gets an HttpOnly, SameSite=Strict cookie and a redirect; rotating
 // the secret closes owner sockets and makes old cookies useless.
 import { startTestServer } from '../../testing/testServer';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { writeBuiltUi } from '../../testing/builtUi';
 import { useCleanups } from '../../testing/cleanups';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { createMemoryLogger } from '../../testing/loggers';
@@ -24,9 +24,7 @@ const cleanups = useCleanups();
 
 async function start() {
   const root = cleanups.scratchDir('hearth-owner-page-');
-  const staticDir = join(root, 'renderer');
-  mkdirSync(staticDir);
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Hearth</title>INDEX');
+  const staticDir = writeBuiltUi(root);
   const logger = createMemoryLogger();
   const redactor = new Redactor();
   const dataDir = join(root, 'data');

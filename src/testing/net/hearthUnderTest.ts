@@ -55,16 +55,18 @@ export function httpGet(
 
 /**
  * Opens a WebSocket upgrade and says how the server answered: 101 when it
- * opened (then closed at once), else the refusal's HTTP status.
+ * opened (then closed at once), else the refusal's HTTP status. A wss URL
+ * trusts `ca` (Hearth's own certificate).
  */
 export function upgradeStatus(
   url: string,
-  options: { headers?: Record<string, string>; localAddress?: string } = {},
+  options: { headers?: Record<string, string>; localAddress?: string; ca?: string } = {},
 ): Promise<number> {
   return new Promise((resolveStatus, reject) => {
     const socket = new WebSocket(url, {
       headers: options.headers,
       localAddress: options.localAddress,
+      ca: options.ca,
     });
     socket.on('unexpected-response', (_request, response) => {
       resolveStatus(response.statusCode ?? 0);
