@@ -139,6 +139,21 @@ export class ConversationFile {
   }
 
   /** Resolves once every write started so far has ended. */
+  /**
+   * Writes a conversation that has no file yet, synced. If that fails, no
+   * trace of it is left (the rename may have happened before the directory
+   * fsync failed) and the error is rethrown.
+   */
+  async saveNew(conversation: Conversation): Promise<void> {
+    try {
+      await this.save(() => conversation, { sync: true });
+    } catch (error) {
+      const { fs, dir, id } = this.#options;
+      await fs.remove(join(dir, `${id}.json`)).catch(() => {});
+      throw error;
+    }
+  }
+
   settled(): Promise<void> {
     return this.#writes;
   }

@@ -78,6 +78,44 @@ export class SaveScheduler {
     return this.#saveEach(pending.map(([id]) => id));
   }
 
+  /**
+   * At start-up: writes the repairs loading made. What cannot be written (a
+   * full disk) stays in memory with one warning and is retried; start-up goes on.
+   */
+  async saveRepairs(): Promise<void> {
+    const failures = await this.saveAllPending();
+    if (failures.length === 0) return;
+    this.#options.logger.warn('conversations_unsaved', {
+      count: failures.length,
+      conversationIds: failures.map((f) => f.id),
+      problem: describeSaveError(failures[0]?.error),
+      retryInMs: this.retryMs,
+    });
+    this.retryLater();
+  }
+
+  /**
+   * At shutdown: stops the timers, writes what is pending and waits for every
+   * write. If a last write fails, it logs it and rejects with an Error that
+   * says how many conversations were not saved and why.
+   */
+  async saveAtExit(): Promise<void> {
+    this.stop();
+    const failures = await this.saveAllPending();
+    await Promise.all([...this.#options.files.values()].map((file) => file.settled()));
+    if (failures.length === 0) return;
+    const problem = describeSaveError(failures[0]?.error);
+    this.#options.logger.error('conversations_not_saved_at_exit', {
+      count: failures.length,
+      conversationIds: failures.map((f) => f.id),
+      problem,
+    });
+    throw new Error(
+      `Hearth could not save ${failures.length} conversation(s) before closing: ${problem}`,
+      { cause: failures[0]?.error },
+    );
+  }
+
   /** Keeps retrying the conversations that could not be saved. */
   retryLater(): void {
     if (this.#retryTimer !== undefined || this.#stopped) return;

@@ -8,8 +8,8 @@
 // in memory; a prompt whose save fails is refused and leaves no trace; changes
 // that failed to save are written once a later save succeeds or a retry does.
 //
-// A delete can be undone for a short while: the files move to trash (see
-// trash.ts) and restore() moves them back. Who started a conversation is
+// A delete can be undone for a short while: the files move to trash and
+// restore() moves them back (deletion.ts, trash.ts). Who started a conversation is
 // recorded in its file; who may delete it is the service's call.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -26,11 +26,13 @@ import { nodeFileSystem, type StorageFileSystem } from '../base/fileSystem';
 import { ConversationFile, type DiskState } from './conversationFile';
 import { assertUuid } from './ids';
 import { applyRecord, type AddRecord, type MessagePatch } from './journal';
-import { loadConversations, readConversation, recoverInterrupted } from './loadConversations';
+import { moveToTrash, nothingToRestore, restoreDeleted, type DeletionContext } from './deletion';
+import { loadConversations } from './loadConversations';
+import { appendText, locateMessage, updateMessage, type MessageEditContext } from './messageEdits';
 import { describeSaveError, saveFailure } from './saveFailure';
 import { SaveScheduler } from './saveScheduler';
 import { titleFrom, UNTITLED } from './title';
-import { ConversationTrash, type TrashedConversation } from './trash';
+import { ConversationTrash } from './trash';
 
 export type { MessagePatch } from './journal';
 
@@ -69,6 +71,8 @@ export class ConversationStore implements AsyncDisposable {
   readonly #files = new Map<string, ConversationFile>();
   readonly #saving: SaveScheduler;
   readonly #trash: ConversationTrash;
+  readonly #deletion: DeletionContext;
+  readonly #edits: MessageEditContext;
   #disposing: Promise<void> | undefined;
 
   constructor(options: ConversationStoreOptions) {
@@ -93,6 +97,19 @@ export class ConversationStore implements AsyncDisposable {
       monotonic: this.#monotonic,
       windowMs: options.undoWindowMs ?? UNDO_DELETE_WINDOW_MS,
     });
+    this.#deletion = {
+      fs: this.#fs,
+      dir: this.#dir,
+      logger: this.#logger,
+      now: this.#now,
+      trash: this.#trash,
+    };
+    this.#edits = {
+      conversations: this.#conversations,
+      files: this.#files,
+      saving: this.#saving,
+      now: this.#now,
+    };
   }
 
   get size(): number {
@@ -117,16 +134,7 @@ export class ConversationStore implements AsyncDisposable {
       this.#files.set(conversation.id, this.#newFile(conversation.id, state));
     }
     await this.#trash.load();
-    const failures = await this.#saving.saveAllPending();
-    if (failures.length > 0) {
-      this.#logger.warn('conversations_unsaved', {
-        count: failures.length,
-        conversationIds: failures.map((f) => f.id),
-        problem: describeSaveError(failures[0]?.error),
-        retryInMs: this.#saving.retryMs,
-      });
-      this.#saving.retryLater();
-    }
+    await this.#saving.saveRepairs();
     this.#logger.info('conversations_loaded', { count: this.#conversations.size, dir: this.#dir });
   }
 
@@ -156,7 +164,7 @@ export class ConversationStore implements AsyncDisposable {
   }
 
   message(conversationId: string, messageId: string): Message | undefined {
-    const found = this.#locate(conversationId, messageId);
+    const found = locateMessage(this.#conversations, conversationId, messageId);
     return found ? { ...found.message } : undefined;
   }
 
@@ -178,14 +186,12 @@ export class ConversationStore implements AsyncDisposable {
     const state: DiskState = { base: undefined, jsonBytes: 0, hasJournal: false, unsaved: true };
     const file = this.#newFile(created.id, state);
     try {
-      await file.save(() => created, { sync: true });
+      await file.saveNew(created);
     } catch (error) {
       this.#logger.error('conversation_save_failed', {
         conversationId: created.id,
         error: describeSaveError(error),
       });
-      // The rename may have happened before the directory fsync failed.
-      await this.#fs.remove(join(this.#dir, `${created.id}.json`)).catch(() => {});
       throw saveFailure(error);
     }
     this.#conversations.set(created.id, created);
@@ -202,8 +208,8 @@ export class ConversationStore implements AsyncDisposable {
 
   /**
    * Deletes the conversation: it leaves the list at once and its files move
-   * to trash, durably, where restore() can find them for the undo window.
-   * False if there was no such conversation.
+   * to trash, durably, where restore() can find them for the undo window
+   * (deletion.ts). False if there was no such conversation.
    */
   async delete(id: string): Promise<boolean> {
     assertUuid(id, 'conversation');
@@ -213,28 +219,7 @@ export class ConversationStore implements AsyncDisposable {
     this.#conversations.delete(id);
     this.#files.delete(id);
     this.#saving.cancel(id);
-    const deletedAt = this.#now();
-    let moved;
-    try {
-      moved = await this.#trash.track(file.moveToTrash(conversation, deletedAt));
-    } catch (error) {
-      this.#logger.error('conversation_delete_failed', {
-        conversationId: id,
-        error: describeSaveError(error),
-      });
-      throw new ApiFailure(
-        'internal',
-        `Hearth could not delete the conversation: ${describeSaveError(error)}`,
-      );
-    }
-    this.#trash.add({
-      id,
-      deletedAt,
-      files: moved.files,
-      startedBy: conversation.startedBy ?? OWNER_STARTER,
-      conversation,
-      complete: moved.complete,
-    });
+    await moveToTrash(this.#deletion, { id, conversation, file });
     return true;
   }
 
@@ -250,65 +235,16 @@ export class ConversationStore implements AsyncDisposable {
   ): Promise<ConversationSummary> {
     assertUuid(id, 'conversation');
     this.#assertOpen();
-    const entry = this.#conversations.has(id) ? undefined : this.#trash.claim(id);
-    if (!entry) {
-      const seconds = Math.max(1, Math.round(this.#trash.windowMs / 1000));
-      throw new ApiFailure(
-        'not_found',
-        `That conversation cannot be brought back: Undo works for ${seconds} seconds after a delete.`,
-      );
-    }
-    let restored = false;
-    try {
-      const startedBy = (await this.#trash.starterOf(entry)) ?? OWNER_STARTER;
-      if (!allowed(startedBy)) {
-        throw new ApiFailure(
-          'forbidden',
-          'Only the device that started this conversation, or the Hearth screen, can bring it back.',
-        );
-      }
-      await this.#reinstate(entry);
-      restored = true;
-    } finally {
-      this.#trash.release(id, restored);
-    }
-    const summary = this.list().find((s) => s.id === id);
-    if (!summary) throw new ApiFailure('internal', 'Hearth could not bring the conversation back');
-    return summary;
-  }
-
-  /** Moves the files back and reads them; memory's copy wins where the files lack something. */
-  async #reinstate(entry: TrashedConversation): Promise<void> {
-    const { id } = entry;
-    try {
-      await this.#trash.restoreFiles(entry);
-    } catch (error) {
-      this.#logger.error('conversation_restore_failed', {
-        conversationId: id,
-        error: describeSaveError(error),
-      });
-      throw new ApiFailure(
-        'internal',
-        `Hearth could not bring the conversation back: ${describeSaveError(error)}`,
-      );
-    }
-    const hasJournal = entry.files.length > 1;
-    const context = { fs: this.#fs, dir: this.#dir, logger: this.#logger, now: this.#now };
-    const loaded = await readConversation(context, id, hasJournal);
-    if (!loaded) {
-      throw new ApiFailure('internal', 'The deleted conversation could not be read back');
-    }
-    let { conversation, state } = loaded;
-    if (entry.conversation && !entry.complete) {
-      // The files lacked changes a full disk kept from them: memory has them.
-      conversation = entry.conversation;
-      recoverInterrupted(conversation);
-      state = { ...state, unsaved: true };
-    }
+    // Nothing in the trash can stand for a conversation that is here.
+    if (this.#conversations.has(id)) throw nothingToRestore(this.#trash);
+    const { conversation, state } = await restoreDeleted(this.#deletion, id, allowed);
     this.#conversations.set(id, conversation);
     this.#files.set(id, this.#newFile(id, state));
     if (state.unsaved) this.#saving.soon(id);
     this.#logger.info('conversation_restored', { conversationId: id });
+    const summary = this.list().find((s) => s.id === id);
+    if (!summary) throw new ApiFailure('internal', 'Hearth could not bring the conversation back');
+    return summary;
   }
 
   /**
@@ -346,41 +282,18 @@ export class ConversationStore implements AsyncDisposable {
    * resolving (status changes, final text; a failure rejects with ApiFailure
    * and the change is saved later); `'soon'` writes within saveIntervalMs.
    */
-  async updateMessage(
+  updateMessage(
     conversationId: string,
     messageId: string,
     patch: MessagePatch,
     save: 'now' | 'soon' = 'now',
   ): Promise<Message | undefined> {
-    const found = this.#locate(conversationId, messageId);
-    const file = this.#files.get(conversationId);
-    if (!found || !file) return undefined;
-    const { conversation, message, index } = found;
-    const recorded = { ...patch };
-    // The final text usually equals what was streamed: the journal has it already.
-    if (recorded.text === message.text) delete recorded.text;
-    Object.assign(message, patch);
-    const at = save === 'now' ? this.#now() : undefined;
-    if (at !== undefined) conversation.updatedAt = at;
-    file.queuePatch(index, recorded, at);
-    if (save === 'soon') {
-      this.#saving.soon(conversationId);
-    } else {
-      await this.#saving.save(conversationId, file, { sync: true }).catch((error: unknown) => {
-        throw saveFailure(error);
-      });
-    }
-    return { ...message };
+    return updateMessage(this.#edits, conversationId, messageId, patch, save);
   }
 
   /** Streamed text: in memory at once, appended to the journal at most every saveIntervalMs. */
   appendText(conversationId: string, messageId: string, text: string): void {
-    const found = this.#locate(conversationId, messageId);
-    const file = this.#files.get(conversationId);
-    if (!found || !file || text === '') return;
-    found.message.text += text;
-    file.queueText(found.index, text);
-    this.#saving.soon(conversationId);
+    appendText(this.#edits, conversationId, messageId, text);
   }
 
   /** Writes every pending change now; rejects with the first failure. */
@@ -398,20 +311,7 @@ export class ConversationStore implements AsyncDisposable {
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
       await this.#trash.dispose();
-      this.#saving.stop();
-      const failures = await this.#saving.saveAllPending();
-      await Promise.all([...this.#files.values()].map((file) => file.settled()));
-      if (failures.length === 0) return;
-      const problem = describeSaveError(failures[0]?.error);
-      this.#logger.error('conversations_not_saved_at_exit', {
-        count: failures.length,
-        conversationIds: failures.map((f) => f.id),
-        problem,
-      });
-      throw new Error(
-        `Hearth could not save ${failures.length} conversation(s) before closing: ${problem}`,
-        { cause: failures[0]?.error },
-      );
+      await this.#saving.saveAtExit();
     })();
     return this.#disposing;
   }
@@ -433,20 +333,5 @@ export class ConversationStore implements AsyncDisposable {
 
   #assertOpen(): void {
     if (this.#disposing) throw new ApiFailure('internal', 'Hearth is shutting down');
-  }
-
-  #locate(
-    conversationId: string,
-    messageId: string,
-  ): { conversation: Conversation; message: Message; index: number } | undefined {
-    assertUuid(conversationId, 'conversation');
-    const conversation = this.#conversations.get(conversationId);
-    if (!conversation) return undefined;
-    // The message that changes is nearly always the last one.
-    for (let index = conversation.messages.length - 1; index >= 0; index--) {
-      const message = conversation.messages[index];
-      if (message?.id === messageId) return { conversation, message, index };
-    }
-    return undefined;
   }
 }
