@@ -11,6 +11,8 @@ export const THERMAL_RESUME_RANGE = { min: 40, max: 90 } as const;
 /** Below this gap, sensor noise would switch protection on and off. */
 export const THERMAL_MIN_GAP_C = 2;
 export const SYSTEM_PROMPT_MAX = 4000;
+/** Disk for conversations' evaluated states, in MB; 0 turns it off. */
+export const CONVERSATION_MEMORY_MAX_MB = 100_000;
 
 export const settings = z.object({
   systemPrompt: z.string(),
@@ -20,6 +22,10 @@ export const settings = z.object({
   kioskPinSet: z.boolean(),
   /** Phones are served over https (saved: a change applies at the next start). */
   tls: z.boolean(),
+  /** Disk kept for conversations' evaluated states, so they continue at once (0: off). */
+  conversationMemoryMb: z.number(),
+  /** What those states take now. */
+  conversationMemoryUsedBytes: z.number(),
   /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
   environmentOverrides: z.array(z.string()),
   about: z.object({
@@ -48,6 +54,9 @@ export const settingsChange = z
     theme: z.optional(theme),
     /** Serve phones over https from the next start. */
     tls: z.optional(z.boolean()),
+    conversationMemoryMb: z.optional(
+      z.number().check(z.int(), z.gte(0), z.lte(CONVERSATION_MEMORY_MAX_MB)),
+    ),
     /** A new PIN of 4 to 8 digits, or null to remove it. */
     kioskPin: z.optional(z.nullable(pinDigits)),
     /** The PIN in force: changing or removing a PIN that is set needs it. */

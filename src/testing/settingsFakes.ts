@@ -8,6 +8,8 @@ export const savedSettings = (over: Partial<Settings> = {}): Settings => ({
   theme: 'system',
   kioskPinSet: false,
   tls: false,
+  conversationMemoryMb: 512,
+  conversationMemoryUsedBytes: 0,
   environmentOverrides: [],
   about: {
     version: '0.1.0',

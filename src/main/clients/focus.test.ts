@@ -83,6 +83,8 @@ describe('isSentTo', () => {
         theme: 'system',
         kioskPinSet: true,
         tls: false,
+        conversationMemoryMb: 512,
+        conversationMemoryUsedBytes: 0,
         environmentOverrides: [],
         about: {
           version: '1',

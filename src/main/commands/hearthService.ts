@@ -23,6 +23,7 @@ import {
 } from '../chat/conversationDeletes';
 import type { ModelSetup } from '../modelSetup/modelSetup';
 import { sendPrompt, type PromptFlowDeps } from '../chat/promptFlow';
+import { turnsBefore } from '../chat/chatTurns';
 import type { SettingsService } from '../settings/settings';
 
 export interface HearthServiceDeps {
@@ -84,11 +85,19 @@ export class HearthService implements AsyncDisposable {
     return ids.length;
   }
 
-  /** Loads conversations, then loads the model in the background. */
+  /**
+   * Loads conversations, then loads the model in the background, and with it the
+   * saved state of the most recent conversation, so that the first question after
+   * a boot does not wait for its history to be evaluated.
+   */
   async start(): Promise<void> {
     const { store, engine } = this.#deps;
     await store.load();
     void engine.start();
+    const recent = store.list()[0];
+    if (recent) {
+      void engine.preload(recent.id, () => turnsBefore(store.get(recent.id)?.messages ?? [], ''));
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   THERMAL_MIN_GAP_C,
   THERMAL_RESUME_RANGE,
   THERMAL_TRIGGER_RANGE,
+  CONVERSATION_MEMORY_MAX_MB,
 } from '../../shared/settingsSchema';
 import { KIOSK_PIN_HASH_PATTERN } from '../kioskExit/kioskPin';
 
@@ -41,6 +42,12 @@ const settings = {
   threads: { env: 'HEARTH_THREADS', schema: int(1, 256).optional(), fallback: undefined },
   contextSize: { env: 'HEARTH_CONTEXT_SIZE', schema: int(64, 131072), fallback: 2048 },
   maxTokens: { env: 'HEARTH_MAX_TOKENS', schema: int(1, 32768), fallback: 512 },
+  // Disk for conversations' evaluated states (0: off); README "Conversation memory" says why 512.
+  conversationMemoryMb: {
+    env: 'HEARTH_CONVERSATION_MEMORY_MB',
+    schema: int(0, CONVERSATION_MEMORY_MAX_MB),
+    fallback: 512,
+  },
   temperature: { env: 'HEARTH_TEMPERATURE', schema: num(0, 2), fallback: 0.7 },
   seed: { env: 'HEARTH_SEED', schema: int(0, 2 ** 31).optional(), fallback: undefined },
   systemPrompt: {

@@ -51,11 +51,16 @@ export async function runAnswer(answer: PendingAnswer, runner: AnswerRunner): Pr
   if (runner.capped()) answer.slowed = true;
   const abort = new AbortController();
   answer.abort = abort;
+  let slot: SessionSlot | undefined;
+  // The slot is told first: the next answer may take it over as soon as this one is finished.
+  const finish = (result: Parameters<PendingAnswer['finish']>[0]): void => {
+    if (slot) runner.slots.answered(slot);
+    answer.finish(result);
+  };
   const clock = answerClock();
   let streamed = '';
-  let slot: SessionSlot | undefined;
   try {
-    slot = runner.slots.slotFor(job.conversationId, () => job.history());
+    slot = await runner.slots.slotFor(job.conversationId, () => job.history());
     job.onStart?.();
     const { session } = slot;
     const trimmed = await fitPrompt(
@@ -80,10 +85,10 @@ export async function runAnswer(answer: PendingAnswer, runner: AnswerRunner): Pr
       },
     });
     const status = abort.signal.aborted ? (answer.endReason ?? 'stopped') : 'complete';
-    answer.finish({ status, text: result.responseText, stats: clock.stats() });
+    finish({ status, text: result.responseText, stats: clock.stats() });
   } catch (error) {
     if (abort.signal.aborted) {
-      answer.finish({
+      finish({
         status: answer.endReason ?? 'stopped',
         text: streamed,
         stats: clock.stats(),
@@ -97,7 +102,7 @@ export async function runAnswer(answer: PendingAnswer, runner: AnswerRunner): Pr
       error: message,
     });
     // The session may hold a half-evaluated turn: rebuild it from the store next time.
-    if (slot) slot.conversationId = undefined;
-    answer.finish({ status: 'error', text: streamed, stats: clock.stats(), error: message });
+    if (slot) runner.slots.unbind(slot);
+    finish({ status: 'error', text: streamed, stats: clock.stats(), error: message });
   }
 }

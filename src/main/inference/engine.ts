@@ -15,6 +15,7 @@ import type { GenerationJob, GenerationResult } from './answerQueue';
 import type { EngineOptions } from './engineConfig';
 import { buildEngineParts, type EngineParts } from './engineParts';
 import type { LoadedModel } from './modelLoader';
+import type { ChatTurn } from './chatHistory';
 import type { SessionSlot } from './sessionSlots';
 
 export type { GenerationJob, GenerationResult } from './answerQueue';
@@ -33,6 +34,7 @@ export interface EngineInternals {
 export class InferenceEngine implements AsyncDisposable {
   readonly #baseThreads: number;
   readonly #parts: EngineParts;
+  readonly #stateCache: EngineOptions['stateCache'];
   #started: Promise<ModelStatus> | undefined;
   /** The latest load: the first one, or the last switch. */
   #settled: Promise<ModelStatus> | undefined;
@@ -40,6 +42,7 @@ export class InferenceEngine implements AsyncDisposable {
 
   constructor(options: EngineOptions) {
     this.#baseThreads = options.baseThreads;
+    this.#stateCache = options.stateCache;
     this.#parts = buildEngineParts({
       ...options,
       isOpen: () => !this.#disposing,
@@ -137,6 +140,27 @@ export class InferenceEngine implements AsyncDisposable {
   /** Stops the answer for messageId: aborts it while running, drops it while queued. */
   stop(messageId: string): boolean {
     return this.#parts.answers.stop(messageId);
+  }
+
+  /**
+   * Loads the conversation's saved state into a free session slot in the
+   * background, so its next prompt evaluates only the new turn; resolves with
+   * whether it did (never rejects). For the most recent conversation at start.
+   */
+  async preload(conversationId: string, turns: () => ChatTurn[]): Promise<boolean> {
+    const status = await this.whenSettled();
+    if (status.state !== 'ready' || this.#disposing) return false;
+    return this.#parts.slots.preload(conversationId, turns).catch(() => false);
+  }
+
+  /** Disk kept for conversations' saved states: less removes the least recently used; 0, all. */
+  setConversationMemory(bytes: number): Promise<void> {
+    return this.#stateCache?.setBudget(bytes) ?? Promise.resolve();
+  }
+
+  /** Bytes the conversations' saved states take now. */
+  conversationMemoryUsed(): number {
+    return this.#stateCache?.totalBytes ?? 0;
   }
 
   /** A deleted conversation: free its session slot (its answer was stopped by whoever booked it). */

@@ -5,6 +5,7 @@ import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
 import type { InferenceActivity, InferenceThrottle } from '../contracts/throttle';
 import type { FetchRemoteModel } from './locateModel';
+import type { ConversationStateCache } from './stateCache/stateCache';
 
 export type EngineConfig = Pick<
   HearthConfig,
@@ -21,4 +22,12 @@ export interface EngineOptions {
   activity?: InferenceActivity;
   /** Downloads and checks a model configured by address; without it such a model is an error. */
   fetchRemoteModel?: FetchRemoteModel;
+  /**
+   * Where conversations' evaluated states are kept when they leave their session
+   * slot; without it a conversation that lost its slot is evaluated again. The
+   * composition root owns it.
+   */
+  stateCache?: ConversationStateCache;
+  /** How long a conversation stays idle in its slot before its state is saved (IDLE_SAVE_MS). */
+  stateIdleSaveMs?: number;
 }

@@ -9,6 +9,7 @@ import { runAnswer } from './answerRun';
 import type { EngineOptions } from './engineConfig';
 import { ModelLoader } from './modelLoader';
 import { SESSION_SLOTS, SessionSlots } from './sessionSlots';
+import { SlotStates } from './stateCache/slotStates';
 import { ThrottleBinding } from './throttleBinding';
 
 export interface EngineParts {
@@ -29,7 +30,12 @@ export interface EnginePartsOptions extends EngineOptions {
 
 export function buildEngineParts(options: EnginePartsOptions): EngineParts {
   const { config, logger, baseThreads, isOpen, onLoadChange } = options;
-  const slots = new SessionSlots(config.systemPrompt);
+  const slots = new SessionSlots({
+    systemPrompt: config.systemPrompt,
+    logger,
+    states: options.stateCache && new SlotStates(options.stateCache, logger),
+    idleSaveMs: options.stateIdleSaveMs,
+  });
   const throttle: ThrottleBinding = new ThrottleBinding({
     throttle: options.throttle ?? noThrottle,
     logger,
@@ -48,7 +54,7 @@ export function buildEngineParts(options: EnginePartsOptions): EngineParts {
     sequences: SESSION_SLOTS,
     dispatchSchedule: throttle.dispatchSchedule,
     onLoaded: (loaded) => {
-      slots.open(loaded);
+      slots.open(loaded, loader.modelPath);
       throttle.attach(loaded.llama);
       onLoadChange();
     },
@@ -56,6 +62,7 @@ export function buildEngineParts(options: EnginePartsOptions): EngineParts {
     // first ('interrupted', its text kept); queued prompts wait for the new model.
     onUnloading: async () => {
       await answers.interruptRunning();
+      slots.detach();
       slots.dispose();
       onLoadChange();
     },
@@ -75,11 +82,13 @@ export function buildEngineParts(options: EnginePartsOptions): EngineParts {
       }),
   });
   // Disposed newest first: stop following the throttle, end the answers, stop
-  // loading, then free the sessions before the context and model they live on.
+  // loading, save the states of the conversations in the sessions, then free the
+  // sessions before the context and model they live on.
   const owned = new DisposableStore();
   owned.defer(onLoadChange);
   owned.add(loader);
   owned.add(slots);
+  owned.defer(() => slots.saveAll());
   owned.defer(() => loader.stop());
   owned.add(answers);
   owned.add(throttle);

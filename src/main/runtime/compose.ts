@@ -15,6 +15,7 @@ import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../co
 import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle';
 import { conversationsDirectory, ConversationStore } from '../conversations/store';
 import { InferenceEngine } from '../inference/engine';
+import { ConversationStateCache, stateCacheDirectory } from '../inference/stateCache/stateCache';
 import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores';
 import { configuredCatalog } from '../models/catalog';
 import { fetchConfiguredModel } from '../models/configuredModel';
@@ -79,6 +80,8 @@ export interface CoreOptions {
   >;
 }
 
+const MB = 1_000_000;
+
 /** The engine, the conversation store and the API service over a given thermal side. */
 export function composeCore(options: CoreOptions, owned = new DisposableStore()): ComposedHearth {
   const { config, logger } = options;
@@ -97,6 +100,11 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       baseThreads: options.baseThreads,
       throttle: options.throttle,
       activity: options.activity,
+      stateCache: new ConversationStateCache({
+        dir: stateCacheDirectory(config.dataDir),
+        budgetBytes: config.conversationMemoryMb * MB,
+        logger,
+      }),
       // A model configured by address goes through the same checked downloader as
       // the setup screen; the engine is handed only the local file.
       fetchRemoteModel: (address, progress) =>

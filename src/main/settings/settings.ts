@@ -32,7 +32,10 @@ export interface SettingsDeps {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   events: Emitter<HearthEvent>;
-  engine: Pick<InferenceEngine, 'setSystemPrompt' | 'status' | 'modelPath'>;
+  engine: Pick<
+    InferenceEngine,
+    'setSystemPrompt' | 'status' | 'modelPath' | 'setConversationMemory' | 'conversationMemoryUsed'
+  >;
   /** Absent where the thresholds cannot change live: they then apply at the next start. */
   thresholds?: ThermalThresholdsPort;
   modelsDir: string;
@@ -51,7 +54,10 @@ const SHOWN: readonly SettingName[] = [
   'theme',
   'kioskPinHash',
   'tls',
+  'conversationMemoryMb',
 ];
+
+const MB = 1_000_000;
 
 const DEFAULT_LOGS =
   'Standard output, one JSON object per line (under systemd: journalctl --user).';
@@ -78,6 +84,8 @@ export class SettingsService {
       theme: current.theme,
       kioskPinSet: current.kioskPinHash !== undefined,
       tls: current.tls,
+      conversationMemoryMb: current.conversationMemoryMb,
+      conversationMemoryUsedBytes: engine.conversationMemoryUsed(),
       environmentOverrides: SHOWN.map(settingVariable).filter((v) => (env[v] ?? '') !== ''),
       about: {
         version,
@@ -129,6 +137,7 @@ export class SettingsService {
       thermalResume: change.thermalResumeC,
       theme: change.theme,
       tls: change.tls,
+      conversationMemoryMb: change.conversationMemoryMb,
       // Null (remove) for now: the new hash is made only once the change is allowed.
       kioskPinHash: change.kioskPin === undefined ? undefined : null,
     };
@@ -209,6 +218,11 @@ export class SettingsService {
     ) {
       if (thresholds) thresholds.setThresholds(after.thermalTrigger, after.thermalResume);
       else restartNeeded.push('thermalTriggerC', 'thermalResumeC');
+    }
+    if (after.conversationMemoryMb !== before.conversationMemoryMb) {
+      void engine.setConversationMemory(after.conversationMemoryMb * MB).catch((error: unknown) => {
+        logger.warn('conversation_memory_change_failed', { error: String(error) });
+      });
     }
     if (after.theme !== before.theme) events.fire({ type: 'appearance', theme: after.theme });
     // The server's certificate and listener are made at start-up.

@@ -17,6 +17,7 @@ import { KioskPinForm, KioskPinSection } from './KioskPinSection';
 import { OwnerBrowsersSection } from './OwnerBrowsersSection';
 import { SaveStatusLine } from './SaveStatusLine';
 import { SecureConnectionSection } from './SecureConnectionSection';
+import { ConversationMemorySection } from './ConversationMemorySection';
 import { SettingsSheet } from './SettingsSheet';
 import { ThermalSection } from './ThermalSection';
 
@@ -72,6 +73,7 @@ describe('the Settings sheet', () => {
       'Thermal protection',
       'Paired devices',
       'Secure connection',
+      'Conversation memory',
       'Theme',
       'Kiosk exit PIN',
       'Owner browsers',
@@ -86,6 +88,7 @@ describe('the Settings sheet', () => {
       'Thermal',
       'Phones',
       'Secure',
+      'Memory',
       'Theme',
       'PIN',
       'Browsers',
@@ -98,6 +101,7 @@ describe('the Settings sheet', () => {
       'thermal',
       'devices',
       'secure',
+      'memory',
       'theme',
       'pin',
       'owner',
@@ -207,6 +211,48 @@ describe('secure connection for phones', () => {
     expect(
       render(<SaveStatusLine status={{ state: 'saved', restartNeeded: ['tls'] }} />),
     ).toContain('Saved. Secure connection for phones applies after Hearth restarts.');
+  });
+});
+
+describe('conversation memory', () => {
+  it('offers sizes from Off up, the saved one selected, with what is in use', () => {
+    const html = render(
+      <ConversationMemorySection
+        settings={savedSettings({
+          conversationMemoryMb: 256,
+          conversationMemoryUsedBytes: 3_500_000,
+        })}
+      />,
+    );
+    expect(html).toMatch(
+      /<label for="([^"]+)">Conversation memory on disk<\/label><select id="\1"/,
+    );
+    const options = [...html.matchAll(/<option value="(\d+)"( selected="")?>([^<]+)</g)];
+    expect(options.map((m) => m[3])).toEqual([
+      'Off',
+      '128 MB',
+      '256 MB',
+      '512 MB',
+      '1 GB',
+      '2 GB',
+      '4 GB',
+    ]);
+    expect(options.filter((m) => m[2]).map((m) => m[1])).toEqual(['256']);
+    expect(html).toContain('In use: 3.5 MB');
+  });
+
+  it('keeps a size set in config.json among the choices, and locks when the environment decides', () => {
+    const html = render(
+      <ConversationMemorySection
+        settings={savedSettings({
+          conversationMemoryMb: 300,
+          environmentOverrides: ['HEARTH_CONVERSATION_MEMORY_MB'],
+        })}
+      />,
+    );
+    expect(html).toMatch(/<option value="300" selected="">300 MB</);
+    expect(html).toMatch(/<select[^>]* disabled=""/);
+    expect(html).toContain('HEARTH_CONVERSATION_MEMORY_MB is set in the environment');
   });
 });
 

@@ -11,6 +11,7 @@ import { DeviceList } from '../pairing/DeviceList';
 import { Sheet } from '../Sheet';
 import { AboutSection } from './AboutSection';
 import { AppearanceSection } from './AppearanceSection';
+import { ConversationMemorySection } from './ConversationMemorySection';
 import { KioskPinSection } from './KioskPinSection';
 import { ModelSection } from './ModelSection';
 import { OwnerBrowsersSection } from './OwnerBrowsersSection';
@@ -25,6 +26,7 @@ const PARTS = [
   ['thermal', 'Thermal'],
   ['devices', 'Phones'],
   ['secure', 'Secure'],
+  ['memory', 'Memory'],
   ['theme', 'Theme'],
   ['pin', 'PIN'],
   ['owner', 'Browsers'],
@@ -85,6 +87,7 @@ export function SettingsSheet({ open, onClose, ...props }: SettingsSheetProps) {
             />
           </div>
           <SecureConnectionSection settings={settings} />
+          <ConversationMemorySection settings={settings} />
           <AppearanceSection settings={settings} />
           <KioskPinSection settings={settings} onScreenKeyboard={onScreenKeyboard} />
           <OwnerBrowsersSection />

@@ -17,6 +17,7 @@ export const SETTING_LABELS: Record<keyof SettingsChange, string> = {
   thermalResumeC: 'Resume below',
   theme: 'Theme',
   tls: 'Secure connection for phones',
+  conversationMemoryMb: 'Conversation memory on disk',
   kioskPin: 'Kiosk exit PIN',
   currentPin: 'Current PIN',
 };
@@ -30,6 +31,7 @@ export const SETTING_VARIABLES = {
   theme: 'HEARTH_THEME',
   kioskPin: 'HEARTH_KIOSK_PIN_HASH',
   tls: 'HEARTH_TLS',
+  conversationMemoryMb: 'HEARTH_CONVERSATION_MEMORY_MB',
 } as const;
 export type ShownSetting = keyof typeof SETTING_VARIABLES;
 
