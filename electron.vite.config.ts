@@ -17,6 +17,7 @@ export default defineConfig({
           // Worker entry points must be separate files so worker_threads can load them.
           'workers/coreLoad': resolve(import.meta.dirname, 'src/main/threads/workers/coreLoad.mjs'),
           'workers/hashFile': resolve(import.meta.dirname, 'src/main/models/workers/hashFile.mjs'),
+          'workers/vad': resolve(import.meta.dirname, 'src/main/voice/workers/vad.mjs'),
         },
       },
     },

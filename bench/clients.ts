@@ -41,7 +41,7 @@ function timeUs(fn: () => unknown): number {
 }
 
 /** A link that keeps nothing: the bench times the registry, not a transport. */
-const silentLink: SessionLink = { send: () => {}, close: () => {} };
+const silentLink: SessionLink = { send: () => {}, speak: () => {}, close: () => {} };
 
 export function clientsRows(sessions = SESSIONS, rounds = ROUNDS): BenchRow[] {
   const samples: Record<string, number[]> = {
@@ -82,6 +82,7 @@ export function clientsRows(sessions = SESSIONS, rounds = ROUNDS): BenchRow[] {
       let secret = '';
       let client: Client | undefined;
       const link: SessionLink = {
+        speak: () => {},
         send: (frame) => {
           if (frame.t === 'welcome') secret = frame.secret;
         },

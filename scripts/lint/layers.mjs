@@ -43,6 +43,14 @@ export const LAYERS = {
     'src/main/config',
     'src/main/threads',
   ],
+  // Voice engines: voice activity detection, speech to text and text to speech.
+  'src/main/voice': [
+    'src/shared',
+    'src/main/base',
+    'src/main/contracts',
+    'src/main/config',
+    'src/main/threads',
+  ],
   'src/main/pairing': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/rpc': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/clients': [
@@ -126,6 +134,7 @@ export const LAYERS = {
     'src/main/commands',
     'src/main/server',
     'src/main/pairing',
+    'src/main/voice',
   ],
   'src/main/electron': [
     'src/shared',

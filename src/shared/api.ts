@@ -10,10 +10,12 @@ z.config(en());
 import { conversationStarter } from './conversationStarter';
 import { modelDownload, modelFile, modelList } from './modelSetupSchema';
 import { settings, settingsChange, theme } from './settingsSchema';
+import { voiceAvailability } from './voiceSchema';
 
 export * from './conversationStarter';
 export * from './modelSetupSchema';
 export * from './settingsSchema';
+export * from './voiceSchema';
 
 /** Conversation and message ids, as crypto.randomUUID() writes them (lowercase). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -156,6 +158,8 @@ export const appSnapshot = z.object({
   theme,
   /** This client, as conversations name their starter: "owner" or "device:<its id>". */
   viewer: z.optional(conversationStarter),
+  /** Whether Hearth can hear and speak, found at start-up. */
+  voice: z.optional(voiceAvailability),
 });
 export type AppSnapshot = z.infer<typeof appSnapshot>;
 
@@ -209,6 +213,17 @@ export const commands = {
     args: z.strictObject({ conversationId: id }),
     result: z.object({ stopped: z.boolean() }),
   },
+  /**
+   * Speaks an answer to this client as it is written (its "Speak answers"
+   * switch, for a typed prompt); a spoken prompt's answer is spoken anyway. Any
+   * earlier answer being spoken to this client stops.
+   */
+  speakAnswer: {
+    args: z.strictObject({ conversationId: id, messageId: id }),
+    result: ok,
+  },
+  /** Stops the speech of an answer to this client (Stop speaking, barge-in). */
+  stopSpeech: { args: z.strictObject({ messageId: id }), result: ok },
   startCoolingCheck: {
     args: z.strictObject({ durationSec: z.int().check(z.gte(5), z.lte(3600)) }),
     result: coolingCheckReport,
@@ -353,6 +368,19 @@ export const hearthEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings'), settings }),
   /** The theme changed: every screen follows. */
   z.object({ type: z.literal('appearance'), theme }),
+  /**
+   * To one client only: how its utterance fares. 'transcribing': Hearth has
+   * it (the client's end frame came, or Hearth heard the person stop) and the
+   * client stops listening; 'idle': done, its transcript went into the open
+   * conversation as the person's message, or `note` says what went wrong.
+   */
+  z.object({
+    type: z.literal('voice'),
+    utterance: z.int().check(z.nonnegative()),
+    /** 'heardSpeech': the person started speaking while Hearth talks (barge-in). */
+    state: z.enum(['transcribing', 'idle', 'heardSpeech']),
+    note: z.optional(z.string()),
+  }),
 ]);
 
 /** Events that only the owner's clients receive. */

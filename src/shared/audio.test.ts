@@ -4,7 +4,9 @@ import {
   AUDIO_FRAME_MAX_SAMPLES,
   AUDIO_HEADER_BYTES,
   decodeAudioFrame,
+  decodeSpeechFrame,
   encodeAudioFrame,
+  encodeSpeechFrame,
   type AudioFrame,
 } from './audio';
 
@@ -92,5 +94,48 @@ describe('audio frames', () => {
     for (const utterance of [-1, 1.5, 2 ** 32, Number.NaN]) {
       expect(() => encodeAudioFrame({ ...frame, utterance })).toThrow(/uint32/);
     }
+  });
+});
+
+describe('speech frames', () => {
+  const answerId = '0b1e2f3a-2222-4333-8444-955566667777';
+
+  it('round-trips the answer id, rate, last flag and samples', () => {
+    const pcm = Int16Array.from([0, 1, -1, 32767, -32768]);
+    for (const last of [false, true]) {
+      const bytes = encodeSpeechFrame({ answerId, sampleRate: 22050, pcm, last });
+      expect(bytes[0]).toBe(0xa2);
+      expect(bytes.length).toBe(24 + pcm.length * 2);
+      expect(decodeSpeechFrame(bytes)).toEqual({ answerId, sampleRate: 22050, pcm, last });
+    }
+  });
+
+  it('refuses what is not a speech frame, naming why', () => {
+    const good = encodeSpeechFrame({
+      answerId,
+      sampleRate: 16000,
+      pcm: new Int16Array(4),
+      last: false,
+    });
+    expect(decodeSpeechFrame(good.slice(0, 10))).toEqual({
+      error: expect.stringMatching(/shorter/),
+    });
+    const audio = good.slice();
+    audio[0] = 0xa1;
+    expect(decodeSpeechFrame(audio)).toEqual({ error: expect.stringMatching(/kind/) });
+    const rate = good.slice();
+    new DataView(rate.buffer).setUint32(4, 1000, true);
+    expect(decodeSpeechFrame(rate)).toEqual({ error: expect.stringMatching(/1000 Hz/) });
+    expect(decodeSpeechFrame(good.slice(0, good.length - 1))).toEqual({
+      error: expect.stringMatching(/samples/),
+    });
+    expect(() =>
+      encodeSpeechFrame({
+        answerId: 'not-a-uuid',
+        sampleRate: 16000,
+        pcm: new Int16Array(1),
+        last: true,
+      }),
+    ).toThrow(/UUID/);
   });
 });

@@ -103,3 +103,86 @@ export function decodeAudioFrame(bytes: Uint8Array): AudioFrame | { error: strin
 export function audioDurationMs(samples: number): number {
   return (samples * 1000) / AUDIO_SAMPLE_RATE;
 }
+
+// Speech frames: a spoken answer coming back to the client that asked, on the
+// same link. One frame is a 24-byte header and up to a second of mono 16-bit
+// little-endian PCM at the voice's own rate:
+//
+//   byte 0      kind, SPEECH_FRAME_KIND
+//   byte 1      flags: SPEECH_LAST, no more speech follows for this answer
+//   bytes 2-3   reserved, zero
+//   bytes 4-7   the sample rate in Hz, uint32 little-endian
+//   bytes 8-23  the answer's message id, a UUID as 16 bytes
+//   bytes 24-   PCM samples, int16 little-endian
+
+export const SPEECH_FRAME_KIND = 0xa2;
+export const SPEECH_LAST = 0b01;
+export const SPEECH_HEADER_BYTES = 24;
+/** The slowest and fastest voices there are: anything else is not speech. */
+const SPEECH_RATES = { min: 8_000, max: 48_000 };
+export const SPEECH_FRAME_MAX_SAMPLES = SPEECH_RATES.max;
+
+export interface SpeechFrame {
+  /** The assistant message being spoken. */
+  answerId: string;
+  sampleRate: number;
+  pcm: Int16Array;
+  last: boolean;
+}
+
+const UUID_HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeSpeechFrame(frame: SpeechFrame): Uint8Array {
+  if (!UUID_HEX.test(frame.answerId)) throw new RangeError('answerId must be a UUID');
+  const { sampleRate, pcm } = frame;
+  if (
+    !Number.isInteger(sampleRate) ||
+    sampleRate < SPEECH_RATES.min ||
+    sampleRate > SPEECH_RATES.max
+  ) {
+    throw new RangeError(`a sample rate of ${sampleRate} Hz is not a voice's`);
+  }
+  if (pcm.length > SPEECH_FRAME_MAX_SAMPLES) {
+    throw new RangeError(`a speech frame holds at most ${SPEECH_FRAME_MAX_SAMPLES} samples`);
+  }
+  const bytes = new Uint8Array(SPEECH_HEADER_BYTES + pcm.length * 2);
+  const view = new DataView(bytes.buffer);
+  view.setUint8(0, SPEECH_FRAME_KIND);
+  view.setUint8(1, frame.last ? SPEECH_LAST : 0);
+  view.setUint32(4, sampleRate, true);
+  const hex = frame.answerId.replace(/-/g, '');
+  for (let i = 0; i < 16; i++) view.setUint8(8 + i, parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+  for (let i = 0; i < pcm.length; i++)
+    view.setInt16(SPEECH_HEADER_BYTES + i * 2, pcm[i] ?? 0, true);
+  return bytes;
+}
+
+export function decodeSpeechFrame(bytes: Uint8Array): SpeechFrame | { error: string } {
+  if (bytes.length < SPEECH_HEADER_BYTES) {
+    return { error: `bad speech frame: ${bytes.length} bytes is shorter than its header` };
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint8(0) !== SPEECH_FRAME_KIND) return { error: 'bad speech frame: wrong kind byte' };
+  const flags = view.getUint8(1);
+  if ((flags & ~SPEECH_LAST) !== 0 || view.getUint16(2, true) !== 0) {
+    return { error: 'bad speech frame: unknown flags or reserved bytes set' };
+  }
+  const sampleRate = view.getUint32(4, true);
+  if (sampleRate < SPEECH_RATES.min || sampleRate > SPEECH_RATES.max) {
+    return { error: `bad speech frame: ${sampleRate} Hz is not a voice's rate` };
+  }
+  const payload = bytes.length - SPEECH_HEADER_BYTES;
+  if (payload % 2 !== 0 || payload / 2 > SPEECH_FRAME_MAX_SAMPLES) {
+    return { error: 'bad speech frame: its samples do not fit' };
+  }
+  let hex = '';
+  for (let i = 0; i < 16; i++)
+    hex += view
+      .getUint8(8 + i)
+      .toString(16)
+      .padStart(2, '0');
+  const answerId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const pcm = new Int16Array(payload / 2);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = view.getInt16(SPEECH_HEADER_BYTES + i * 2, true);
+  return { answerId, sampleRate, pcm, last: (flags & SPEECH_LAST) !== 0 };
+}

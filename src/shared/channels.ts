@@ -8,3 +8,5 @@ export const FRAMES_TO_MAIN_CHANNEL = 'hearth:frames-to-main';
 export const AUDIO_TO_MAIN_CHANNEL = 'hearth:audio-to-main';
 /** Result and event frames, from main to the kiosk page. */
 export const FRAMES_TO_PAGE_CHANNEL = 'hearth:frames-to-page';
+/** Speech frames (shared/audio.ts) as bytes, from main to the kiosk page. */
+export const SPEECH_TO_PAGE_CHANNEL = 'hearth:speech-to-page';

@@ -46,6 +46,8 @@ export interface HearthTransport {
    * throws HearthCallError 'disconnected' when there is no link to carry it.
    */
   sendAudio(bytes: Uint8Array): void;
+  /** Calls listener with each speech frame (shared/audio.ts) main sends this client. */
+  onSpeech(listener: (bytes: Uint8Array) => void): () => void;
   /** Try again after the link was declared lost. */
   retry(): void;
   close(): void;
@@ -63,6 +65,8 @@ export interface HearthBridge {
   onFrame(listener: (frame: unknown) => void): () => void;
   /** Sends one audio frame (shared/audio.ts encodeAudioFrame) to main. */
   postAudio(bytes: Uint8Array): void;
+  /** Calls listener with each speech frame main sends; the returned function unsubscribes. */
+  onSpeech(listener: (bytes: Uint8Array) => void): () => void;
 }
 
 export class HearthCallError extends Error {

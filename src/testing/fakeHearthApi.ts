@@ -62,6 +62,8 @@ export function createTestHearth(options: TestHearthOptions = {}) {
   };
 
   const handlers: HearthHandlers = {
+    speakAnswer: async () => ({ ok: true as const }),
+    stopSpeech: async () => ({ ok: true as const }),
     getSnapshot: async () => ({
       model,
       thermal,
@@ -181,6 +183,7 @@ export function createTestHearth(options: TestHearthOptions = {}) {
       model,
       sessions: { ...clients.counts(), activeGenerations: 0, queuedPrompts: 0 },
       conversations: conversations.size,
+      voice: { canHear: false, canSpeak: false },
     }),
     dispose: async () => {
       forgetting.dispose();

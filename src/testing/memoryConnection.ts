@@ -17,6 +17,8 @@ export interface ConnectionHost {
 export interface MemoryConnection {
   /** Every frame the connection posted, in order. */
   posted: ServerFrame[];
+  /** Speech frames the connection sent, in order. */
+  speech: Uint8Array[];
   /** Why the connection closed its transport, if it did. */
   closed: LinkCloseReason[];
   /** Sends a JSON frame, as the transport would receive its text. */
@@ -36,11 +38,13 @@ export function serveMemoryConnection(
   clock: { now(): number },
 ): MemoryConnection {
   const posted: ServerFrame[] = [];
+  const speech: Uint8Array[] = [];
   const incoming = new Emitter<Received>();
   const closed: LinkCloseReason[] = [];
   const served = serveRpc(
     {
       post: (frame) => posted.push(serverFrame.parse(structuredClone(frame))),
+      postSpeech: (bytes) => speech.push(bytes),
       onReceive: (listener) => incoming.subscribe(listener),
     },
     {
@@ -55,6 +59,7 @@ export function serveMemoryConnection(
   );
   return {
     posted,
+    speech,
     closed,
     send: (frame) => {
       const text = JSON.stringify(frame);

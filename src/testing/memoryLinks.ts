@@ -14,6 +14,8 @@ import type { LinkCloseReason, SessionLink } from '../main/clients/client';
 export interface MemoryLink {
   link: SessionLink;
   frames: ServerFrame[];
+  /** Speech frames sent to the client, in order. */
+  speech: Uint8Array[];
   closed: LinkCloseReason[];
   welcome(): WelcomeFrame;
   snapshots(): SnapshotFrame[];
@@ -24,15 +26,18 @@ export interface MemoryLink {
 
 export function memoryLink(): MemoryLink {
   const frames: ServerFrame[] = [];
+  const speech: Uint8Array[] = [];
   const closed: LinkCloseReason[] = [];
   const of = <T extends ServerFrame['t']>(t: T) =>
     frames.filter((f): f is Extract<ServerFrame, { t: T }> => f.t === t);
   return {
     link: {
       send: (frame) => frames.push(serverFrame.parse(structuredClone(frame))),
+      speak: (bytes) => speech.push(bytes),
       close: (reason) => closed.push(reason),
     },
     frames,
+    speech,
     closed,
     welcome() {
       const found = of('welcome')[0];

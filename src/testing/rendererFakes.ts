@@ -104,6 +104,7 @@ export function fakeTransport(handlers: CommandHandlers) {
   const links = new Emitter<LinkState>(rethrow);
   const snapshots = new Emitter<Resync>(rethrow);
   const sessions = new Emitter<SessionInfo>(rethrow);
+  const speech = new Emitter<Uint8Array>(rethrow);
   const calls: { name: CommandName; args: unknown }[] = [];
   const inFlight = new Set<(error: Error) => void>();
   let up = false;
@@ -136,6 +137,7 @@ export function fakeTransport(handlers: CommandHandlers) {
       return subscription;
     },
     sendAudio() {},
+    onSpeech: (listener) => speech.subscribe(listener),
     retry() {},
     close() {},
   };
@@ -143,6 +145,8 @@ export function fakeTransport(handlers: CommandHandlers) {
     transport,
     calls,
     emit: (event: HearthEvent) => events.fire(event),
+    /** A speech frame from main, as the link delivers it. */
+    speak: (bytes: Uint8Array) => speech.fire(bytes),
     link: setLink,
     resync: (resync: Resync) => snapshots.fire(resync),
     /** A new session: welcome, the snapshot (with `open`, if given), then connected. */
@@ -178,6 +182,7 @@ export const idleTransport: HearthTransport = {
   onSnapshot: () => () => {},
   onSession: () => () => {},
   onLink: () => () => {},
+  onSpeech: () => () => {},
   sendAudio() {},
   retry() {},
   close() {},

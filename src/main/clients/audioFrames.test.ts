@@ -11,7 +11,7 @@ import { fixedUuid } from '../../testing/ids';
 import { ManualScheduler } from '../../testing/manualScheduler';
 import { serveMemoryConnection } from '../../testing/memoryConnection';
 import { settle } from '../../testing/memoryLinks';
-import type { UtteranceEnd } from '../contracts/speech';
+import { wholeUtterances, type UtteranceEnd } from '../contracts/speech';
 import type { Principal } from './principal';
 
 const PHONE: Principal = { role: 'device', deviceId: fixedUuid(101) };
@@ -37,7 +37,7 @@ function setup() {
   const heard: Heard[] = [];
   const fake = createTestHearth({
     scheduler: clock,
-    speech: { heard: (clientKey, pcm, why) => heard.push({ clientKey, pcm, why }) },
+    speech: wholeUtterances(({ clientKey }, pcm, why) => heard.push({ clientKey, pcm, why })),
   });
   cleanup.push(() => fake.hearth.dispose());
   const connect = (principal: Principal = PHONE, hello = true) => {

@@ -48,6 +48,8 @@ export type LinkCloseReason =
 /** One connection as a client sees it. */
 export interface SessionLink {
   send(frame: ServerFrame): void;
+  /** Speech for this client: live only, never kept for a link that comes back. */
+  speak(bytes: Uint8Array): void;
   close(reason: LinkCloseReason): void;
 }
 
@@ -294,6 +296,14 @@ export class Client {
     this.#link = undefined;
     this.#live = false;
     if (link && reason) link.close(reason);
+  }
+
+  /**
+   * One frame of a spoken answer for this client, sent at once when its link is
+   * live and dropped otherwise: speech that arrives late is worse than none.
+   */
+  speak(bytes: Uint8Array): void {
+    if (this.#live) this.#link?.speak(bytes);
   }
 
   /** One audio frame from this client (voiceInput.ts says what becomes of it). */

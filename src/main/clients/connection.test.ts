@@ -20,6 +20,7 @@ function memoryChannel(post: (frame: ServerFrame) => void = () => {}) {
   const posted: ServerFrame[] = [];
   const incoming = new Emitter<Received>();
   const channel: FrameChannel = {
+    postSpeech: () => {},
     post: (frame) => {
       post(frame);
       // Every frame the endpoint sends must be one a client can parse.

@@ -41,6 +41,8 @@ export type Received =
 export interface FrameChannel {
   /** Sends one frame; throws when the frame cannot be carried (not serialisable). */
   post(frame: ServerFrame): void;
+  /** Sends one speech frame (shared/audio.ts), or drops it when the client cannot take it now. */
+  postSpeech(bytes: Uint8Array): void;
   onReceive(listener: (received: Received) => void): Subscription;
 }
 
@@ -139,6 +141,14 @@ export function serveRpc(channel: FrameChannel, options: RpcEndpointOptions): Su
     const mine: SessionLink = {
       send: (frame) => {
         if (link === mine) post(frame);
+      },
+      speak: (bytes) => {
+        if (link !== mine || !open) return;
+        try {
+          channel.postSpeech(bytes);
+        } catch (error) {
+          logger.error(`${transport}_speech_failed`, { ...who(), error: String(error) });
+        }
       },
       close: (reason) => {
         if (link !== mine) return;

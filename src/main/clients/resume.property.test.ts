@@ -58,6 +58,7 @@ async function run(seed: number) {
 
   const connect = (): void => {
     const mine: SessionLink = {
+      speak: () => {},
       send: (frame) => {
         if (link === mine) inFlight.push(structuredClone(frame));
       },

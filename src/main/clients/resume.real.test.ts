@@ -48,6 +48,7 @@ function phone(sessions: Clients, answerId: () => string | undefined) {
   };
   const connect = (lastSeenSeq = lastSeq) => {
     const mine: SessionLink = {
+      speak: () => {},
       send: (frame) => {
         if (link === mine) receive(structuredClone(frame));
       },
@@ -87,7 +88,7 @@ describe('sessions over the real service', () => {
     const owner = sessions.open(
       { t: 'hello' },
       { role: 'owner' },
-      { send: () => {}, close: () => {} },
+      { send: () => {}, speak: () => {}, close: () => {} },
     );
     if (!owner) throw new Error('no session');
     const created = await owner.call({ t: 'call', id: 1, name: 'newConversation', args: {} });

@@ -1,13 +1,11 @@
-// One utterance a client is speaking: the PCM received so far, in order, up to
-// a length limit. The client (client.ts) opens it on a start frame and hands
-// its samples to the SpeechPort on the end frame or at the limit; take() lets
-// go of them, so nothing here outlives the handover.
+// One utterance a client is speaking, as far as its limits go: how much audio
+// it has sent, up to the longest an utterance may be. The samples themselves go
+// straight on to the speech pipeline; none are kept here.
 import { AUDIO_SAMPLE_RATE, audioDurationMs } from '../../shared/audio';
 
 export class Utterance {
   readonly id: number;
   readonly #maxSamples: number;
-  #chunks: Int16Array[] = [];
   #samples = 0;
 
   constructor(id: number, maxMs: number) {
@@ -30,25 +28,11 @@ export class Utterance {
     return this.#samples >= this.#maxSamples;
   }
 
-  /** Appends what fits under the limit; the rest is dropped (the utterance is then full). */
-  append(pcm: Int16Array): void {
+  /** The part of pcm that fits under the limit, counted in (the utterance is then full). */
+  append(pcm: Int16Array): Int16Array {
     const room = this.#maxSamples - this.#samples;
     const kept = pcm.length <= room ? pcm : pcm.subarray(0, room);
-    if (kept.length === 0) return;
-    this.#chunks.push(kept);
     this.#samples += kept.length;
-  }
-
-  /** All samples in one array; the utterance keeps none of them afterwards. */
-  take(): Int16Array {
-    const pcm = new Int16Array(this.#samples);
-    let at = 0;
-    for (const chunk of this.#chunks) {
-      pcm.set(chunk, at);
-      at += chunk.length;
-    }
-    this.#chunks = [];
-    this.#samples = 0;
-    return pcm;
+    return kept;
   }
 }

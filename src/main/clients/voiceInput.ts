@@ -1,12 +1,12 @@
 // What one client's microphone is sending, below whichever link carries it: at
 // most one utterance at a time, opened by a start frame, added to by the frames
-// after it, and handed to the SpeechPort once, when its end frame comes or when
-// it reaches the longest an utterance may be (then as 'cut', and the rest of it
-// is dropped quietly up to its end frame). An utterance its link did not finish
-// is dropped, never handed over half. Audio is never kept after that.
+// after it, and streamed to the SpeechPort's listener as it comes. It ends when
+// its end frame comes or when it reaches the longest an utterance may be (then
+// as 'cut', and the rest of it is dropped quietly up to its end frame). An
+// utterance its link did not finish is dropped, never transcribed half.
 import type { AudioFrame } from '../../shared/audio';
 import type { Logger } from '../base/log';
-import type { SpeechPort, UtteranceEnd } from '../contracts/speech';
+import type { SpeechPort, UtteranceEnd, UtteranceListener } from '../contracts/speech';
 import { Utterance } from './utterance';
 
 /**
@@ -16,7 +16,7 @@ import { Utterance } from './utterance';
 export type AudioOutcome = { ok: true; cut?: string } | { ok: false; reason: string };
 
 export interface VoiceInputOptions {
-  /** The client's session id, for log lines. */
+  /** The client's session id. */
   clientId: string;
   /** Whose utterance it is, as the SpeechPort hears it (dispatch.ts clientKey). */
   clientKey: string;
@@ -25,10 +25,15 @@ export interface VoiceInputOptions {
   logger: Logger;
 }
 
+interface OpenUtterance {
+  limit: Utterance;
+  listener: UtteranceListener;
+}
+
 export class VoiceInput {
   readonly #options: VoiceInputOptions;
   /** The utterance the client is speaking, at most one. */
-  #utterance: Utterance | undefined;
+  #open: OpenUtterance | undefined;
   /** The id of an utterance cut at its limit whose further frames are dropped until its end. */
   #cutUtterance: number | undefined;
 
@@ -38,17 +43,17 @@ export class VoiceInput {
 
   hear(frame: AudioFrame): AudioOutcome {
     if (frame.start) {
-      if (this.#utterance) {
+      if (this.#open) {
         return {
           ok: false,
-          reason: `utterance ${this.#utterance.id} is still open: end it before starting another`,
+          reason: `utterance ${this.#open.limit.id} is still open: end it before starting another`,
         };
       }
-      this.#utterance = new Utterance(frame.utterance, this.#options.maxUtteranceMs);
+      this.#open = this.#listen(frame.utterance);
       this.#cutUtterance = undefined;
     }
-    const utterance = this.#utterance;
-    if (utterance?.id !== frame.utterance) {
+    const open = this.#open;
+    if (open?.limit.id !== frame.utterance) {
       if (this.#cutUtterance === frame.utterance) {
         if (frame.end) this.#cutUtterance = undefined;
         return { ok: true };
@@ -58,45 +63,64 @@ export class VoiceInput {
         reason: `audio for utterance ${frame.utterance}, which is not open: an utterance starts with a start frame`,
       };
     }
-    const before = utterance.samples;
-    utterance.append(frame.pcm);
-    const overflowed = utterance.samples - before < frame.pcm.length;
+    const kept = open.limit.append(frame.pcm);
+    if (kept.length > 0) this.#safely(() => open.listener.hear(kept));
+    const overflowed = kept.length < frame.pcm.length;
     if (frame.end && !overflowed) {
-      this.#handOver(utterance, 'ended');
+      this.#end('ended');
       return { ok: true };
     }
-    if (!overflowed && !utterance.full) return { ok: true };
-    this.#handOver(utterance, 'cut');
-    if (!frame.end) this.#cutUtterance = utterance.id;
+    if (!overflowed && !open.limit.full) return { ok: true };
+    this.#end('cut');
+    if (!frame.end) this.#cutUtterance = open.limit.id;
     const seconds = this.#options.maxUtteranceMs / 1000;
     return {
       ok: true,
-      cut: `utterance ${utterance.id} was cut at ${seconds} s, the longest one may be; start a new one to go on`,
+      cut: `utterance ${open.limit.id} was cut at ${seconds} s, the longest one may be; start a new one to go on`,
     };
   }
 
   /** The link that was sending it is gone (or replaced, or the session ended). */
   drop(reason: string): void {
-    const utterance = this.#utterance;
-    this.#utterance = undefined;
+    const open = this.#open;
+    this.#open = undefined;
     this.#cutUtterance = undefined;
-    if (!utterance) return;
+    if (!open) return;
     this.#options.logger.info('utterance_dropped', {
       clientId: this.#options.clientId,
       reason,
-      durationMs: utterance.durationMs,
+      durationMs: open.limit.durationMs,
     });
-    utterance.take();
+    this.#safely(() => open.listener.drop(reason));
   }
 
-  #handOver(utterance: Utterance, why: UtteranceEnd): void {
-    this.#utterance = undefined;
-    const { logger, speech, clientId, clientKey } = this.#options;
-    if (why === 'cut') logger.info('utterance_cut', { clientId, durationMs: utterance.durationMs });
+  #listen(utterance: number): OpenUtterance {
+    const { speech, clientId, clientKey, maxUtteranceMs } = this.#options;
+    return {
+      limit: new Utterance(utterance, maxUtteranceMs),
+      listener: speech.listen({ clientId, clientKey, utterance }),
+    };
+  }
+
+  #end(why: UtteranceEnd): void {
+    const open = this.#open;
+    this.#open = undefined;
+    if (!open) return;
+    const { logger, clientId } = this.#options;
+    if (why === 'cut')
+      logger.info('utterance_cut', { clientId, durationMs: open.limit.durationMs });
+    this.#safely(() => open.listener.end(why));
+  }
+
+  /** A listener that throws must not take the client's link down with it. */
+  #safely(action: () => void): void {
     try {
-      speech.heard(clientKey, utterance.take(), why);
+      action();
     } catch (error) {
-      logger.error('speech_failed', { clientId, error: String(error) });
+      this.#options.logger.error('speech_failed', {
+        clientId: this.#options.clientId,
+        error: String(error),
+      });
     }
   }
 }

@@ -8,6 +8,7 @@ import { OWNER_STARTER, starterKey } from '../../shared/conversationStarter';
 import type { Emitter } from '../../shared/emitter';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
+import { mutedVoice, type VoicePort } from '../contracts/voice';
 import type { KioskExitPort } from '../kioskExit/kioskExitPort';
 import type { OwnerAccessPort } from '../contracts/ownerAccess';
 import type { DevicePresencePort, PairingPort } from '../contracts/pairing';
@@ -47,6 +48,8 @@ export interface HearthServiceDeps {
   tokenBatchMs?: number;
   /** How many answers one client, and everyone together, may have waiting. */
   answerLimits?: Partial<AnswerLimits>;
+  /** Hearing and speaking; without it Hearth is typed to only. */
+  voice?: VoicePort;
 }
 
 export class HearthService implements AsyncDisposable {
@@ -139,6 +142,7 @@ export class HearthService implements AsyncDisposable {
       if (!found) throw new ApiFailure('not_found', `No conversation ${id}`);
       return found;
     };
+    const voice = this.#deps.voice ?? mutedVoice();
     return {
       getSnapshot: async (_args, ctx) => ({
         model: engine.status(),
@@ -147,6 +151,7 @@ export class HearthService implements AsyncDisposable {
         coolingCheck: coolingCheck.report(),
         theme: settings.theme(),
         viewer: starterKey(ctx),
+        voice: voice.availability(),
       }),
       listConversations: async () => store.list(),
       openConversation: async ({ id }) => existing(id),
@@ -171,6 +176,21 @@ export class HearthService implements AsyncDisposable {
       stop: async ({ conversationId }) => {
         const messageId = this.#answers.inConversation(conversationId);
         return { stopped: messageId ? engine.stop(messageId) : false };
+      },
+      speakAnswer: async ({ conversationId, messageId }, ctx) => {
+        const message = store.message(conversationId, messageId);
+        if (message?.role !== 'assistant') {
+          throw new ApiFailure(
+            'not_found',
+            `No answer ${messageId} in conversation ${conversationId}`,
+          );
+        }
+        voice.speakAnswer(ctx.clientId, conversationId, messageId);
+        return { ok: true as const };
+      },
+      stopSpeech: async ({ messageId }, ctx) => {
+        voice.stopSpeech(ctx.clientId, messageId);
+        return { ok: true as const };
       },
       startCoolingCheck: async ({ durationSec }) => coolingCheck.start(durationSec),
       stopCoolingCheck: async () => coolingCheck.stop(),

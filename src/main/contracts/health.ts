@@ -1,6 +1,6 @@
 // The health report (GET /healthz), typed once: runtime/health.ts builds it from
 // the services, the server sends it (all of it, or only the status).
-import type { ModelStatus, ThermalStatus } from '../../shared/api';
+import type { ModelStatus, ThermalStatus, VoiceAvailability } from '../../shared/api';
 
 /** Clients with a connection attached, and clients waiting for theirs to come back. */
 export interface SessionCounts {
@@ -14,4 +14,6 @@ export interface HealthReport {
   model: ModelStatus;
   sessions: SessionCounts & { activeGenerations: number; queuedPrompts: number };
   conversations: number;
+  /** Whether Hearth can hear and speak, as found at start-up (and why not). */
+  voice: VoiceAvailability;
 }

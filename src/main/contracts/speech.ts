@@ -1,18 +1,66 @@
-// Where a client's finished utterance goes: the port the clients hand audio to,
-// and the composition root fills. Speech-to-text comes next behind it; for now
-// compose.ts logs the utterance's length and drops it. The port takes the
-// samples and the caller keeps no copy: audio is never stored.
+// Where a client's microphone goes: the port the clients hand audio to as it
+// arrives, and the composition root fills with the voice pipeline (speech
+// detection, then speech-to-text). The audio streams: the pipeline hears each
+// frame as it comes, so it can notice that the person stopped speaking before
+// the client does. Audio is never stored: the listener keeps what it needs
+// until the utterance ends, and nothing after.
 
-/** Why an utterance was handed over: its client ended it, or it reached its length limit. */
+/** Why an utterance ended: its client ended it, or it reached its length limit. */
 export type UtteranceEnd = 'ended' | 'cut';
 
-export interface SpeechPort {
-  /**
-   * One utterance of 16 kHz mono PCM from the client whose limits key is
-   * clientKey (dispatch.ts clientKey). Called once per utterance; must not throw.
-   */
-  heard(clientKey: string, pcm: Int16Array, why: UtteranceEnd): void;
+/** Whose utterance it is. */
+export interface UtteranceSource {
+  /** The client's session id (clients.ts finds it by this). */
+  clientId: string;
+  /** Whose share of the limits it counts against (dispatch.ts clientKey). */
+  clientKey: string;
+  /** The client's own id for the utterance. */
+  utterance: number;
 }
 
-/** Drops every utterance: for a Hearth without ears (benchmarks, tests of other things). */
-export const deafSpeech: SpeechPort = { heard: () => {} };
+/** One utterance's audio, as it arrives. None of its methods may throw. */
+export interface UtteranceListener {
+  /** 16 kHz mono samples, in order. */
+  hear(pcm: Int16Array): void;
+  /** The client ended it, or it reached its length limit ('cut'). */
+  end(why: UtteranceEnd): void;
+  /** Its link went away before it ended: it is forgotten, never transcribed half. */
+  drop(reason: string): void;
+}
+
+export interface SpeechPort {
+  /** A client opened an utterance: its audio goes to the listener returned. */
+  listen(source: UtteranceSource): UtteranceListener;
+}
+
+/** Gathers each utterance and hands it over whole once it ends (for logs and tests). */
+export function wholeUtterances(
+  heard: (source: UtteranceSource, pcm: Int16Array, why: UtteranceEnd) => void,
+): SpeechPort {
+  return {
+    listen(source) {
+      let chunks: Int16Array[] = [];
+      return {
+        hear: (pcm) => {
+          chunks.push(pcm);
+        },
+        end: (why) => {
+          const pcm = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+          let at = 0;
+          for (const chunk of chunks) {
+            pcm.set(chunk, at);
+            at += chunk.length;
+          }
+          chunks = [];
+          heard(source, pcm, why);
+        },
+        drop: () => {
+          chunks = [];
+        },
+      };
+    },
+  };
+}
+
+/** Hears nothing: for a Hearth without ears (benchmarks, tests of other things). */
+export const deafSpeech: SpeechPort = wholeUtterances(() => {});

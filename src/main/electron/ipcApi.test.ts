@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeAudioFrame } from '../../shared/audio';
 import { AUDIO_TO_MAIN_CHANNEL, FRAMES_TO_MAIN_CHANNEL } from '../../shared/channels';
-import type { UtteranceEnd } from '../contracts/speech';
+import { wholeUtterances, type UtteranceEnd } from '../contracts/speech';
 import {
   clientFrame,
   serverFrame,
@@ -135,7 +135,7 @@ function page(ipc: BridgeIpc) {
 function kiosk() {
   const heard: { clientKey: string; pcm: Int16Array; why: UtteranceEnd }[] = [];
   const fake = createTestHearth({
-    speech: { heard: (clientKey, pcm, why) => heard.push({ clientKey, pcm, why }) },
+    speech: wholeUtterances(({ clientKey }, pcm, why) => heard.push({ clientKey, pcm, why })),
   });
   const electron = fakeElectron();
   const serving = serveIpcApi({

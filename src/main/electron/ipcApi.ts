@@ -12,6 +12,7 @@ import {
   AUDIO_TO_MAIN_CHANNEL,
   FRAMES_TO_MAIN_CHANNEL,
   FRAMES_TO_PAGE_CHANNEL,
+  SPEECH_TO_PAGE_CHANNEL,
 } from '../../shared/channels';
 import { NO_CALL_ID } from '../../shared/wire';
 import { Emitter, subscription, type Subscription } from '../../shared/emitter';
@@ -104,6 +105,9 @@ export function serveIpcApi({ ipc, hearth, window, appUrl, logger }: IpcApiOptio
   const channel: FrameChannel = {
     post: (frame) => {
       if (!window.isDestroyed()) window.webContents.send(FRAMES_TO_PAGE_CHANNEL, frame);
+    },
+    postSpeech: (bytes) => {
+      if (!window.isDestroyed()) window.webContents.send(SPEECH_TO_PAGE_CHANNEL, bytes);
     },
     onReceive: (listener) => received.subscribe(listener),
   };

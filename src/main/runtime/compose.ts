@@ -20,6 +20,7 @@ import { inferenceThreads, physicalCoreCount } from '../inference/physicalCores'
 import { configuredCatalog } from '../models/catalog';
 import { fetchConfiguredModel } from '../models/configuredModel';
 import { Clients } from '../clients/clients';
+import { DEFAULT_CLIENT_LIMITS } from '../clients/limits';
 import { createEventHub } from '../rpc/eventHub';
 import type { HearthApi } from '../clients/hearthApi';
 import { HearthService, type HearthServiceDeps } from '../commands/hearthService';
@@ -36,7 +37,10 @@ import { DEFAULT_WS_LIMITS, startHearthServer, type HearthServer } from '../serv
 import { WsApi } from '../server/wsApi';
 import { bridgeEvents } from './eventBridge';
 import { healthReport } from './health';
-import { loggedSpeech } from './loggedSpeech';
+import { answerText, voiceClients } from './voicePorts';
+import { VoiceService } from '../voice/voiceService';
+import { findVoiceEngines } from '../voice/engines';
+import type { VoiceEngineReport } from '../../shared/voice';
 
 export interface ComposedHearth extends HearthApi {
   /** Loads conversations and starts thermal monitoring; the model loads in the background. */
@@ -72,6 +76,8 @@ export interface CoreOptions {
   ownerAccess?: OwnerAccessPort;
   /** How many answers one client, and everyone together, may have waiting (tests lower them). */
   answerLimits?: HearthServiceDeps['answerLimits'];
+  /** Which voice engines there are; default: found on this machine at start-up. */
+  voiceEngines?: Promise<VoiceEngineReport> | VoiceEngineReport;
   /** Model setup details tests replace: USB mount points, this machine's memory, time limits. */
   modelSetup?: Partial<
     Pick<ModelSetupDeps, 'memory' | 'progressEveryMs' | 'stallMs' | 'answerMs'> & {
@@ -121,6 +127,17 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
     }),
   );
   const env = options.env ?? process.env;
+  // Before the clients, which stream audio to it; it reaches them only through its ports.
+  const voice = owned.add(
+    new VoiceService({
+      clients: voiceClients(() => clients),
+      answers: answerText(events, store),
+      engines: options.voiceEngines ?? findVoiceEngines({ env }),
+      logger,
+      maxUtteranceMs: DEFAULT_CLIENT_LIMITS.maxUtteranceMs,
+      env,
+    }),
+  );
   const modelsDir = modelsDirectory(config.dataDir);
   // One PIN gate for the process: the kiosk exit and a PIN change in Settings count
   // wrong PINs together, so two doors cannot double the guessing rate. It reads the
@@ -173,6 +190,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       kioskExit: options.kioskExit?.(pinGate),
       ownerAccess: options.ownerAccess,
       answerLimits: options.answerLimits,
+      voice,
     }),
   );
   const clients: Clients = owned.add(
@@ -181,8 +199,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       events,
       logger,
       sessionLimits: { expireAfterMs: config.sessionExpiryMs },
-      // Utterances are logged and dropped; speech-to-text comes next behind this port.
-      speech: loggedSpeech(logger),
+      speech: voice,
     }),
   );
   // A forgotten phone's clients end at once, and their connections close.
@@ -214,9 +231,11 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
         answers: () => ({ active: engine.activeCount, queued: engine.queuedCount }),
         conversations: () => store.size,
         sessions: () => clients.counts(),
+        voice: () => voice.availability(),
       }),
     async start() {
       options.beforeStart?.();
+      await voice.ready();
       await service.start();
     },
     dispose: () => owned.dispose(),

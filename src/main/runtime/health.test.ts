@@ -23,6 +23,7 @@ function sources(
     answers: () => ({ active: 1, queued: 2 }),
     conversations: () => 3,
     sessions: () => sessions,
+    voice: () => ({ canHear: true, canSpeak: false, note: 'flite is not installed' }),
   };
 }
 
@@ -55,5 +56,7 @@ describe('health report', () => {
     });
     expect(JSON.stringify(report)).not.toMatch(/\/home\/pi|\/sys\/class/);
     expect(report.model.error).toMatch(/cannot read .*x\.gguf/);
+    // Whether Hearth can hear and speak, and why not.
+    expect(report.voice).toEqual({ canHear: true, canSpeak: false, note: 'flite is not installed' });
   });
 });

@@ -1,7 +1,7 @@
 // The health report (GET /healthz), built in one place from the services. It
 // names no absolute path of this machine, so whoever may read it whole (the
 // owner, a paired phone, this machine itself) reads the same report.
-import type { ModelStatus, ThermalStatus } from '../../shared/api';
+import type { ModelStatus, ThermalStatus, VoiceAvailability } from '../../shared/api';
 import type { HealthReport, SessionCounts } from '../contracts/health';
 import { withoutPaths } from '../rpc/publicMessage';
 
@@ -11,6 +11,7 @@ export interface HealthSources {
   answers(): { active: number; queued: number };
   conversations(): number;
   sessions(): SessionCounts;
+  voice(): VoiceAvailability;
 }
 
 export function healthReport(sources: HealthSources): HealthReport {
@@ -43,5 +44,6 @@ export function healthReport(sources: HealthSources): HealthReport {
       queuedPrompts: answers.queued,
     },
     conversations: sources.conversations(),
+    voice: sources.voice(),
   };
 }

@@ -352,6 +352,7 @@ describe('/healthz', () => {
           answers: () => ({ active: 0, queued: 0 }),
           conversations: () => 3,
           sessions: () => ({ connected: 0, disconnected: 0 }),
+          voice: () => ({ canHear: false, canSpeak: false }),
         }),
     });
   }

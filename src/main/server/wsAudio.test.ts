@@ -7,7 +7,7 @@ import type { ResultFrame } from '../../shared/wire';
 import { createTestHearth } from '../../testing/fakeHearthApi';
 import { fixedUuid } from '../../testing/ids';
 import { startWsHarness, TestClient } from '../../testing/wsTestClient';
-import type { UtteranceEnd } from '../contracts/speech';
+import { wholeUtterances, type UtteranceEnd } from '../contracts/speech';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 async function harness() {
   const heard: { clientKey: string; pcm: Int16Array; why: UtteranceEnd }[] = [];
   const fake = createTestHearth({
-    speech: { heard: (clientKey, pcm, why) => heard.push({ clientKey, pcm, why }) },
+    speech: wholeUtterances(({ clientKey }, pcm, why) => heard.push({ clientKey, pcm, why })),
   });
   cleanup.push(() => fake.hearth.dispose());
   const ws = await startWsHarness(fake.hearth, fake.logger);

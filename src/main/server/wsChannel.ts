@@ -55,6 +55,12 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions): FrameCh
       }
       socket.send(text);
     },
+    postSpeech(bytes) {
+      if (socket.readyState !== OPEN) return;
+      // Speech is live: a client that is behind loses it rather than piling it up here.
+      if (socket.bufferedAmount + bytes.length > options.maxBufferedBytes) return;
+      socket.send(bytes, { binary: true });
+    },
     onReceive(listener) {
       const onMessage = (data: RawData, isBinary: boolean): void =>
         listener(receivedMessage(rawToBuffer(data), isBinary));

@@ -20,6 +20,7 @@ const idle: HearthTransport = {
     return () => {};
   },
   sendAudio() {},
+  onSpeech: () => () => {},
   retry() {},
   close() {},
 };

@@ -22,10 +22,12 @@ function kiosk() {
   const posted: unknown[] = [];
   const audio: Uint8Array[] = [];
   const fromMain = new Emitter<unknown>();
+  const fromMainSpeech = new Emitter<Uint8Array>();
   const bridge: HearthBridge = {
     post: (frame) => posted.push(frame),
     onFrame: (listener) => fromMain.subscribe(listener),
     postAudio: (bytes) => audio.push(bytes),
+    onSpeech: (listener) => fromMainSpeech.subscribe(listener),
   };
   const transport = createIpcTransport(bridge, { resume: memoryResumeStore() });
   transports.push(transport);

@@ -43,6 +43,7 @@ export function createIpcTransport(
     currentLink: () => link,
     // Main checks the bytes and limits their rate; it answers a refusal like any bad frame.
     sendAudio: (bytes) => bridge.postAudio(bytes),
+    onSpeech: (listener) => bridge.onSpeech(listener),
     retry() {},
     close() {
       stopReading();

@@ -16,6 +16,8 @@ export interface TransportParts {
   currentLink(): LinkState;
   /** Carries one audio frame on the link (bytes from shared/audio.ts encodeAudioFrame). */
   sendAudio(bytes: Uint8Array): void;
+  /** Calls listener with each speech frame (bytes) main sends on the link. */
+  onSpeech(listener: (bytes: Uint8Array) => void): () => void;
   retry(): void;
   close(): void;
 }
@@ -35,6 +37,7 @@ export function transportSurface(parts: TransportParts): HearthTransport {
       return subscription;
     },
     sendAudio: parts.sendAudio,
+    onSpeech: parts.onSpeech,
     retry: parts.retry,
     close: parts.close,
   };

@@ -22,6 +22,8 @@ export interface WebSocketLike {
   onclose: ((event: never) => void) | null;
   onerror: ((event: never) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
+  /** Set to 'arraybuffer': speech frames arrive as bytes, not Blobs. */
+  binaryType: string;
   /** JSON text for frames; bytes (a binary message) for audio frames. */
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
@@ -55,6 +57,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
   const policy = options.backoff ?? defaultBackoff;
   const links = new Emitter<LinkState>();
   const frames = new Emitter<unknown>();
+  const speech = new Emitter<Uint8Array>();
 
   let link: LinkState = { state: 'connecting' };
   let socket: WebSocketLike | null = null;
@@ -122,6 +125,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       return;
     }
     socket = ws;
+    ws.binaryType = 'arraybuffer';
     // Also bounds the opening: a socket that says nothing in time counts as a failed attempt.
     heartbeat.start();
     ws.onopen = () => {
@@ -173,6 +177,10 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
   }
 
   function receive(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      speech.fire(new Uint8Array(data));
+      return;
+    }
     if (typeof data !== 'string') return;
     let frame: unknown;
     try {
@@ -211,6 +219,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
     links,
     currentLink: () => link,
     sendAudio,
+    onSpeech: (listener) => speech.subscribe(listener),
     retry: wakeUp,
     close() {
       if (closed) return;
@@ -225,6 +234,7 @@ export function createWsTransport(options: WsTransportOptions): HearthTransport 
       ws?.close();
       links.dispose();
       frames.dispose();
+      speech.dispose();
     },
   });
 }

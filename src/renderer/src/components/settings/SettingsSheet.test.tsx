@@ -31,6 +31,7 @@ const idle: HearthTransport = {
     return () => {};
   },
   sendAudio() {},
+  onSpeech: () => () => {},
   retry() {},
   close() {},
 };

@@ -1,0 +1,50 @@
+// What the voice pipeline (src/main/voice) needs from the rest of Hearth, and
+// what the commands need from it. The composition root fills both sides: the
+// pipeline reaches a client only through these ports, and the API service
+// reaches the pipeline only through VoicePort.
+import type { HearthEvent, VoiceAvailability } from '../../shared/api';
+import { ApiFailure } from './failure';
+
+/** The clients, as the voice pipeline sees them, by session id. */
+export interface VoiceClientsPort {
+  /** An event for this client only (how its utterance fares). */
+  deliver(clientId: string, event: HearthEvent): void;
+  /** A speech frame (shared/audio.ts) for this client, live only. */
+  speak(clientId: string, bytes: Uint8Array): void;
+  /**
+   * Sends the transcript as the client's prompt in the conversation it has
+   * open, under its limits, as if it had typed it: the answer's id, or why not.
+   */
+  prompt(
+    clientId: string,
+    text: string,
+  ): Promise<{ conversationId: string; answerId: string } | { refused: string }>;
+}
+
+/** An answer's text as it is written, for speaking it. */
+export interface AnswerTextPort {
+  /** Listens to the events every client hears (tokens, message); returns an unsubscribe. */
+  subscribe(listener: (event: HearthEvent) => void): () => void;
+  /** The answer's text and whether it is finished, as the store has it now. */
+  current(conversationId: string, messageId: string): { text: string; done: boolean } | undefined;
+}
+
+/** The voice pipeline, as the API service sees it. */
+export interface VoicePort {
+  availability(): VoiceAvailability;
+  /** Speaks the answer to the client as it is written; throws ApiFailure when it cannot. */
+  speakAnswer(clientId: string, conversationId: string, messageId: string): void;
+  /** Makes no more speech of the answer for the client. */
+  stopSpeech(clientId: string, messageId: string): void;
+}
+
+/** A Hearth that can neither hear nor speak. */
+export function mutedVoice(note = 'Voice is not set up on this Hearth.'): VoicePort {
+  return {
+    availability: () => ({ canHear: false, canSpeak: false, note }),
+    speakAnswer: () => {
+      throw new ApiFailure('bad_request', `Hearth cannot speak: ${note}`);
+    },
+    stopSpeech: () => {},
+  };
+}

@@ -1,0 +1,248 @@
+// Hearing a client: each utterance its microphone streams goes through a
+// speech detector (Silero VAD in a worker), which notices when the person has
+// finished (a short pause) so that Hearth ends the utterance itself, before the
+// client does. The speech is then transcribed and sent as the client's prompt
+// in the conversation it has open; its answer is spoken back. The client hears
+// how it goes: 'transcribing' once Hearth has the utterance, 'idle' when it is
+// done (with a note when nothing was heard, or the prompt was refused), and
+// 'heardSpeech' when speech starts while Hearth is talking (barge-in). While the
+// client's speaker plays Hearth's voice the detector is strict, so that voice
+// is not taken for the person's.
+import { audioDurationMs } from '../../shared/audio';
+import type { HearthEvent } from '../../shared/api';
+import type { Logger } from '../base/log';
+import type { SpeechPort, UtteranceListener, UtteranceSource } from '../contracts/speech';
+import type { VoiceClientsPort } from '../contracts/voice';
+
+/** One client's speech detector: a VoiceActivity, or a test's own. */
+export interface SpeechDetector {
+  feed(pcm: Int16Array): void;
+  setStrict(on: boolean): void;
+  /** Forgets speech in progress. */
+  reset(): void;
+  onSpeechStart(listener: () => void): () => void;
+  /** The speech segment, pre-roll included. */
+  onSpeechEnd(listener: (pcm: Int16Array) => void): () => void;
+  /** Resolves once everything fed so far has been looked at. */
+  settled(): Promise<unknown>;
+  dispose(): Promise<void>;
+}
+
+export interface Recognizer {
+  transcribe(pcm: Int16Array, signal: AbortSignal): Promise<string>;
+}
+
+export interface VoiceListeningOptions {
+  clients: VoiceClientsPort;
+  detector(): SpeechDetector;
+  recognizer: Recognizer;
+  /** Whether the client's speaker is playing Hearth's voice now. */
+  isPlaying(clientId: string): boolean;
+  /** Speaks the answer to the transcript back to the client. */
+  speakAnswer(clientId: string, conversationId: string, answerId: string): void;
+  logger: Logger;
+  /** Silence fed after the client ends an utterance, so speech in progress is closed. */
+  closingSilenceMs?: number;
+  /** A client's detector (a worker) stops after this long without an utterance. Default 60 s. */
+  detectorIdleMs?: number;
+  maxUtteranceMs: number;
+}
+
+export const NOTHING_HEARD = "I didn't hear anything.";
+
+type VoiceState = Extract<HearthEvent, { type: 'voice' }>['state'];
+
+export class VoiceListening implements SpeechPort {
+  readonly #options: VoiceListeningOptions;
+  readonly #detectors = new Map<string, SpeechDetector>();
+  readonly #idle = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #abort = new AbortController();
+  readonly #work = new Set<Promise<void>>();
+
+  constructor(options: VoiceListeningOptions) {
+    this.#options = options;
+  }
+
+  listen(source: UtteranceSource): UtteranceListener {
+    const { clientId } = source;
+    clearTimeout(this.#idle.get(clientId));
+    return new HeardUtterance(source, this.#detectorOf(clientId), this.#options, {
+      signal: this.#abort.signal,
+      track: (work) => {
+        this.#work.add(work);
+        void work.finally(() => this.#work.delete(work));
+      },
+      finished: () => {
+        clearTimeout(this.#idle.get(clientId));
+        const timer = setTimeout(() => {
+          this.#idle.delete(clientId);
+          void this.forget(clientId);
+        }, this.#options.detectorIdleMs ?? 60_000);
+        timer.unref();
+        this.#idle.set(clientId, timer);
+      },
+    });
+  }
+
+  /** Clients with a detector running (each is a worker). */
+  get detectors(): number {
+    return this.#detectors.size;
+  }
+
+  /** The client is gone: its detector stops. */
+  async forget(clientId: string): Promise<void> {
+    clearTimeout(this.#idle.get(clientId));
+    this.#idle.delete(clientId);
+    const detector = this.#detectors.get(clientId);
+    this.#detectors.delete(clientId);
+    await detector?.dispose();
+  }
+
+  async dispose(): Promise<void> {
+    this.#abort.abort();
+    await Promise.allSettled([...this.#work]);
+    await Promise.all([...this.#detectors.keys()].map((id) => this.forget(id)));
+  }
+
+  #detectorOf(clientId: string): SpeechDetector {
+    let detector = this.#detectors.get(clientId);
+    if (!detector) {
+      detector = this.#options.detector();
+      this.#detectors.set(clientId, detector);
+    }
+    return detector;
+  }
+}
+
+interface Owner {
+  signal: AbortSignal;
+  track(work: Promise<void>): void;
+  /** The utterance is over: its detector may idle. */
+  finished(): void;
+}
+
+/** One utterance, from its first frame to its transcript's prompt. */
+class HeardUtterance implements UtteranceListener {
+  readonly #source: UtteranceSource;
+  readonly #detector: SpeechDetector;
+  readonly #options: VoiceListeningOptions;
+  readonly #owner: Owner;
+  readonly #unsubscribe: (() => void)[] = [];
+  /** Speech segments found, in order. */
+  readonly #speech: Int16Array[] = [];
+  #state: 'listening' | 'closing' | 'done' = 'listening';
+
+  constructor(
+    source: UtteranceSource,
+    detector: SpeechDetector,
+    options: VoiceListeningOptions,
+    owner: Owner,
+  ) {
+    this.#source = source;
+    this.#detector = detector;
+    this.#options = options;
+    this.#owner = owner;
+    detector.reset();
+    this.#unsubscribe.push(
+      detector.onSpeechStart(() => {
+        if (this.#state === 'listening' && options.isPlaying(source.clientId)) {
+          this.#tell('heardSpeech');
+        }
+      }),
+      detector.onSpeechEnd((pcm) => {
+        this.#speech.push(pcm);
+        // The person paused long enough: Hearth ends the utterance itself.
+        if (this.#state === 'listening') this.#close('ended');
+      }),
+    );
+  }
+
+  hear(pcm: Int16Array): void {
+    if (this.#state !== 'listening') return;
+    this.#detector.setStrict(this.#options.isPlaying(this.#source.clientId));
+    this.#detector.feed(pcm);
+  }
+
+  end(why: 'ended' | 'cut'): void {
+    if (this.#state !== 'listening') return;
+    this.#close(why);
+  }
+
+  drop(): void {
+    this.#finish();
+    this.#detector.reset();
+  }
+
+  #close(why: 'ended' | 'cut'): void {
+    this.#state = 'closing';
+    this.#tell('transcribing');
+    this.#owner.track(this.#transcribe(why));
+  }
+
+  async #transcribe(why: 'ended' | 'cut'): Promise<void> {
+    const { clients, recognizer, logger, speakAnswer } = this.#options;
+    const { clientId, utterance } = this.#source;
+    try {
+      if (this.#speech.length === 0) {
+        // Speech may still be open in the detector: a pause closes it.
+        const silence = this.#options.closingSilenceMs ?? 900;
+        this.#detector.feed(new Int16Array((silence * 16_000) / 1000));
+        await this.#detector.settled();
+      }
+      const speech = joined(this.#speech);
+      this.#finish();
+      if (speech.length === 0) return this.#tell('idle', NOTHING_HEARD);
+      const started = performance.now();
+      const text = (await recognizer.transcribe(speech, this.#owner.signal)).trim();
+      logger.info('speech_transcribed', {
+        clientId,
+        utterance,
+        speechMs: Math.round(audioDurationMs(speech.length)),
+        transcribeMs: Math.round(performance.now() - started),
+        words: text === '' ? 0 : text.split(/\s+/).length,
+      });
+      if (text === '') return this.#tell('idle', NOTHING_HEARD);
+      const sent = await clients.prompt(clientId, text);
+      if ('refused' in sent) return this.#tell('idle', sent.refused);
+      const seconds = this.#options.maxUtteranceMs / 1000;
+      this.#tell(
+        'idle',
+        why === 'cut' ? `Only your first ${seconds} seconds were heard.` : undefined,
+      );
+      speakAnswer(clientId, sent.conversationId, sent.answerId);
+    } catch (error) {
+      if (this.#owner.signal.aborted) return;
+      logger.error('speech_recognition_failed', { clientId, utterance, error: String(error) });
+      this.#tell('idle', 'Hearth could not make out the words: try again, or type.');
+    } finally {
+      this.#finish();
+    }
+  }
+
+  #finish(): void {
+    if (this.#state === 'done') return;
+    this.#state = 'done';
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#owner.finished();
+  }
+
+  #tell(state: VoiceState, note?: string): void {
+    const { clientId, utterance } = this.#source;
+    this.#options.clients.deliver(clientId, {
+      type: 'voice',
+      utterance,
+      state,
+      ...(note === undefined ? {} : { note }),
+    });
+  }
+}
+
+function joined(parts: Int16Array[]): Int16Array {
+  const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
