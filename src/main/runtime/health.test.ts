@@ -57,6 +57,10 @@ describe('health report', () => {
     expect(JSON.stringify(report)).not.toMatch(/\/home\/pi|\/sys\/class/);
     expect(report.model.error).toMatch(/cannot read .*x\.gguf/);
     // Whether Hearth can hear and speak, and why not.
-    expect(report.voice).toEqual({ canHear: true, canSpeak: false, note: 'flite is not installed' });
+    expect(report.voice).toEqual({
+      canHear: true,
+      canSpeak: false,
+      note: 'flite is not installed',
+    });
   });
 });
