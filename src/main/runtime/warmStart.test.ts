@@ -28,13 +28,15 @@ async function start(dataDir: string) {
   const ask = async (conversationId: string, text: string) => {
     const sent = await call<{ assistantMessageId: string }>('sendPrompt', { conversationId, text });
     await expect
-      .poll(() =>
-        seen.some(
-          (e) =>
-            e.type === 'message' &&
-            e.message.id === sent.assistantMessageId &&
-            e.message.status === 'complete',
-        ),
+      .poll(
+        () =>
+          seen.some(
+            (e) =>
+              e.type === 'message' &&
+              e.message.id === sent.assistantMessageId &&
+              e.message.status === 'complete',
+          ),
+        { timeout: 20_000 },
       )
       .toBe(true);
   };
@@ -61,7 +63,9 @@ describe('the first question after a restart', () => {
 
     const second = await start(dataDir);
     // Nobody asked anything yet: the start loaded it in the background.
-    await expect.poll(() => second.sessionOf(recent)?.nextTokenIndex ?? 0).toBeGreaterThan(50);
+    await expect
+      .poll(() => second.sessionOf(recent)?.nextTokenIndex ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(50);
     expect(second.sessionOf(older)).toBeUndefined();
     await second.ask(recent, 'Where did it go?');
     const evaluated = second.sessionOf(recent)?.lastPrompt?.evaluatedBeforeFirstToken ?? 0;
@@ -86,7 +90,7 @@ describe('the first question after a restart', () => {
       { conversationMemoryMb: 0 },
     );
     expect(updated.restartNeeded).toEqual([]);
-    await expect.poll(() => stateFiles(dataDir)).toEqual([]);
+    await expect.poll(() => stateFiles(dataDir), { timeout: 10_000 }).toEqual([]);
     expect((await hearth.call<Settings>('getSettings')).conversationMemoryUsedBytes).toBe(0);
     await expect(hearth.call('updateSettings', { conversationMemoryMb: -1 })).rejects.toThrow(
       /conversationMemoryMb/,
