@@ -4,6 +4,7 @@ import {
   AUDIO_TO_MAIN_CHANNEL,
   FRAMES_TO_MAIN_CHANNEL,
   FRAMES_TO_PAGE_CHANNEL,
+  SPEECH_TO_PAGE_CHANNEL,
 } from '../shared/channels';
 
 /** Stands in for ipcRenderer: records sends, and delivers messages the way Electron does. */
@@ -29,9 +30,10 @@ function fakeIpc() {
 }
 
 describe('preload bridge', () => {
-  it('exposes exactly a message port: post, postAudio and onFrame, all plain functions', () => {
+  it('exposes exactly a message port: post, postAudio, onFrame and onSpeech, all plain functions', () => {
     const bridge = createBridge(fakeIpc().ipc);
-    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'post', 'postAudio']);
+    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'onSpeech', 'post', 'postAudio']);
+    expect(typeof bridge.onSpeech).toBe('function');
     expect(typeof bridge.post).toBe('function');
     expect(typeof bridge.postAudio).toBe('function');
     expect(typeof bridge.onFrame).toBe('function');
@@ -64,6 +66,20 @@ describe('preload bridge', () => {
     fake.deliver('other', { t: 'event' });
     expect(seen).toEqual([[frame]]);
     expect(seen.flat()).not.toContain(fake.event);
+  });
+
+  it('hands the page speech bytes from the speech channel only, and nothing that is not bytes', () => {
+    const fake = fakeIpc();
+    const bridge = createBridge(fake.ipc);
+    const heard: unknown[][] = [];
+    const off = bridge.onSpeech((...args) => heard.push(args));
+    const bytes = Uint8Array.of(0xa2, 1, 2);
+    fake.deliver(SPEECH_TO_PAGE_CHANNEL, bytes);
+    fake.deliver(SPEECH_TO_PAGE_CHANNEL, 'not bytes');
+    fake.deliver(FRAMES_TO_PAGE_CHANNEL, Uint8Array.of(9));
+    off();
+    fake.deliver(SPEECH_TO_PAGE_CHANNEL, bytes);
+    expect(heard).toEqual([[bytes]]);
   });
 
   it('unsubscribes one listener without touching the others', () => {
