@@ -22,11 +22,18 @@ export const phoneContext = {
 export interface PhoneBrowser extends AsyncDisposable {
   readonly browser: Browser;
   /** A fresh phone (its own cookies): one per test, or two to compare a paired and an unpaired one. */
-  newPhone(options?: { ignoreHTTPSErrors?: boolean }): Promise<BrowserContext>;
+  newPhone(options?: {
+    ignoreHTTPSErrors?: boolean;
+    permissions?: string[];
+  }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
-export async function launchPhoneBrowser(pair: NetnsPair): Promise<PhoneBrowser> {
+/** `extraArgs`: more Chromium switches, e.g. a fake microphone playing a file. */
+export async function launchPhoneBrowser(
+  pair: NetnsPair,
+  extraArgs: readonly string[] = [],
+): Promise<PhoneBrowser> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-phone-'));
   const wrapper = join(dir, 'chromium-in-phone-namespace');
   const [ip, prefix] = pair.argv('phone', CHROMIUM);
@@ -40,6 +47,7 @@ export async function launchPhoneBrowser(pair: NetnsPair): Promise<PhoneBrowser>
       '--disable-gpu',
       '--disable-background-networking',
       '--disable-component-update',
+      ...extraArgs,
     ],
   });
   const close = async (): Promise<void> => {

@@ -36,16 +36,22 @@ export interface Lan {
   /** One call as the owner (with the owner cookie), over that way in. */
   ownerCall<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
   phones: PhoneBrowser;
-  /** A new phone (its own cookies) in the phone namespace. */
-  newPhone(): Promise<BrowserContext>;
+  /** A new phone (its own cookies) in the phone namespace; `permissions` it has granted. */
+  newPhone(permissions?: string[]): Promise<BrowserContext>;
 }
 
 export const skipReason = netnsSkipReason();
 
-export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>({
+export const test = base.extend<{
+  lan: Lan;
+  hearthEnv: Record<string, string>;
+  phoneArgs: string[];
+}>({
   /** Settings a test adds to Hearth's (test.use({ hearthEnv: {...} })). */
   hearthEnv: [{}, { option: true }],
-  lan: async ({ hearthEnv }, use, testInfo) => {
+  /** Chromium switches the phones' browser adds (test.use({ phoneArgs: [...] })). */
+  phoneArgs: [[], { option: true }],
+  lan: async ({ hearthEnv, phoneArgs }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-lan-data-'));
     const pair = NetnsPair.create();
     let hearth: HearthProcess | undefined;
@@ -63,7 +69,7 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
       );
       await hearth.start();
       owner = await bridgeInto(pair, 'hearth', PORT);
-      phones = await launchPhoneBrowser(pair);
+      phones = await launchPhoneBrowser(pair, phoneArgs);
       const running = hearth;
       const browser = phones;
       const way = owner;
@@ -101,7 +107,8 @@ export const test = base.extend<{ lan: Lan; hearthEnv: Record<string, string> }>
         },
         phones: browser,
         // A phone that accepted Hearth's own certificate, as after the warning.
-        newPhone: () => browser.newPhone(secure ? { ignoreHTTPSErrors: true } : {}),
+        newPhone: (permissions) =>
+          browser.newPhone({ ...(secure ? { ignoreHTTPSErrors: true } : {}), permissions }),
       });
     } finally {
       await phones?.close().catch(() => {});

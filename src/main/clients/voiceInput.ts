@@ -106,9 +106,10 @@ export class VoiceInput {
     const open = this.#open;
     this.#open = undefined;
     if (!open) return;
-    const { logger, clientId } = this.#options;
-    if (why === 'cut')
-      logger.info('utterance_cut', { clientId, durationMs: open.limit.durationMs });
+    const { logger, clientId, clientKey } = this.#options;
+    const durationMs = Math.round(open.limit.durationMs);
+    if (why === 'cut') logger.info('utterance_cut', { clientId, durationMs });
+    logger.info('utterance_received', { clientKey, why, durationMs });
     this.#safely(() => open.listener.end(why));
   }
 

@@ -10,6 +10,7 @@ import { seededRandom } from '../../testing/seededRandom';
 import {
   feedInFrames,
   padWithSilence,
+  samplesOf,
   scaled,
   spokenMs,
   spokenSentence,
@@ -102,6 +103,29 @@ describe('VoiceActivity on real speech', () => {
       vad.setStrict(false);
     }
     expect((await hear(vad, quiet)).ends).toHaveLength(1);
+  });
+
+  it('judges quiet speech by strict mode while it was heard, though Hearth stopped before its end was known', async () => {
+    // Hearth's own voice from the speaker, quiet: strict while it plays, off
+    // again right after it (before the hangover has ended the segment).
+    const quiet = scaled(speech, 0.15);
+    const heard = { starts: 0, ends: 0 };
+    const offStart = vad.onSpeechStart(() => heard.starts++);
+    const offEnd = vad.onSpeechEnd(() => heard.ends++);
+    try {
+      feedInFrames(vad, new Int16Array(samplesOf(500)));
+      vad.setStrict(true);
+      feedInFrames(vad, quiet);
+      vad.setStrict(false);
+      feedInFrames(vad, new Int16Array(samplesOf(1200)));
+      await vad.stats();
+    } finally {
+      offStart();
+      offEnd();
+    }
+    expect(heard).toEqual({ starts: 0, ends: 0 });
+    // The same speech with strict mode off throughout is heard.
+    expect((await hear(vad, padWithSilence(quiet, 1000))).ends).toHaveLength(1);
   });
 
   it('forgets speech in progress on reset, and still cuts the next utterance from the right samples', async () => {

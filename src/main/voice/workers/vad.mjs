@@ -151,6 +151,12 @@ function run(vad, loadMs) {
   /** Samples waiting for a full window. */
   let pending = new Int16Array(0);
   let strict = false;
+  /**
+   * Whether strict mode was on at any time during the speech the Vad is in: the
+   * segment is judged by it when it ends, a hangover later, by when Hearth's
+   * own voice may have stopped and strict mode with it.
+   */
+  let strictDuringSpeech = false;
   /** Whether speechStart was sent for the speech the Vad is in. */
   let announced = false;
   /** Level of the speech so far, from when the Vad said it began. */
@@ -160,7 +166,8 @@ function run(vad, loadMs) {
   let busyMs = 0;
   const window = new Float32Array(WINDOW);
 
-  const loudEnough = (squares, count) => !strict || dbfs(squares, count) >= config.strictLevelDbfs;
+  const loudEnough = (squares, count, judgeStrict = strict) =>
+    !judgeStrict || dbfs(squares, count) >= config.strictLevelDbfs;
 
   const handOver = () => {
     while (!vad.isEmpty()) {
@@ -170,7 +177,9 @@ function run(vad, loadMs) {
       const length = segment.samples.length;
       let squares = 0;
       for (let i = 0; i < length; i++) squares += (segment.samples[i] * 32768) ** 2;
-      if (!announced && !loudEnough(squares, length)) {
+      const judgeStrict = strict || strictDuringSpeech;
+      strictDuringSpeech = false;
+      if (!announced && !loudEnough(squares, length, judgeStrict)) {
         report({ type: 'ignored', samples: length, levelDbfs: dbfs(squares, length) });
         continue;
       }
@@ -198,9 +207,10 @@ function run(vad, loadMs) {
       vad.acceptWaveform(window);
       frames++;
       if (vad.isDetected()) {
+        if (strict) strictDuringSpeech = true;
         speechSquares += squares;
         speechSamples += WINDOW;
-        if (!announced && loudEnough(speechSquares, speechSamples)) {
+        if (!announced && loudEnough(speechSquares, speechSamples, strict || strictDuringSpeech)) {
           announced = true;
           report({ type: 'speechStart' });
         }
@@ -248,6 +258,7 @@ function run(vad, loadMs) {
         history.total = 0;
         pending = new Int16Array(0);
         announced = false;
+        strictDuringSpeech = false;
         speechSquares = 0;
         speechSamples = 0;
         break;

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState, type FormEvent, type KeyboardEvent
 import { activeAnswer } from '../store/reducers';
 import { useActions, useHearth } from '../store/context';
 import { KeyboardDownIcon, SendIcon, StopIcon } from './icons';
+import { TalkButton, VoiceBar } from './VoiceControls';
 
 // Only the kiosk shows Hearth's own keyboard: phones never download it.
 const loadKeyboard = () => import('./OnScreenKeyboard');
@@ -66,7 +67,9 @@ export function Composer({ onScreenKeyboard, keyboardVisible, setKeyboardVisible
           </button>
         </p>
       )}
+      <VoiceBar />
       <form className="composer" onSubmit={onSubmit}>
+        <TalkButton />
         <textarea
           className="composer-input"
           aria-label="Message"

@@ -59,6 +59,21 @@ describe('accessible names', () => {
     expect(html).toMatch(/<button type="submit"[^>]*>.*Send<\/span><\/button>/);
   });
 
+  it('voice beside the composer: Talk, the Voice status and the two switches', () => {
+    const html = render(
+      <Composer onScreenKeyboard={false} keyboardVisible={false} setKeyboardVisible={() => {}} />,
+    );
+    expect(html).toMatch(/<button type="button" class="button talk[^"]*" aria-pressed="false"/);
+    expect(html).toMatch(/<span class="label">Talk<\/span><\/button>/);
+    expect(html).toContain('<p class="voice-status" role="status" aria-label="Voice"></p>');
+    expect(html).toMatch(/role="switch" aria-checked="false"[^>]*>.*?Speak answers<\/span>/);
+    expect(html).toMatch(/role="switch" aria-checked="false"[^>]*>.*?Hands-free<\/span>/);
+    // Node has no microphone API: Talk says why, as it does on a plain-http phone.
+    expect(html).toMatch(
+      /class="button talk unavailable"[^>]*aria-disabled="true" aria-describedby=/,
+    );
+  });
+
   it('messages are articles named You and Hearth, with markers and stats', async () => {
     // Markdown is a lazy chunk that server rendering does not wait for.
     await preloadAnswerMarkdown();

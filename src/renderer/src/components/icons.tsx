@@ -48,3 +48,9 @@ export const KeyboardDownIcon = () => (
     <path d="M7 8h.01M11 8h.01M15 8h.01M8 12h8M9 19l3 2 3-2" />
   </svg>
 );
+export const MicIcon = () => (
+  <svg {...common}>
+    <rect x="9" y="3" width="6" height="11" rx="3" />
+    <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+  </svg>
+);

@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { HearthActions } from './actions';
-import type { HearthStore } from './hearthStore';
+import type { HearthStore, VoiceActions } from './hearthStore';
 import type { HearthState } from './state';
 
 export const HearthContext = createContext<HearthStore | null>(null);
@@ -19,4 +19,9 @@ export function useHearth<T>(selector: (state: HearthState) => T): T {
 
 export function useActions(): HearthActions {
   return useHearthContext().actions;
+}
+
+/** Talk, Stop speaking and the voice switches. */
+export function useVoice(): VoiceActions {
+  return useHearthContext().voice;
 }

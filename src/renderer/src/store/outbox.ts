@@ -3,8 +3,11 @@
 // each after the answer before it (as the Send button would allow). One whose
 // call was in flight when the link dropped may have reached the server: before
 // it is sent again, the conversation is read back, and a new user message with
-// its text means it arrived. A prompt is never sent twice.
+// its text means it arrived. A prompt is never sent twice. Each prompt the
+// server accepted is told to onSent's listeners with its answer's id (the
+// voice speaks it when "Speak answers" is on).
 import type { Conversation } from '../../../shared/api';
+import { Emitter, type Subscription } from '../../../shared/emitter';
 import type { Disposable } from '../../../shared/lifecycle';
 import { HearthCallError, type HearthTransport } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
@@ -16,8 +19,15 @@ export function isDisconnected(error: unknown): boolean {
   return error instanceof HearthCallError && error.code === 'disconnected';
 }
 
+/** A typed prompt the server accepted, and the answer it will get. */
+export interface SentPrompt {
+  conversationId: string;
+  answerId: string;
+}
+
 export class PromptOutbox implements Disposable {
   #nextKey = 1;
+  readonly #sent = new Emitter<SentPrompt>();
   #draining = false;
   #disposed = false;
   readonly #unsubscribe: () => void;
@@ -29,6 +39,11 @@ export class PromptOutbox implements Disposable {
   ) {
     // Whatever made sending possible again (the link, a finished answer) is a change of state.
     this.#unsubscribe = store.subscribe(() => void this.#drain());
+  }
+
+  /** Each prompt the server accepted, as its reply comes (not one found later to have arrived). */
+  onSent(listener: (sent: SentPrompt) => void): Subscription {
+    return this.#sent.subscribe(listener);
   }
 
   /**
@@ -55,7 +70,7 @@ export class PromptOutbox implements Disposable {
     const sent = { ...prompt, before: userMessageIds(this.store.getState().current, prompt) };
     try {
       // Both messages arrive as events before this result: nothing to merge here.
-      await this.transport.call('sendPrompt', {
+      const reply = await this.transport.call('sendPrompt', {
         conversationId: prompt.conversationId,
         text: prompt.text,
       });
@@ -63,6 +78,12 @@ export class PromptOutbox implements Disposable {
         problem: null,
         pending: state.pending.filter((p) => p.key !== prompt.key),
       }));
+      if (!this.#disposed) {
+        this.#sent.fire({
+          conversationId: prompt.conversationId,
+          answerId: reply.assistantMessageId,
+        });
+      }
       return true;
     } catch (error) {
       if (isDisconnected(error)) {
@@ -142,6 +163,7 @@ export class PromptOutbox implements Disposable {
   dispose(): void {
     this.#disposed = true;
     this.#unsubscribe();
+    this.#sent.dispose();
   }
 }
 

@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/api';
 import type { LinkState } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
+import { initialVoice, type VoiceSlice } from './voice';
 
 export interface QueueInfo {
   position: number;
@@ -44,7 +45,8 @@ export interface PendingPrompt {
   before: string[];
 }
 
-export interface HearthState {
+/** The voice fields (voiceState, level, the two switches, micError) are store/voice.ts's. */
+export interface HearthState extends VoiceSlice {
   link: LinkState;
   /** True once this session's state has arrived (its snapshot); false while a new one starts. */
   synced: boolean;
@@ -105,6 +107,7 @@ export const initialState: HearthState = {
   download: null,
   settings: null,
   theme: 'system',
+  ...initialVoice,
 };
 
 /** Records a failed action as the problem shown to the user. */
