@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleRows } from './bundle';
 import { phoneLanRows } from './phoneLan';
+import { reopenRows } from './reopen';
 import { burstRows, idleSessionMemoryRows, phoneLoadRows, protocolResumeRows } from './phones';
 import { clientsRows } from './clients';
 import { storageWriteRows } from './storageWrites';
@@ -271,6 +272,13 @@ async function phoneLan(): Promise<void> {
   rows.push(...(await phoneLanRows()));
 }
 
+async function reopen(): Promise<void> {
+  log(
+    `reopening a conversation: state cache vs re-evaluation vs in slot, ${RUNS} rounds per depth`,
+  );
+  rows.push(...(await reopenRows(settings, RUNS)));
+}
+
 const only = process.argv.slice(2);
 const sections: Record<string, () => Promise<void>> = {
   inference,
@@ -281,6 +289,7 @@ const sections: Record<string, () => Promise<void>> = {
   bundle,
   phones,
   phoneLan,
+  reopen,
 };
 for (const [name, section] of Object.entries(sections)) {
   if (only.length === 0 || only.includes(name)) await section();

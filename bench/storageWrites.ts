@@ -27,7 +27,7 @@ const ANSWER_BYTES = Buffer.byteLength(ANSWER.join(''));
 /** Bounds the steady-state run, which streams answers until the journal is folded in. */
 const MAX_ANSWERS_IN_A_ROW = 1000;
 
-interface Counts {
+export interface Counts {
   bytes: number;
   fsyncs: number;
   /** Whole-file rewrites: the journal folded into the conversation file. */
@@ -35,7 +35,7 @@ interface Counts {
 }
 
 /** node:fs, counting the bytes written and the fsyncs (of files and of directories). */
-function countingFs(): { fs: StorageFileSystem; counts: Counts } {
+export function countingFs(): { fs: StorageFileSystem; counts: Counts } {
   const counts: Counts = { bytes: 0, fsyncs: 0, rewrites: 0 };
   const fs: StorageFileSystem = {
     ...nodeFileSystem,
