@@ -106,7 +106,7 @@ export class SessionSlots {
     clearTimeout(slot.idleTimer);
     if (!this.#states) return;
     slot.idleTimer = setTimeout(
-      () => void this.#serial(slot, () => this.#save(slot)),
+      () => void this.#serial(slot, async () => (await this.#save(slot)).saved),
       this.#idleSaveMs,
     );
     slot.idleTimer.unref();
@@ -153,7 +153,10 @@ export class SessionSlots {
 
   /** Saves every bound conversation's unsaved state (an orderly shutdown). */
   async saveAll(): Promise<void> {
-    await Promise.all(this.#slots.map((slot) => this.#serial(slot, () => this.#save(slot))));
+    await Promise.all(
+      this.#slots.map((slot) => this.#serial(slot, async () => (await this.#save(slot)).saved)),
+    );
+    await this.#states?.cache.rememberUse();
     await this.#states?.cache.settled();
   }
 
@@ -174,23 +177,27 @@ export class SessionSlots {
   }
 
   /**
-   * Saves what the slot holds if it would otherwise be lost; the bytes written.
+   * Saves what the slot holds if it would otherwise be lost. Resolves once the
+   * state is written (the slot may be reused); `saved` once it is durable.
    * Not while an answer runs on it, unless that answer is taking the slot over.
    */
-  async #save(slot: SessionSlot, evicting = false): Promise<number> {
+  async #save(slot: SessionSlot, evicting = false): Promise<{ saved: Promise<number> }> {
+    const none = { saved: Promise.resolve(0) };
     const { conversationId } = slot;
-    if (!this.#states || !slot.unsaved || conversationId === undefined) return 0;
-    if (slot.answering && !evicting) return 0;
+    if (!this.#states || !slot.unsaved || conversationId === undefined) return none;
+    if (slot.answering && !evicting) return none;
     const { session } = slot;
-    const bytes = await this.#states.save(
+    const staged = await this.#states.save(
       session.sequence,
       conversationId,
       session.getChatHistory(),
       this.#systemPrompt,
     );
     slot.unsaved = false;
-    if (bytes > 0) this.#logger.debug('state_saved', { conversationId, bytes });
-    return bytes;
+    void staged.saved.then((bytes) => {
+      if (bytes > 0) this.#logger.debug('state_saved', { conversationId, bytes });
+    });
+    return staged;
   }
 
   async #bind(slot: SessionSlot, conversationId: string, turns: ChatTurn[]): Promise<boolean> {
@@ -198,16 +205,16 @@ export class SessionSlots {
     if (slot.conversationId !== conversationId) await this.#save(slot, true);
     slot.conversationId = conversationId;
     slot.unsaved = false;
-    const restored =
-      (await this.#states?.restore(
-        slot.session.sequence,
-        conversationId,
-        turns,
-        this.#systemPrompt,
-      )) ?? false;
-    slot.session.setChatHistory(toChatHistory(this.#systemPrompt, turns));
-    if (restored) this.#logger.debug('state_restored', { conversationId });
-    return restored;
+    // The turns the state holds: all of them, or the last ones when it was trimmed to fit.
+    const restored = await this.#states?.restore(
+      slot.session.sequence,
+      conversationId,
+      turns,
+      this.#systemPrompt,
+    );
+    slot.session.setChatHistory(toChatHistory(this.#systemPrompt, restored ?? turns));
+    if (restored) this.#logger.debug('state_restored', { conversationId, turns: restored.length });
+    return restored !== undefined;
   }
 
   #serial<T>(slot: SessionSlot, task: () => Promise<T>): Promise<T> {

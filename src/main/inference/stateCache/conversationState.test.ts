@@ -197,12 +197,33 @@ describe('a conversation that leaves its slot', () => {
     expect(reopened.evaluated).toBe(reference.evaluated);
   });
 
+  it('comes back from its state when its oldest turns were trimmed to fit the context', async () => {
+    const small = { contextSize: 512, maxTokens: 48 };
+    const prompts = Array.from({ length: 12 }, (_, i) => `Tell me more about the dog, part ${i}.`);
+    const stayed = await start(dataDir(), small);
+    const kept: ChatTurn[] = [];
+    for (const prompt of prompts) await ask(stayed.engine, 'x', kept, prompt);
+    const dropped = engineDiagnostics(stayed.engine).sessions[0]?.lastPrompt?.droppedExchanges ?? 0;
+    const inSlot = await ask(stayed.engine, 'x', [...kept], FOLLOW_UP);
+    await stayed.engine.dispose();
+
+    const { engine, logger } = await start(dataDir(), small);
+    const turns: ChatTurn[] = [];
+    for (const prompt of prompts) await ask(engine, 'x', turns, prompt);
+    await crowdOut(engine);
+    const reopened = await ask(engine, 'x', turns, FOLLOW_UP);
+    expect(dropped).toBeGreaterThan(0);
+    expect(logger.entries.filter((e) => e.eventType === 'state_refused')).toEqual([]);
+    expect(reopened).toEqual(inSlot);
+  });
+
   it('loses its state when it is deleted', async () => {
     const dir = dataDir();
     const { engine, cache } = await start(dir);
     const turns: ChatTurn[] = [];
     await ask(engine, 'x', turns, OPENING[0] ?? '');
     await crowdOut(engine);
+    await cache.settled();
     expect(cache.conversations()).toContain('x');
     engine.forgetConversation('x');
     await cache.settled();

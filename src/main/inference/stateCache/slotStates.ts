@@ -57,46 +57,65 @@ export class SlotStates {
     if (key) await this.#cache.retainOnly(key);
   }
 
-  /** Saves what the sequence holds for the conversation; the bytes written (0: none). */
+  /**
+   * Saves what the sequence holds for the conversation. Resolves once the state
+   * is written, when the sequence may be reused; `saved` resolves once it is
+   * durable, with the bytes kept (0: none).
+   */
   async save(
     sequence: LlamaContextSequence,
     conversationId: string,
     history: readonly ChatHistoryItem[],
     systemPrompt: string,
-  ): Promise<number> {
+  ): Promise<{ saved: Promise<number> }> {
+    const none = { saved: Promise.resolve(0) };
     const key = await this.#key(systemPrompt);
-    if (!key || !this.#cache.enabled || sequence.contextTokens.length === 0) return 0;
-    const stamp = { key, turnsDigest: turnsDigest(turnsOfHistory(history)) };
-    try {
-      return await this.#cache.save(conversationId, stamp, (path) =>
-        sequence.saveStateToFile(path),
-      );
-    } catch (error) {
+    if (!key || !this.#cache.enabled || sequence.contextTokens.length === 0) return none;
+    // The session may hold only the conversation's last turns (the oldest trimmed to fit).
+    const turns = turnsOfHistory(history);
+    const stamp = { key, turnsDigest: turnsDigest(turns), turns: turns.length };
+    const failed = (error: unknown): number => {
       this.#logger.warn('state_save_failed', { conversationId, error: String(error) });
       return 0;
+    };
+    try {
+      const staged = await this.#cache.stage(conversationId, stamp, (path) =>
+        sequence.saveStateToFile(path),
+      );
+      return { saved: staged.saved.catch(failed) };
+    } catch (error) {
+      return { saved: Promise.resolve(failed(error)) };
     }
   }
 
-  /** Loads the conversation's saved state into the sequence, if one may be; whether it did. */
+  /**
+   * Loads the conversation's saved state into the sequence, if one may be.
+   * Resolves with the turns it holds (the conversation's last ones), or
+   * undefined when nothing was loaded.
+   */
   async restore(
     sequence: LlamaContextSequence,
     conversationId: string,
     turns: readonly ChatTurn[],
     systemPrompt: string,
-  ): Promise<boolean> {
+  ): Promise<ChatTurn[] | undefined> {
     const key = await this.#key(systemPrompt);
-    if (!key) return false;
-    const path = await this.#cache.usable(conversationId, { key, turnsDigest: turnsDigest(turns) });
-    if (!path) return false;
+    if (!key) return undefined;
+    const found = await this.#cache.usable(conversationId, {
+      key,
+      digestOfLast: (count) =>
+        count <= turns.length ? turnsDigest(turns.slice(turns.length - count)) : undefined,
+    });
+    if (!found) return undefined;
     try {
-      await sequence.loadStateFromFile(path, { acceptRisk: true });
-      return true;
+      await sequence.loadStateFromFile(found.path, { acceptRisk: true });
+      return turns.slice(turns.length - found.turns);
     } catch (error) {
       // Checked, yet refused by llama.cpp: the sequence starts empty instead.
       this.#logger.warn('state_load_failed', { conversationId, error: String(error) });
       await sequence.clearHistory();
       await this.#cache.remove(conversationId);
-      return false;
+      return undefined;
     }
   }
 

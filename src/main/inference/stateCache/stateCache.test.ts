@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeFileSystem, type StorageFileSystem } from '../../base/fileSystem';
 import { createMemoryLogger } from '../../../testing/loggers';
 import { tempDir } from '../../../testing/inferenceFixtures';
-import { ConversationStateCache, type StateStamp } from './stateCache';
+import { ConversationStateCache, type StateExpectation, type StateStamp } from './stateCache';
 import { STATE_SEQ_MAGIC } from './stateFile';
 
 const dirs: { remove(): void }[] = [];
@@ -18,7 +18,13 @@ function cacheDir(): string {
   return join(dir.path, 'state-cache');
 }
 
-const stamp: StateStamp = { key: 'a'.repeat(64), turnsDigest: 'b'.repeat(64) };
+const stamp: StateStamp = { key: 'a'.repeat(64), turnsDigest: 'b'.repeat(64), turns: 2 };
+
+/** What the store's turns look like now: the same as the stamp, unless changed. */
+const expecting = (s: StateStamp): StateExpectation => ({
+  key: s.key,
+  digestOfLast: (turns) => (turns === s.turns ? s.turnsDigest : undefined),
+});
 
 /** Writes what llama.cpp writes: its header, the tokens, then `payload` bytes of state. */
 const stateOf =
@@ -44,14 +50,16 @@ describe('ConversationStateCache', () => {
     const cache = await open(dir);
     const bytes = await cache.save('c1', stamp, stateOf(10, 1000));
     expect(bytes).toBe(12 + 40 + 1000);
-    const path = await cache.usable('c1', stamp);
+    const path = (await cache.usable('c1', expecting(stamp)))?.path;
     expect(path && readFileSync(path).length).toBe(bytes);
 
     const restarted = await open(dir);
-    expect(await restarted.usable('c1', stamp)).toBe(path);
-    expect(await restarted.usable('c1', { ...stamp, key: 'c'.repeat(64) })).toBeUndefined();
+    expect(await restarted.usable('c1', expecting(stamp))).toEqual({ path, turns: 2 });
+    expect(
+      await restarted.usable('c1', expecting({ ...stamp, key: 'c'.repeat(64) })),
+    ).toBeUndefined();
     // Refused once, it is gone for good: the file and its entry.
-    expect(await restarted.usable('c1', stamp)).toBeUndefined();
+    expect(await restarted.usable('c1', expecting(stamp))).toBeUndefined();
     expect(stateFiles(dir)).toEqual([]);
   });
 
@@ -60,7 +68,9 @@ describe('ConversationStateCache', () => {
     const logger = createMemoryLogger();
     const cache = await ConversationStateCache.open({ dir, budgetBytes: 1e6, logger });
     await cache.save('c1', stamp, stateOf(4, 100));
-    expect(await cache.usable('c1', { ...stamp, turnsDigest: 'd'.repeat(64) })).toBeUndefined();
+    expect(
+      await cache.usable('c1', expecting({ ...stamp, turnsDigest: 'd'.repeat(64) })),
+    ).toBeUndefined();
     expect(stateFiles(dir)).toEqual([]);
     const refusals = logger.entries.filter((e) => e.eventType === 'state_refused');
     expect(refusals).toHaveLength(1);
@@ -87,7 +97,7 @@ describe('ConversationStateCache', () => {
     await cache.save('c1', stamp, stateOf(8, 500));
     const [file] = stateFiles(dir);
     damage(join(dir, file ?? ''));
-    expect(await cache.usable('c1', stamp)).toBeUndefined();
+    expect(await cache.usable('c1', expecting(stamp))).toBeUndefined();
     expect(stateFiles(dir)).toEqual([]);
   });
 
@@ -97,7 +107,7 @@ describe('ConversationStateCache', () => {
     const cache = await open(dir, 3 * 1100, undefined, () => clock++);
     for (const id of ['a', 'b', 'c']) await cache.save(id, stamp, stateOf(2, 1000));
     // Using 'a' makes 'b' the least recently used.
-    expect(await cache.usable('a', stamp)).toBeDefined();
+    expect(await cache.usable('a', expecting(stamp))).toBeDefined();
     await cache.save('d', stamp, stateOf(2, 1000));
     expect(cache.conversations().sort()).toEqual(['a', 'c', 'd']);
     expect(cache.totalBytes).toBeLessThanOrEqual(3 * 1100);
@@ -123,7 +133,9 @@ describe('ConversationStateCache', () => {
     await cache.save('c1', stamp, stateOf(2, 10));
     await cache.save('c1', { ...stamp, turnsDigest: 'e'.repeat(64) }, stateOf(3, 10));
     expect(stateFiles(dir)).toHaveLength(1);
-    expect(await cache.usable('c1', { ...stamp, turnsDigest: 'e'.repeat(64) })).toBeDefined();
+    expect(
+      await cache.usable('c1', expecting({ ...stamp, turnsDigest: 'e'.repeat(64) })),
+    ).toBeDefined();
     await cache.remove('c1');
     expect(stateFiles(dir)).toEqual([]);
     expect((await open(dir)).conversations()).toEqual([]);
@@ -156,20 +168,27 @@ describe('ConversationStateCache', () => {
     await first.save('kept', stamp, stateOf(2, 10));
     const dying = await open(dir, 1e6, crashing);
     const write = stateOf(4, 100);
-    void dying.save('c1', stamp, async (path) => {
-      await write(path);
-      if (where === 'write') {
-        truncateSync(path, 20);
-        await never;
-      }
-    });
-    // Wait until the half-done save has left its file behind.
-    await expect.poll(() => stateFiles(dir).length, { timeout: 5000 }).toBe(2);
+    // The dying process never sees how its save ends.
+    dying
+      .save('c1', stamp, async (path) => {
+        await write(path);
+        if (where === 'write') {
+          truncateSync(path, 20);
+          await never;
+        }
+      })
+      .catch(() => {});
+    // Wait until the half-done save has left its file behind: the temporary
+    // one, or the renamed one the index does not name yet.
+    const left = where === 'write' ? '.state.tmp' : '.state';
+    await expect
+      .poll(() => stateFiles(dir).filter((name) => name.endsWith(left)).length, { timeout: 5000 })
+      .toBe(where === 'write' ? 1 : 2);
     const next = await open(dir);
     expect(next.conversations()).toEqual(['kept']);
-    expect(await next.usable('c1', stamp)).toBeUndefined();
+    expect(await next.usable('c1', expecting(stamp))).toBeUndefined();
     expect(stateFiles(dir)).toHaveLength(1);
-    expect(await next.usable('kept', stamp)).toBeDefined();
+    expect(await next.usable('kept', expecting(stamp))).toBeDefined();
   });
 
   it('starts empty, removing the files, when its index cannot be read', async () => {

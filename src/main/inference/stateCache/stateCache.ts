@@ -32,7 +32,17 @@ export interface StateCacheOptions {
 /** What a state was saved under, and must match to be loaded. */
 export interface StateStamp {
   key: string;
+  /** turnsDigest() of the turns the state holds. */
   turnsDigest: string;
+  /** How many turns that is: the conversation's last ones. */
+  turns: number;
+}
+
+/** What a state must match to be loaded now. */
+export interface StateExpectation {
+  key: string;
+  /** The digest of the conversation's last `turns` turns as the store has them now. */
+  digestOfLast(turns: number): string | undefined;
 }
 
 /** Writes a state to the given path (LlamaContextSequence.saveStateToFile). */
@@ -47,6 +57,10 @@ export class ConversationStateCache {
   #budget: number;
   /** Index writes and file moves, one at a time. */
   #work: Promise<unknown> = Promise.resolve();
+  /** The index has been read and the folder exists. */
+  readonly #loaded: Promise<void>;
+  /** A state was used since the index was last written: its place in the order is news. */
+  #usedSinceWrite = false;
 
   /** Reads the index in the background and removes what it does not vouch for. */
   constructor(options: StateCacheOptions) {
@@ -55,11 +69,12 @@ export class ConversationStateCache {
     this.#fs = options.fs ?? nodeFileSystem;
     this.#now = options.now ?? Date.now;
     this.#budget = options.budgetBytes;
-    this.#work = this.#load().catch((error: unknown) => {
+    this.#loaded = this.#load().catch((error: unknown) => {
       // Without its folder the cache holds nothing: conversations are evaluated as before.
       this.#budget = 0;
       this.#logger.warn('state_cache_unavailable', { dir: this.#dir, error: String(error) });
     });
+    this.#work = this.#loaded;
   }
 
   /** A cache whose index has been read. */
@@ -86,11 +101,6 @@ export class ConversationStateCache {
       .map((entry) => entry.conversationId);
   }
 
-  stamp(conversationId: string): StateStamp | undefined {
-    const entry = this.#entries.get(conversationId);
-    return entry && { key: entry.key, turnsDigest: entry.turnsDigest };
-  }
-
   /** A new budget: states over it go, least recently used first; 0 removes them all. */
   setBudget(bytes: number): Promise<void> {
     this.#budget = bytes;
@@ -102,44 +112,72 @@ export class ConversationStateCache {
    * becomes the conversation's state once it is on disk. Returns the bytes
    * written, or 0 when the cache is off or the state alone is over the budget.
    */
-  save(conversationId: string, stamp: StateStamp, write: WriteState): Promise<number> {
-    if (!this.enabled) return Promise.resolve(0);
-    return this.#serial(async () => {
-      const name = `${fileTag(conversationId)}-${randomBytes(6).toString('hex')}.state`;
-      const temp = join(this.#dir, `${name}.tmp`);
-      let bytes: number;
-      try {
-        await write(temp);
-        await syncFile(temp);
-        bytes = (await stat(temp)).size;
-        if (bytes > this.#budget) {
-          await this.#fs.remove(temp);
-          this.#logger.info('state_over_budget', { conversationId, bytes, budget: this.#budget });
-          return 0;
-        }
-        const header = await readStateHeader(temp, bytes);
-        if ('problem' in header) throw new Error(`llama.cpp wrote a bad state: ${header.problem}`);
-        const sha256 = await fileSha256(temp);
-        await renameDurably(this.#fs, temp, join(this.#dir, name));
-        const old = this.#entries.get(conversationId);
-        this.#entries.set(conversationId, {
-          conversationId,
-          file: name,
-          bytes,
-          sha256,
-          ...stamp,
-          tokens: header.tokens,
-          lastUsed: this.#now(),
-        });
-        await this.#writeIndex();
-        if (old) await removeDurably(this.#fs, join(this.#dir, old.file));
-      } catch (error) {
-        await this.#fs.remove(temp).catch(() => {});
-        throw error;
+  async save(conversationId: string, stamp: StateStamp, write: WriteState): Promise<number> {
+    return (await this.stage(conversationId, stamp, write)).saved;
+  }
+
+  /**
+   * Writes the state to a temporary file now, and resolves once it is written:
+   * the sequence it came from may then be reused. Making it durable (fsync,
+   * checksum, rename, index) follows in the background, off the next answer's
+   * way; `saved` resolves with the bytes kept once it is done (0: not kept).
+   */
+  async stage(
+    conversationId: string,
+    stamp: StateStamp,
+    write: WriteState,
+  ): Promise<{ saved: Promise<number> }> {
+    await this.#loaded;
+    if (!this.enabled) return { saved: Promise.resolve(0) };
+    const name = `${fileTag(conversationId)}-${randomBytes(6).toString('hex')}.state`;
+    const temp = join(this.#dir, `${name}.tmp`);
+    try {
+      await write(temp);
+    } catch (error) {
+      await this.#fs.remove(temp).catch(() => {});
+      throw error;
+    }
+    return { saved: this.#serial(() => this.#keep(conversationId, stamp, name, temp)) };
+  }
+
+  /** Makes a written state the conversation's: on disk, checked, named in the index. */
+  async #keep(
+    conversationId: string,
+    stamp: StateStamp,
+    name: string,
+    temp: string,
+  ): Promise<number> {
+    let bytes: number;
+    try {
+      await syncFile(temp);
+      bytes = (await stat(temp)).size;
+      if (bytes > this.#budget) {
+        await this.#fs.remove(temp);
+        this.#logger.info('state_over_budget', { conversationId, bytes, budget: this.#budget });
+        return 0;
       }
-      await this.#fitBudget(conversationId);
-      return bytes;
-    });
+      const header = await readStateHeader(temp, bytes);
+      if ('problem' in header) throw new Error(`llama.cpp wrote a bad state: ${header.problem}`);
+      const sha256 = await fileSha256(temp);
+      await renameDurably(this.#fs, temp, join(this.#dir, name));
+      const old = this.#entries.get(conversationId);
+      this.#entries.set(conversationId, {
+        conversationId,
+        file: name,
+        bytes,
+        sha256,
+        ...stamp,
+        tokens: header.tokens,
+        lastUsed: this.#now(),
+      });
+      await this.#writeIndex();
+      if (old) await removeDurably(this.#fs, join(this.#dir, old.file));
+    } catch (error) {
+      await this.#fs.remove(temp).catch(() => {});
+      throw error;
+    }
+    await this.#fitBudget(conversationId);
+    return bytes;
   }
 
   /**
@@ -147,20 +185,31 @@ export class ConversationStateCache {
    * same key and the same turns, and its bytes are the ones saved. A state that
    * fails a check is removed.
    */
-  usable(conversationId: string, expected: StateStamp): Promise<string | undefined> {
-    if (!this.enabled) return Promise.resolve(undefined);
+  async usable(
+    conversationId: string,
+    expected: StateExpectation,
+  ): Promise<{ path: string; turns: number } | undefined> {
+    // Not queued behind the writes in progress (another conversation's state being
+    // made durable): the person is waiting for this one. Only a refusal is queued.
+    await this.#loaded;
+    const entry = this.#entries.get(conversationId);
+    if (!entry || !this.enabled) return undefined;
+    const path = join(this.#dir, entry.file);
+    const problem = await this.#problem(entry, path, expected);
+    if (problem) {
+      this.#logger.warn('state_refused', { conversationId, reason: problem });
+      await this.#serial(() => this.#drop(conversationId, entry));
+      return undefined;
+    }
+    entry.lastUsed = this.#now();
+    this.#usedSinceWrite = true;
+    return { path, turns: entry.turns };
+  }
+
+  /** Writes down which states were used lately, if that changed (an orderly shutdown). */
+  rememberUse(): Promise<void> {
     return this.#serial(async () => {
-      const entry = this.#entries.get(conversationId);
-      if (!entry) return undefined;
-      const path = join(this.#dir, entry.file);
-      const problem = await this.#problem(entry, path, expected);
-      if (problem) {
-        this.#logger.warn('state_refused', { conversationId, reason: problem });
-        await this.#drop(conversationId);
-        return undefined;
-      }
-      entry.lastUsed = this.#now();
-      return path;
+      if (this.#usedSinceWrite && this.enabled) await this.#writeIndex();
     });
   }
 
@@ -192,10 +241,10 @@ export class ConversationStateCache {
   async #problem(
     entry: StateEntry,
     path: string,
-    expected: StateStamp,
+    expected: StateExpectation,
   ): Promise<string | undefined> {
     if (entry.key !== expected.key) return 'saved for another model, context or system prompt';
-    if (entry.turnsDigest !== expected.turnsDigest) {
+    if (entry.turnsDigest !== expected.digestOfLast(entry.turns)) {
       return 'the conversation changed since it was saved';
     }
     let bytes: number;
@@ -213,9 +262,10 @@ export class ConversationStateCache {
     return undefined;
   }
 
-  async #drop(conversationId: string): Promise<void> {
+  /** Forgets the conversation's state; only `expected` when given (not a newer one saved since). */
+  async #drop(conversationId: string, expected?: StateEntry): Promise<void> {
     const entry = this.#entries.get(conversationId);
-    if (!entry) return;
+    if (!entry || (expected && entry !== expected)) return;
     this.#entries.delete(conversationId);
     await this.#writeIndex();
     await removeDurably(this.#fs, join(this.#dir, entry.file));
@@ -243,6 +293,7 @@ export class ConversationStateCache {
   }
 
   #writeIndex(): Promise<void> {
+    this.#usedSinceWrite = false;
     const index = { version: 1, entries: [...this.#entries.values()] };
     return writeFileAtomic(this.#fs, join(this.#dir, INDEX_FILE), JSON.stringify(index));
   }

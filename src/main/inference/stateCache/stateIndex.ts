@@ -13,6 +13,11 @@ export const stateEntrySchema = z.object({
   sha256: hex64,
   key: hex64,
   turnsDigest: hex64,
+  /**
+   * How many of the conversation's last turns the state holds: all of them, or
+   * fewer when the oldest were trimmed to fit the context.
+   */
+  turns: z.number().int().nonnegative(),
   tokens: z.number().int().nonnegative(),
   /** ms since the epoch: least recently used goes first. */
   lastUsed: z.number().nonnegative(),
