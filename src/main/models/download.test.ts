@@ -145,10 +145,10 @@ describe('downloadModel', () => {
     const installed = await h.pull({ source: hub.url('/owner/repo/resolve/abc/stories260K.gguf') });
     expect(hub.requests).toHaveLength(2);
     expect(files.requests.at(-1)?.range).toBe(`bytes=${installed.resumedFrom}-`);
-    // What reached the disk before the drop: the bytes still in flight when the
-    // server reset the connection are lost, so it may be a little under 400,000.
+    // What reached the disk before the drop (the server cuts after the write that
+    // passes 400,000 bytes; what was in flight at the reset may be lost): some, not all.
     expect(installed.resumedFrom).toBeGreaterThan(0);
-    expect(installed.resumedFrom).toBeLessThanOrEqual(400_000);
+    expect(installed.resumedFrom).toBeLessThan(fixtureBytes().length);
     expect(installed.sha256).toBe(FIXTURE_SHA256);
   });
 });
