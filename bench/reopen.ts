@@ -202,8 +202,9 @@ function cachedUnit(
           events.clear();
           const start = performance.now();
           out.reopenCache.push(await firstToken(engine, id, turns));
-          // It takes y's slot: y is saved first, then its own state checked and loaded.
-          const savedAt = events.get('state_saved') ?? Number.NaN;
+          // It takes y's slot: y's state is written first (made durable in the
+          // background), then x's own state checked and loaded.
+          const savedAt = events.get('state_written') ?? Number.NaN;
           out.reopenSaveMs.push(savedAt - start);
           out.reopenLoadMs.push((events.get('state_restored') ?? Number.NaN) - savedAt);
           forget(engine, id, `${id}-y`, `${id}-z`);

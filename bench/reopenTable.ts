@@ -89,7 +89,7 @@ export function depthRows(figures: Figures, withRatios: boolean): BenchRow[] {
     timed('in slot (floor)', figures.inSlot),
     timed('reopen with cache', figures.reopenCache),
     {
-      name: `${at}:   of which saving the short conversation whose slot it takes`,
+      name: `${at}:   of which writing the state of the conversation whose slot it takes`,
       value: median(figures.reopenSaveMs),
       unit: 'ms',
       runs: figures.reopenSaveMs,

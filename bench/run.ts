@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { bundleRows } from './bundle';
 import { phoneLanRows } from './phoneLan';
 import { reopenRows } from './reopen';
+import { voiceRows } from './voice';
 import { burstRows, idleSessionMemoryRows, phoneLoadRows, protocolResumeRows } from './phones';
 import { clientsRows } from './clients';
 import { storageWriteRows } from './storageWrites';
@@ -279,6 +280,11 @@ async function reopen(): Promise<void> {
   rows.push(...(await reopenRows(settings, RUNS)));
 }
 
+async function voice(): Promise<void> {
+  log(`voice: end of speech to first sound, listening CPU, engine memory, ${RUNS} utterances`);
+  rows.push(...(await voiceRows(settings, RUNS, root, log)));
+}
+
 const only = process.argv.slice(2);
 const sections: Record<string, () => Promise<void>> = {
   inference,
@@ -290,6 +296,7 @@ const sections: Record<string, () => Promise<void>> = {
   phones,
   phoneLan,
   reopen,
+  voice,
 };
 for (const [name, section] of Object.entries(sections)) {
   if (only.length === 0 || only.includes(name)) await section();

@@ -194,6 +194,7 @@ export class SessionSlots {
       this.#systemPrompt,
     );
     slot.unsaved = false;
+    this.#logger.debug('state_written', { conversationId });
     void staged.saved.then((bytes) => {
       if (bytes > 0) this.#logger.debug('state_saved', { conversationId, bytes });
     });

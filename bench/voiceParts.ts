@@ -1,0 +1,158 @@
+// The voice engines measured on their own, for `npm run bench voice`: where the
+// speech detector decides that speech ended (in samples, so the machine's load
+// does not move it), what a window of it costs, how long flite takes to speak a
+// sentence, the peak memory of the engines that run as child processes, and a
+// headless Hearth's memory with and without voice engines on its PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUDIO_SAMPLE_RATE } from '../src/shared/audio';
+import { Flite } from '../src/main/voice/flite';
+import { pocketsphinxModel } from '../src/main/voice/pocketsphinx';
+import { VoiceActivity } from '../src/main/voice/voiceActivity';
+import { silentLogger } from '../src/testing/loggers';
+
+/** Index of the last sample louder than `threshold` (the end of the words). */
+export function lastSpeechSample(pcm: Int16Array, threshold = 300): number {
+  for (let i = pcm.length - 1; i >= 0; i--) if (Math.abs(pcm[i] ?? 0) > threshold) return i;
+  return -1;
+}
+
+export interface Hangover {
+  /** Silence after the last word fed when the detector ended the utterance, in ms of audio. */
+  decisionMs: number;
+  /** The detector's compute per 32 ms window, as % of one core. */
+  windowCostPercent: number;
+}
+
+/**
+ * Feeds the utterance (silence, the words, silence) as a client sends it, then
+ * more silence, in 32 ms windows, waiting after each until the worker has looked
+ * at it: the utterance ends after exactly this much silence. Where the windows
+ * fall moves it by up to a window, so it is measured for each placement used.
+ */
+export async function measureHangover(utterance: Int16Array): Promise<Hangover> {
+  const window = 512;
+  const vad = new VoiceActivity({ logger: silentLogger });
+  try {
+    await vad.start();
+    let ended = false;
+    vad.onSpeechEnd(() => (ended = true));
+    const pcm = new Int16Array(utterance.length + AUDIO_SAMPLE_RATE * 2);
+    pcm.set(utterance);
+    const last = lastSpeechSample(pcm);
+    let fed = 0;
+    while (!ended && fed < pcm.length) {
+      vad.feed(pcm.slice(fed, fed + window));
+      fed += window;
+      await vad.stats();
+    }
+    if (!ended) throw new Error('the detector never ended the utterance');
+    const stats = await vad.stats();
+    return {
+      decisionMs: ((fed - 1 - last) * 1000) / AUDIO_SAMPLE_RATE,
+      windowCostPercent: (stats.busyMs / (stats.frames * 32)) * 100,
+    };
+  } finally {
+    await vad.dispose();
+  }
+}
+
+/** Wall time flite takes to speak `sentence` (spawn included, as Hearth runs it). */
+export async function fliteMs(flite: Flite, sentence: string): Promise<number> {
+  const start = performance.now();
+  await flite.speak(sentence);
+  return performance.now() - start;
+}
+
+/** Peak resident memory (MiB) of pocketsphinx transcribing `speech` and flite speaking `sentence`. */
+export function childPeaksMiB(speech: Int16Array, sentence: string): { stt: number; tts: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-voice-peaks-'));
+  try {
+    const raw = join(dir, 'speech.raw');
+    writeFileSync(raw, new Uint8Array(speech.buffer, speech.byteOffset, speech.byteLength));
+    const model = pocketsphinxModel();
+    // GNU time's %M is the peak resident set of the command, in KiB; it writes to stderr.
+    const time = (args: string[]): number => {
+      const run = spawnSync('/usr/bin/time', ['-f', 'peak %M', ...args], { encoding: 'utf8' });
+      const kib = /peak (\d+)/.exec(run.stderr)?.[1];
+      if (run.status !== 0 || kib === undefined) {
+        throw new Error(`${args[0]} failed (${run.status}): ${run.stderr.slice(-300)}`);
+      }
+      return Number(kib) / 1024;
+    };
+    const stt = time([
+      'pocketsphinx_continuous',
+      '-infile',
+      raw,
+      '-logfn',
+      '/dev/null',
+      '-samprate',
+      String(AUDIO_SAMPLE_RATE),
+      '-hmm',
+      model.hmm,
+      '-lm',
+      model.lm,
+      '-dict',
+      model.dict,
+    ]);
+    const tts = time(['flite', '-voice', 'slt', '-t', sentence, '-o', join(dir, 'out.wav')]);
+    return { stt, tts };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A headless Hearth (the built out/main/serve.js) started until its model is
+ * ready and its voice engines are known; its resident memory then, in MiB.
+ * `withVoice: false` runs it with no flite or pocketsphinx on its PATH.
+ */
+export async function headlessRssMiB(
+  serveJs: string,
+  modelPath: string,
+  withVoice: boolean,
+): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-voice-rss-'));
+  const child = spawn(process.execPath, [serveJs], {
+    env: {
+      ...process.env,
+      ...(withVoice ? {} : { PATH: join(dataDir, 'empty-path') }),
+      HEARTH_DATA_DIR: dataDir,
+      HEARTH_MODEL: modelPath,
+      HEARTH_THREADS: '1',
+      HEARTH_PORT: '0',
+      HEARTH_HOST: '127.0.0.1',
+      HEARTH_THERMAL_ZONE: join(dataDir, 'no-sensor'),
+      HEARTH_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /Hearth listening on (http:\/\/\S+)/.exec(out);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`serve.js exited early (${code})`)));
+    });
+    for (;;) {
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { model: { state: string } };
+      if (health.model.state === 'ready') break;
+      if (health.model.state === 'error') throw new Error('model failed to load');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Let start-up settle (the engine lookup, lazy modules) before reading.
+    await new Promise((r) => setTimeout(r, 500));
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
