@@ -13,7 +13,7 @@ import { removeDurably, renameDurably, writeFileAtomic } from '../../base/atomic
 import { nodeFileSystem, syncFile, type StorageFileSystem } from '../../base/fileSystem';
 import type { Logger } from '../../base/log';
 import { fileSha256, readStateHeader } from './stateFile';
-import { INDEX_FILE, stateIndexSchema, type StateEntry } from './stateIndex';
+import { INDEX_FILE, readStateIndex, type StateEntry } from './stateIndex';
 
 /** Where the states live: beside the conversations, in the data directory. */
 export function stateCacheDirectory(dataDir: string): string {
@@ -299,28 +299,8 @@ export class ConversationStateCache {
   }
 
   async #load(): Promise<void> {
-    await this.#fs.mkdir(this.#dir);
-    let raw: string | undefined;
-    try {
-      raw = await this.#fs.readFile(join(this.#dir, INDEX_FILE));
-    } catch {
-      raw = undefined;
-    }
-    if (raw !== undefined) {
-      const parsed = stateIndexSchema.safeParse(safeJson(raw));
-      if (parsed.success) {
-        for (const entry of parsed.data.entries) this.#entries.set(entry.conversationId, entry);
-      } else {
-        this.#logger.warn('state_index_unreadable', { error: parsed.error.issues[0]?.message });
-      }
-    }
-    const named = new Set([...this.#entries.values()].map((entry) => entry.file));
-    const leftovers = (await this.#fs.readdir(this.#dir)).filter(
-      (name) => name !== INDEX_FILE && !named.has(name),
-    );
-    if (leftovers.length > 0) {
-      await removeDurably(this.#fs, ...leftovers.map((name) => join(this.#dir, name)));
-    }
+    const entries = await readStateIndex(this.#fs, this.#dir, this.#logger);
+    for (const entry of entries) this.#entries.set(entry.conversationId, entry);
     await this.#fitBudget();
   }
 
@@ -334,12 +314,4 @@ export class ConversationStateCache {
 /** A conversation's files start with a tag of its id: ids never reach a path. */
 function fileTag(conversationId: string): string {
   return createHash('sha256').update(conversationId).digest('hex').slice(0, 16);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
