@@ -9,7 +9,7 @@ z.config(en());
 
 import { conversationStarter } from './conversationStarter';
 import { modelDownload, modelFile, modelList } from './modelSetupSchema';
-import { settings, settingsChange, theme } from './settingsSchema';
+import { settings, settingsChange, theme, VOICE_RATE_RANGE } from './settingsSchema';
 import { voiceAvailability } from './voiceSchema';
 
 export * from './conversationStarter';
@@ -224,6 +224,17 @@ export const commands = {
   },
   /** Stops the speech of an answer to this client (Stop speaking, barge-in). */
   stopSpeech: { args: z.strictObject({ messageId: id }), result: ok },
+  /**
+   * Settings > Voice's Test: speaks a short sample sentence to this screen at
+   * this rate (default: the saved one), as speech frames of a new answer id.
+   */
+  testVoice: {
+    args: z.strictObject({
+      rate: z.optional(z.number().check(z.gte(VOICE_RATE_RANGE.min), z.lte(VOICE_RATE_RANGE.max))),
+    }),
+    result: ok,
+    owner: true,
+  },
   startCoolingCheck: {
     args: z.strictObject({ durationSec: z.int().check(z.gte(5), z.lte(3600)) }),
     result: coolingCheckReport,
@@ -368,6 +379,8 @@ export const hearthEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings'), settings }),
   /** The theme changed: every screen follows. */
   z.object({ type: z.literal('appearance'), theme }),
+  /** What the snapshot's `voice` says changed (a hands-free quiet time set in Settings). */
+  z.object({ type: z.literal('voiceAvailability'), voice: voiceAvailability }),
   /**
    * To one client only: how its utterance fares. 'transcribing': Hearth has
    * it (the client's end frame came, or Hearth heard the person stop) and the

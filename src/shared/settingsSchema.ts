@@ -1,6 +1,7 @@
 // The owner's settings as clients see and change them. Part of the API defined in
 // api.ts; main validates the same ranges before it persists them.
 import { z } from 'zod/mini';
+import { voiceAvailability } from './voiceSchema';
 
 /** Colours of every screen: the OS preference, or fixed light or dark. */
 export const theme = z.enum(['system', 'light', 'dark']);
@@ -13,6 +14,10 @@ export const THERMAL_MIN_GAP_C = 2;
 export const SYSTEM_PROMPT_MAX = 4000;
 /** Disk for conversations' evaluated states, in MB; 0 turns it off. */
 export const CONVERSATION_MEMORY_MAX_MB = 100_000;
+/** flite's speaking rate: 1 is its own pace; outside this it is unintelligible. */
+export const VOICE_RATE_RANGE = { min: 0.5, max: 2 } as const;
+/** Seconds of silence after which hands-free stops listening. */
+export const HANDS_FREE_QUIET_SEC_RANGE = { min: 3, max: 60 } as const;
 
 export const settings = z.object({
   systemPrompt: z.string(),
@@ -26,6 +31,12 @@ export const settings = z.object({
   conversationMemoryMb: z.number(),
   /** What those states take now. */
   conversationMemoryUsedBytes: z.number(),
+  /** How fast spoken answers are spoken (1: the voice's own pace). */
+  voiceRate: z.number(),
+  /** Seconds of silence after which hands-free stops listening. */
+  handsFreeQuietSec: z.number(),
+  /** What Hearth hears and speaks with, found at start-up. */
+  voice: z.optional(voiceAvailability),
   /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
   environmentOverrides: z.array(z.string()),
   about: z.object({
@@ -56,6 +67,35 @@ export const settingsChange = z
     tls: z.optional(z.boolean()),
     conversationMemoryMb: z.optional(
       z.number().check(z.int(), z.gte(0), z.lte(CONVERSATION_MEMORY_MAX_MB)),
+    ),
+    voiceRate: z.optional(
+      z
+        .number()
+        .check(
+          z.gte(
+            VOICE_RATE_RANGE.min,
+            `the speaking rate must be from ${VOICE_RATE_RANGE.min} to ${VOICE_RATE_RANGE.max}`,
+          ),
+          z.lte(
+            VOICE_RATE_RANGE.max,
+            `the speaking rate must be from ${VOICE_RATE_RANGE.min} to ${VOICE_RATE_RANGE.max}`,
+          ),
+        ),
+    ),
+    handsFreeQuietSec: z.optional(
+      z
+        .number()
+        .check(
+          z.int('the hands-free quiet time is a whole number of seconds'),
+          z.gte(
+            HANDS_FREE_QUIET_SEC_RANGE.min,
+            `the hands-free quiet time must be from ${HANDS_FREE_QUIET_SEC_RANGE.min} to ${HANDS_FREE_QUIET_SEC_RANGE.max} s`,
+          ),
+          z.lte(
+            HANDS_FREE_QUIET_SEC_RANGE.max,
+            `the hands-free quiet time must be from ${HANDS_FREE_QUIET_SEC_RANGE.min} to ${HANDS_FREE_QUIET_SEC_RANGE.max} s`,
+          ),
+        ),
     ),
     /** A new PIN of 4 to 8 digits, or null to remove it. */
     kioskPin: z.optional(z.nullable(pinDigits)),

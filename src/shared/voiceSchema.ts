@@ -10,5 +10,7 @@ export const voiceAvailability = z.object({
   canSpeak: z.boolean(),
   /** Why voice is off, or what to know about it ("less accurate" for the fallback recognizer). */
   note: z.optional(z.string()),
+  /** How long hands-free waits in silence before it stops listening (Settings > Voice). */
+  handsFreeQuietMs: z.optional(z.number().check(z.positive())),
 });
 export type VoiceAvailability = z.infer<typeof voiceAvailability>;

@@ -64,6 +64,7 @@ export function createTestHearth(options: TestHearthOptions = {}) {
   const handlers: HearthHandlers = {
     speakAnswer: async () => ({ ok: true as const }),
     stopSpeech: async () => ({ ok: true as const }),
+    testVoice: async () => ({ ok: true as const }),
     getSnapshot: async () => ({
       model,
       thermal,

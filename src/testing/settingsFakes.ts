@@ -10,6 +10,14 @@ export const savedSettings = (over: Partial<Settings> = {}): Settings => ({
   tls: false,
   conversationMemoryMb: 512,
   conversationMemoryUsedBytes: 0,
+  voiceRate: 1,
+  handsFreeQuietSec: 8,
+  voice: {
+    canHear: true,
+    canSpeak: true,
+    note: 'Speech is recognised with pocketsphinx, which is less accurate than a downloaded model.',
+    handsFreeQuietMs: 8000,
+  },
   environmentOverrides: [],
   about: {
     version: '0.1.0',

@@ -37,6 +37,11 @@ export class FakeLink implements VoiceLink {
   stopSpeech(answerId: string): void {
     this.stopped.push(answerId);
   }
+  readonly tests: (number | undefined)[] = [];
+  async testVoice(rate?: number): Promise<void> {
+    this.tests.push(rate);
+    if (this.speakFails) throw this.speakFails;
+  }
 }
 
 /** A player whose audio "ends" when the test says so. */

@@ -85,6 +85,8 @@ describe('isSentTo', () => {
         tls: false,
         conversationMemoryMb: 512,
         conversationMemoryUsedBytes: 0,
+        voiceRate: 1,
+        handsFreeQuietSec: 8,
         environmentOverrides: [],
         about: {
           version: '1',

@@ -192,6 +192,10 @@ export class HearthService implements AsyncDisposable {
         voice.stopSpeech(ctx.clientId, messageId);
         return { ok: true as const };
       },
+      testVoice: async ({ rate }, ctx) => {
+        voice.testVoice(ctx.clientId, rate);
+        return { ok: true as const };
+      },
       startCoolingCheck: async ({ durationSec }) => coolingCheck.start(durationSec),
       stopCoolingCheck: async () => coolingCheck.stop(),
       getPairing: async () => pairing.info(),

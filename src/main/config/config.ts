@@ -9,6 +9,8 @@ import {
   THERMAL_RESUME_RANGE,
   THERMAL_TRIGGER_RANGE,
   CONVERSATION_MEMORY_MAX_MB,
+  HANDS_FREE_QUIET_SEC_RANGE,
+  VOICE_RATE_RANGE,
 } from '../../shared/settingsSchema';
 import { KIOSK_PIN_HASH_PATTERN } from '../kioskExit/kioskPin';
 
@@ -47,6 +49,18 @@ const settings = {
     env: 'HEARTH_CONVERSATION_MEMORY_MB',
     schema: int(0, CONVERSATION_MEMORY_MAX_MB),
     fallback: 512,
+  },
+  /** flite's speaking rate for spoken answers (1: its own pace). */
+  voiceRate: {
+    env: 'HEARTH_VOICE_RATE',
+    schema: num(VOICE_RATE_RANGE.min, VOICE_RATE_RANGE.max),
+    fallback: 1,
+  },
+  /** Seconds of silence after which hands-free stops listening. */
+  handsFreeQuietSec: {
+    env: 'HEARTH_HANDS_FREE_QUIET_SEC',
+    schema: int(HANDS_FREE_QUIET_SEC_RANGE.min, HANDS_FREE_QUIET_SEC_RANGE.max),
+    fallback: 8,
   },
   temperature: { env: 'HEARTH_TEMPERATURE', schema: num(0, 2), fallback: 0.7 },
   seed: { env: 'HEARTH_SEED', schema: int(0, 2 ** 31).optional(), fallback: undefined },

@@ -36,6 +36,19 @@ export interface VoicePort {
   speakAnswer(clientId: string, conversationId: string, messageId: string): void;
   /** Makes no more speech of the answer for the client. */
   stopSpeech(clientId: string, messageId: string): void;
+  /**
+   * Speaks a short sample sentence to the client at this rate (default: the
+   * saved one); throws ApiFailure when Hearth cannot speak.
+   */
+  testVoice(clientId: string, rate?: number): void;
+}
+
+/** What Settings > Voice changes live. */
+export interface VoiceSettingsPort {
+  /** The speaking rate of every answer spoken from now on. */
+  setRate(rate: number): void;
+  /** How long hands-free waits in silence; clients hear it through the availability. */
+  setHandsFreeQuietMs(ms: number): void;
 }
 
 /** A Hearth that can neither hear nor speak. */
@@ -46,5 +59,8 @@ export function mutedVoice(note = 'Voice is not set up on this Hearth.'): VoiceP
       throw new ApiFailure('bad_request', `Hearth cannot speak: ${note}`);
     },
     stopSpeech: () => {},
+    testVoice: () => {
+      throw new ApiFailure('bad_request', `Hearth cannot speak: ${note}`);
+    },
   };
 }

@@ -136,7 +136,15 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       logger,
       maxUtteranceMs: DEFAULT_CLIENT_LIMITS.maxUtteranceMs,
       env,
+      rate: config.voiceRate,
+      handsFreeQuietMs: config.handsFreeQuietSec * 1000,
     }),
+  );
+  // A quiet time changed in Settings reaches every client, as the snapshot's `voice` did.
+  owned.add(
+    voice.onAvailability((availability) =>
+      events.fire({ type: 'voiceAvailability', voice: availability }),
+    ),
   );
   const modelsDir = modelsDirectory(config.dataDir);
   // One PIN gate for the process: the kiosk exit and a PIN change in Settings count
@@ -155,6 +163,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
     thresholds: options.thresholds,
     modelsDir,
     pinGate,
+    voice,
   });
   const { usbRoots, ...setupDetails } = options.modelSetup ?? {};
   const modelSetup = owned.add(

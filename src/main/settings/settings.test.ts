@@ -84,6 +84,17 @@ describe('settings', () => {
     [{ kioskPin: 'abcd' }, /kioskPin/],
     [{ kioskPin: '2468', currentPin: '12' }, /currentPin/],
     [{ fontSize: 20 }, /fontSize/],
+    [{ voiceRate: 0.4 }, /voiceRate: the speaking rate must be from 0\.5 to 2/],
+    [{ voiceRate: 2.5 }, /voiceRate: the speaking rate must be from 0\.5 to 2/],
+    [
+      { handsFreeQuietSec: 2 },
+      /handsFreeQuietSec: the hands-free quiet time must be from 3 to 60 s/,
+    ],
+    [
+      { handsFreeQuietSec: 61 },
+      /handsFreeQuietSec: the hands-free quiet time must be from 3 to 60 s/,
+    ],
+    [{ handsFreeQuietSec: 7.5 }, /handsFreeQuietSec: the hands-free quiet time is a whole number/],
   ])('refuses %j with a sentence saying why, and saves nothing', async (change, message) => {
     const setup = await startSetupApp();
     const result = await setup.outcome('updateSettings', change);
@@ -173,6 +184,53 @@ describe('settings', () => {
       await setup.app.dispose();
       await board.dispose();
     }
+  });
+
+  it('saves the speaking rate and hands-free quiet time to config.json, live and for the next start', async () => {
+    const setup = await startSetupApp();
+    expect(await setup.call<Settings>('getSettings')).toMatchObject({
+      voiceRate: 1,
+      handsFreeQuietSec: 8,
+    });
+    const updated = await setup.call<Updated>('updateSettings', {
+      voiceRate: 1.5,
+      handsFreeQuietSec: 15,
+    });
+    expect(updated).toMatchObject({
+      settings: { voiceRate: 1.5, handsFreeQuietSec: 15, voice: { handsFreeQuietMs: 15_000 } },
+      restartNeeded: [],
+    });
+    const saved = JSON.parse(readFileSync(join(setup.dataDir, 'config.json'), 'utf8'));
+    expect(saved).toMatchObject({ voiceRate: 1.5, handsFreeQuietSec: 15 });
+    expect(loadConfig({ HEARTH_DATA_DIR: setup.dataDir })).toMatchObject({
+      voiceRate: 1.5,
+      handsFreeQuietSec: 15,
+    });
+  });
+
+  it('refuses a voice setting the environment decides, naming the variable, and saves nothing', async () => {
+    const setup = await startSetupApp({
+      env: { HEARTH_VOICE_RATE: '1.2', HEARTH_HANDS_FREE_QUIET_SEC: '30' },
+    });
+    const settings = await setup.call<Settings>('getSettings');
+    expect(settings).toMatchObject({ voiceRate: 1.2, handsFreeQuietSec: 30 });
+    expect(settings.environmentOverrides).toEqual([
+      'HEARTH_VOICE_RATE',
+      'HEARTH_HANDS_FREE_QUIET_SEC',
+    ]);
+    for (const [change, variable] of [
+      [{ voiceRate: 1 }, 'HEARTH_VOICE_RATE'],
+      [{ handsFreeQuietSec: 5 }, 'HEARTH_HANDS_FREE_QUIET_SEC'],
+    ] as const) {
+      expect(await setup.outcome('updateSettings', change)).toEqual({
+        ok: false,
+        error: {
+          code: 'bad_request',
+          message: `${variable} is set in Hearth's environment, which decides this setting; change it there.`,
+        },
+      });
+    }
+    expect(readdirSync(setup.dataDir)).not.toContain('config.json');
   });
 
   it('saves the secure connection for phones to config.json and says it waits for a restart', async () => {

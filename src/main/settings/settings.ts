@@ -22,6 +22,7 @@ import { hashKioskPin } from '../kioskExit/kioskPin';
 import type { KioskPinCheck, KioskPinGate } from '../kioskExit/kioskPinGate';
 import { ApiFailure } from '../contracts/failure';
 import type { ThermalThresholdsPort } from '../contracts/thermal';
+import type { VoicePort, VoiceSettingsPort } from '../contracts/voice';
 import type { InferenceEngine } from '../inference/engine';
 import { withoutPaths } from '../rpc/publicMessage';
 
@@ -43,6 +44,8 @@ export interface SettingsDeps {
   logs?: string;
   /** The process's one PIN gate, shared with the kiosk exit: wrong PINs count together. */
   pinGate: Pick<KioskPinGate, 'enabled' | 'check'>;
+  /** The voice: what it can do (shown), and its rate and quiet time (changed live). */
+  voice?: VoiceSettingsPort & Pick<VoicePort, 'availability'>;
 }
 
 /** The settings the screen shows and changes, as config.json names them. */
@@ -55,6 +58,8 @@ const SHOWN: readonly SettingName[] = [
   'kioskPinHash',
   'tls',
   'conversationMemoryMb',
+  'voiceRate',
+  'handsFreeQuietSec',
 ];
 
 const MB = 1_000_000;
@@ -86,6 +91,9 @@ export class SettingsService {
       tls: current.tls,
       conversationMemoryMb: current.conversationMemoryMb,
       conversationMemoryUsedBytes: engine.conversationMemoryUsed(),
+      voiceRate: current.voiceRate,
+      handsFreeQuietSec: current.handsFreeQuietSec,
+      ...(this.#deps.voice ? { voice: this.#deps.voice.availability() } : {}),
       environmentOverrides: SHOWN.map(settingVariable).filter((v) => (env[v] ?? '') !== ''),
       about: {
         version,
@@ -138,6 +146,8 @@ export class SettingsService {
       theme: change.theme,
       tls: change.tls,
       conversationMemoryMb: change.conversationMemoryMb,
+      voiceRate: change.voiceRate,
+      handsFreeQuietSec: change.handsFreeQuietSec,
       // Null (remove) for now: the new hash is made only once the change is allowed.
       kioskPinHash: change.kioskPin === undefined ? undefined : null,
     };
@@ -223,6 +233,11 @@ export class SettingsService {
       void engine.setConversationMemory(after.conversationMemoryMb * MB).catch((error: unknown) => {
         logger.warn('conversation_memory_change_failed', { error: String(error) });
       });
+    }
+    // Both read at their next use: the next sentence spoken, the next silence waited out.
+    if (after.voiceRate !== before.voiceRate) this.#deps.voice?.setRate(after.voiceRate);
+    if (after.handsFreeQuietSec !== before.handsFreeQuietSec) {
+      this.#deps.voice?.setHandsFreeQuietMs(after.handsFreeQuietSec * 1000);
     }
     if (after.theme !== before.theme) events.fire({ type: 'appearance', theme: after.theme });
     // The server's certificate and listener are made at start-up.

@@ -45,7 +45,26 @@ export class AnswerVoices {
 
   /** Speaks the answer to the client as it is written, cutting what it was hearing. */
   speak(clientId: string, conversationId: string, answerId: string): void {
-    const voice = this.#options.voice();
+    const speaking = this.#start(clientId, conversationId, answerId, this.#options.voice());
+    const now = this.#options.answers.current(conversationId, answerId);
+    if (now) this.#catchUp(speaking, now.text, now.done);
+  }
+
+  /**
+   * Speaks a fixed text to the client as if it were an answer with this id
+   * (Settings > Voice's Test), cutting what it was hearing.
+   */
+  speakText(clientId: string, answerId: string, text: string, voice: SentenceVoice): void {
+    const speaking = this.#start(clientId, '', answerId, voice);
+    this.#catchUp(speaking, text, true);
+  }
+
+  #start(
+    clientId: string,
+    conversationId: string,
+    answerId: string,
+    voice: SentenceVoice | { missing: string },
+  ): Speaking {
     if ('missing' in voice)
       throw new ApiFailure('bad_request', `Hearth cannot speak: ${voice.missing}`);
     this.#cut(clientId);
@@ -65,8 +84,7 @@ export class AnswerVoices {
     void speech.done.finally(() => {
       if (this.#byClient.get(clientId) === speaking) this.#byClient.delete(clientId);
     });
-    const now = this.#options.answers.current(conversationId, answerId);
-    if (now) this.#catchUp(speaking, now.text, now.done);
+    return speaking;
   }
 
   /** Stops the answer's speech to the client, if that is what it is hearing. */

@@ -3,12 +3,21 @@
 // answers back (answerVoices.ts). It is both the SpeechPort the clients stream
 // audio to and the VoicePort the commands use. An engine that is missing turns
 // its half off with the reason, and typing works as before.
+import { randomUUID } from 'node:crypto';
 import type { VoiceAvailability } from '../../shared/api';
+import { Emitter, type Subscription } from '../../shared/emitter';
 import type { VoiceEngineReport } from '../../shared/voice';
 import type { Logger } from '../base/log';
 import type { SpeechPort, UtteranceListener, UtteranceSource } from '../contracts/speech';
-import type { AnswerTextPort, VoiceClientsPort, VoicePort } from '../contracts/voice';
+import { ApiFailure } from '../contracts/failure';
+import type {
+  AnswerTextPort,
+  VoiceClientsPort,
+  VoicePort,
+  VoiceSettingsPort,
+} from '../contracts/voice';
 import type { ThreadRegistry } from '../threads/registry';
+import type { SentenceVoice } from './answerSpeech';
 import { AnswerVoices } from './answerVoices';
 import { Flite } from './flite';
 import { Pocketsphinx } from './pocketsphinx';
@@ -26,12 +35,20 @@ export interface VoiceServiceOptions {
   /** Whose PATH flite and pocketsphinx are run from. */
   env?: NodeJS.ProcessEnv;
   registry?: ThreadRegistry;
+  /** flite's speaking rate (Settings > Voice); default 1. */
+  rate?: number;
+  /** How long hands-free waits in silence, told to clients; default 8 s. */
+  handsFreeQuietMs?: number;
 }
+
+/** What Settings > Voice's Test says. */
+export const TEST_SENTENCE = 'This is how Hearth sounds.';
+const DEFAULT_HANDS_FREE_QUIET_MS = 8_000;
 
 /** A sentence spoken to a speaker stays in the room this much longer (echo tail). */
 const ECHO_TAIL_MS = 400;
 
-export class VoiceService implements VoicePort, SpeechPort {
+export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
   readonly #options: VoiceServiceOptions;
   #availability: VoiceAvailability = {
     canHear: false,
@@ -44,9 +61,17 @@ export class VoiceService implements VoicePort, SpeechPort {
   readonly #recognizer: Pocketsphinx;
   readonly #speaking: AnswerVoices;
   readonly #listening: VoiceListening;
+  #rate: number;
+  #handsFreeQuietMs: number;
+  readonly #availabilityChanged: Emitter<VoiceAvailability>;
 
   constructor(options: VoiceServiceOptions) {
     this.#options = options;
+    this.#rate = options.rate ?? 1;
+    this.#handsFreeQuietMs = options.handsFreeQuietMs ?? DEFAULT_HANDS_FREE_QUIET_MS;
+    this.#availabilityChanged = new Emitter((error) =>
+      options.logger.error('voice_availability_listener_failed', { error: String(error) }),
+    );
     const { logger, env } = options;
     this.#ready = Promise.resolve(options.engines).then(
       (engines) => {
@@ -61,14 +86,12 @@ export class VoiceService implements VoicePort, SpeechPort {
     );
     this.#flite = new Flite({ env });
     this.#recognizer = new Pocketsphinx({ env });
-    const flite = this.#flite;
     this.#speaking = new AnswerVoices({
       clients: options.clients,
       answers: options.answers,
+      // The rate is read at each answer: a change in Settings applies to the next one.
       voice: () =>
-        this.#availability.canSpeak
-          ? { sampleRate: 16_000, speak: (sentence, signal) => flite.speak(sentence, { signal }) }
-          : { missing: this.#tts },
+        this.#availability.canSpeak ? this.#voiceAt(this.#rate) : { missing: this.#tts },
       splitter: () => new SpeakableText(),
       logger,
     });
@@ -94,7 +117,30 @@ export class VoiceService implements VoicePort, SpeechPort {
   }
 
   availability(): VoiceAvailability {
-    return this.#availability;
+    return { ...this.#availability, handsFreeQuietMs: this.#handsFreeQuietMs };
+  }
+
+  /** Each change of what availability() says after start-up (Settings > Voice). */
+  onAvailability(listener: (voice: VoiceAvailability) => void): Subscription {
+    return this.#availabilityChanged.subscribe(listener);
+  }
+
+  setRate(rate: number): void {
+    this.#rate = rate;
+  }
+
+  setHandsFreeQuietMs(ms: number): void {
+    if (ms === this.#handsFreeQuietMs) return;
+    this.#handsFreeQuietMs = ms;
+    this.#availabilityChanged.fire(this.availability());
+  }
+
+  testVoice(clientId: string, rate: number = this.#rate): void {
+    if (!this.#availability.canSpeak) {
+      throw new ApiFailure('bad_request', `Hearth cannot speak: ${this.#tts}`);
+    }
+    // A fresh answer id: the client plays it like any spoken answer, cutting what it was playing.
+    this.#speaking.speakText(clientId, randomUUID(), TEST_SENTENCE, this.#voiceAt(rate));
   }
 
   listen(source: UtteranceSource): UtteranceListener {
@@ -125,10 +171,19 @@ export class VoiceService implements VoicePort, SpeechPort {
   }
 
   async dispose(): Promise<void> {
+    this.#availabilityChanged.dispose();
     this.#speaking.dispose();
     await this.#listening.dispose();
     await this.#flite.dispose();
     await this.#recognizer.dispose();
+  }
+
+  #voiceAt(rate: number): SentenceVoice {
+    const flite = this.#flite;
+    return {
+      sampleRate: 16_000,
+      speak: (sentence, signal) => flite.speak(sentence, { signal, rate }),
+    };
   }
 
   #detector(): SpeechDetector {

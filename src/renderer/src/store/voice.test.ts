@@ -414,6 +414,21 @@ describe('hands-free', () => {
     expect(t.openings).toHaveLength(2);
   });
 
+  it("waits in silence as long as Hearth says (snapshot or Settings' event), not its built-in time", async () => {
+    const t = setup({ quietMs: 40 });
+    t.voice.setHandsFree(true);
+    // Hearth's own quiet time wins over the built-in one.
+    t.link.availability.fire({ canHear: true, canSpeak: true, handsFreeQuietMs: 10_000 });
+    const capture = await t.listen();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.state().voiceState).toBe('listening');
+    // Settings changes it while the microphone waits: the wait under way counts to the new time.
+    t.link.availability.fire({ canHear: true, canSpeak: true, handsFreeQuietMs: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(t.state()).toMatchObject({ voiceState: 'transcribing', micOpen: false });
+    expect(capture.finished).toBe(1);
+  });
+
   it('push-to-talk never ends an utterance by itself', async () => {
     const t = setup({ quietMs: 10 });
     const capture = await t.listen();
@@ -597,5 +612,27 @@ describe('dispose', () => {
     const late = opening.openings[0]?.open();
     await settle();
     expect(late?.closed).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('Test voice (Settings > Voice)', () => {
+  it('asks Hearth for the sample at the chosen rate, inside the tap, and plays it though no answer was asked for', async () => {
+    const t = setup();
+    expect(await t.voice.testVoice(1.5)).toBeUndefined();
+    expect(t.link.tests).toEqual([1.5]);
+    expect(t.player.prepared).toBe(1);
+    t.speak('sample-1', 300, true);
+    expect(t.player.played).toEqual([{ samples: 300 * 16, sampleRate: 16_000 }]);
+    expect(t.state().voiceState).toBe('speaking');
+    t.player.drain();
+    expect(t.state().voiceState).toBe('idle');
+  });
+
+  it("says why when Hearth refuses, without changing the voice's state", async () => {
+    const t = setup();
+    t.link.speakFails = new Error('Hearth cannot speak: flite is not installed');
+    expect(await t.voice.testVoice(1)).toBe('Hearth cannot speak: flite is not installed');
+    expect(t.state().voiceState).toBe('idle');
+    expect(t.state().micError).toBeUndefined();
   });
 });

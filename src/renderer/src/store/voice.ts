@@ -18,7 +18,8 @@
 // utterance goes on until they pause. Once the answer has been played it is
 // simply listening. Hands-free ends when an utterance comes back with a note
 // (nothing heard, or refused), and it gives up on an utterance when the
-// microphone has been quiet for HANDS_FREE_QUIET_MS: it ends it, and Hearth
+// microphone has been quiet for a while (Settings > Voice, told with Hearth's
+// availability; HANDS_FREE_QUIET_MS until then): it ends it, and Hearth
 // answers "I didn't hear anything.", which ends hands-free. Push-to-talk
 // (hands-free off) never ends an utterance by itself.
 import type { VoiceAvailability } from '../../../shared/api';
@@ -111,6 +112,11 @@ export interface VoiceActions {
   stopSpeaking(): void;
   setSpeakAnswers(on: boolean): void;
   setHandsFree(on: boolean): void;
+  /**
+   * Settings > Voice's Test: Hearth speaks a sample sentence here at this rate.
+   * Resolves undefined once asked, or with why it cannot.
+   */
+  testVoice(rate: number): Promise<string | undefined>;
 }
 
 export const TRANSCRIBE_TIMEOUT_MS = 30_000;
@@ -148,6 +154,7 @@ export function createVoice(
     stopSpeaking: () => controller.stopSpeaking(),
     setSpeakAnswers: (on) => controller.setSpeakAnswers(on),
     setHandsFree: (on) => controller.setHandsFree(on),
+    testVoice: (rate) => controller.testVoice(rate),
     dispose: () => controller.dispose(),
   };
 }
@@ -251,6 +258,17 @@ class VoiceController implements VoiceActions, Disposable {
     this.#quiet.stop();
     // The microphone hands-free opened during the answer closes; one the person opened stays.
     if (voiceState === 'speaking' && this.#capture) void this.#abandon();
+  }
+
+  async testVoice(rate: number): Promise<string | undefined> {
+    // Inside the tap: the browser then lets the sample's audio play.
+    this.#deps.player.prepare();
+    try {
+      await this.#deps.link.testVoice(rate);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
   }
 
   async dispose(): Promise<void> {
@@ -456,6 +474,7 @@ class VoiceController implements VoiceActions, Disposable {
 
   #availability(voice: VoiceAvailability | undefined): void {
     this.#hearing = voice;
+    if (voice?.handsFreeQuietMs !== undefined) this.#quiet.quietMs = voice.handsFreeQuietMs;
     this.#store.setState({ talkUnavailable: talkUnavailableReason(this.#pageReason, voice) });
   }
 

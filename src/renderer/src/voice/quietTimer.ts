@@ -8,7 +8,7 @@
 export const SOUND_LEVEL = 0.01;
 
 export class QuietTimer {
-  readonly #quietMs: number;
+  #quietMs: number;
   readonly #now: () => number;
   readonly #onQuiet: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -18,6 +18,17 @@ export class QuietTimer {
     this.#quietMs = quietMs;
     this.#onQuiet = onQuiet;
     this.#now = now;
+  }
+
+  /** How long the quiet must last; a wait under way counts to the new length. */
+  get quietMs(): number {
+    return this.#quietMs;
+  }
+
+  set quietMs(ms: number) {
+    this.#quietMs = ms;
+    if (this.#timer !== undefined)
+      this.#schedule(Math.max(0, ms - (this.#now() - this.#lastSound)));
   }
 
   get running(): boolean {

@@ -94,6 +94,38 @@ describe('transportVoiceLink', () => {
     expect(seen).toEqual([voice, undefined]);
   });
 
+  it('tells a new hands-free quiet time from the voiceAvailability event, and stops when unsubscribed', async () => {
+    const { fake, link } = linked();
+    const seen: (VoiceAvailability | undefined)[] = [];
+    const off = link.onAvailability((available) => seen.push(available));
+    await fake.start();
+    const changed: VoiceAvailability = { canHear: true, canSpeak: true, handsFreeQuietMs: 15_000 };
+    fake.emit({ type: 'voiceAvailability', voice: changed });
+    off();
+    fake.emit({ type: 'voiceAvailability', voice: { ...changed, handsFreeQuietMs: 5000 } });
+    expect(seen).toEqual([undefined, changed]);
+  });
+
+  it('asks for a voice test with the testVoice command, and passes on its refusal', async () => {
+    let refuse = false;
+    const { fake, link } = linked({
+      testVoice: () => {
+        if (refuse) throw new Error('Hearth cannot speak: flite is not installed');
+        return { ok: true };
+      },
+    });
+    await fake.start();
+    await link.testVoice(1.2);
+    await link.testVoice();
+    refuse = true;
+    await expect(link.testVoice(1)).rejects.toThrow(/flite is not installed/);
+    expect(fake.calls.filter((c) => c.name === 'testVoice').map((c) => c.args)).toEqual([
+      { rate: 1.2 },
+      {},
+      { rate: 1 },
+    ]);
+  });
+
   it('asks for an answer to be spoken and stopped with the API commands', async () => {
     const { fake, link } = linked({
       speakAnswer: () => ({ ok: true }),

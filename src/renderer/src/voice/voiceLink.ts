@@ -42,8 +42,9 @@ export interface VoiceLink {
   /** How this client's utterances fare; the returned function unsubscribes. */
   onVoiceState(listener: (update: VoiceLinkUpdate) => void): () => void;
   /**
-   * Whether Hearth can hear and speak, each time a session starts (undefined
-   * from a Hearth that does not say); the returned function unsubscribes.
+   * Whether Hearth can hear and speak, and how long hands-free waits in
+   * silence: each time a session starts (undefined from a Hearth that does not
+   * say) and when Settings changes it; the returned function unsubscribes.
    */
   onAvailability(listener: (voice: VoiceAvailability | undefined) => void): () => void;
   /**
@@ -54,6 +55,8 @@ export interface VoiceLink {
   speakAnswer(conversationId: string, answerId: string): Promise<void>;
   /** The person stopped this answer's speech (Stop speaking, barge-in): make no more of it. */
   stopSpeech(answerId: string): void;
+  /** Settings > Voice's Test: a sample sentence spoken here; rejects with the reason when it cannot be. */
+  testVoice(rate?: number): Promise<void>;
 }
 
 /** The transport as far as voice uses it. */
@@ -80,9 +83,21 @@ export function transportVoiceLink(transport: VoiceTransport): VoiceLink {
       transport.onEvent((event) => {
         if (event.type === 'voice') listener(voiceUpdate(event));
       }),
-    onAvailability: (listener) => transport.onSnapshot(({ snapshot }) => listener(snapshot.voice)),
+    onAvailability(listener) {
+      const offSnapshot = transport.onSnapshot(({ snapshot }) => listener(snapshot.voice));
+      const offEvent = transport.onEvent((event) => {
+        if (event.type === 'voiceAvailability') listener(event.voice);
+      });
+      return () => {
+        offSnapshot();
+        offEvent();
+      };
+    },
     async speakAnswer(conversationId, answerId) {
       await transport.call('speakAnswer', { conversationId, messageId: answerId });
+    },
+    async testVoice(rate) {
+      await transport.call('testVoice', rate === undefined ? {} : { rate });
     },
     stopSpeech(answerId) {
       // Nothing to wait for: the speech is already cut here, and a session that

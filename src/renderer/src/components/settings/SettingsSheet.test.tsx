@@ -20,6 +20,7 @@ import { SecureConnectionSection } from './SecureConnectionSection';
 import { ConversationMemorySection } from './ConversationMemorySection';
 import { SettingsSheet } from './SettingsSheet';
 import { ThermalSection } from './ThermalSection';
+import { VoiceSection } from './VoiceSection';
 
 const idle: HearthTransport = {
   call: () => new Promise(() => {}),
@@ -75,6 +76,7 @@ describe('the Settings sheet', () => {
       'Paired devices',
       'Secure connection',
       'Conversation memory',
+      'Voice',
       'Theme',
       'Kiosk exit PIN',
       'Owner browsers',
@@ -90,6 +92,7 @@ describe('the Settings sheet', () => {
       'Phones',
       'Secure',
       'Memory',
+      'Voice',
       'Theme',
       'PIN',
       'Browsers',
@@ -103,6 +106,7 @@ describe('the Settings sheet', () => {
       'devices',
       'secure',
       'memory',
+      'voice',
       'theme',
       'pin',
       'owner',
@@ -254,6 +258,83 @@ describe('conversation memory', () => {
     expect(html).toMatch(/<option value="300" selected="">300 MB</);
     expect(html).toMatch(/<select[^>]* disabled=""/);
     expect(html).toContain('HEARTH_CONVERSATION_MEMORY_MB is set in the environment');
+  });
+});
+
+describe('voice', () => {
+  /** The options of the select named `name`: their values, labels and which is selected. */
+  const options = (html: string, name: string) => {
+    const select = new RegExp(`<select[^>]*name="${name}"[^>]*>(.*?)</select>`).exec(html)?.[1];
+    return [...(select ?? '').matchAll(/<option value="([\d.]+)"( selected="")?>([^<]+)</g)].map(
+      (m) => ({ value: m[1], label: m[3], selected: m[2] !== undefined }),
+    );
+  };
+
+  it('says what Hearth hears and speaks with, offers the rates and quiet times, and a Test button', () => {
+    const html = render(
+      <VoiceSection settings={savedSettings({ voiceRate: 1.2, handsFreeQuietSec: 15 })} />,
+    );
+    expect(html).toContain('data-section="voice"');
+    expect(html).toContain('Hearth can hear speech.');
+    expect(html).toContain('Hearth can speak answers.');
+    expect(html).toContain('pocketsphinx, which is less accurate');
+    expect(html).toMatch(/<label for="([^"]+)">Speaking rate<\/label><select id="\1"/);
+    expect(options(html, 'voiceRate')).toEqual([
+      { value: '0.8', label: 'Slower', selected: false },
+      { value: '1', label: 'Normal', selected: false },
+      { value: '1.2', label: 'Faster', selected: true },
+      { value: '1.5', label: 'Fastest', selected: false },
+    ]);
+    expect(html).toMatch(/<label for="([^"]+)">Hands-free stops after<\/label><select id="\1"/);
+    expect(options(html, 'handsFreeQuietSec').map((o) => [o.label, o.selected])).toEqual([
+      ['5 s of silence', false],
+      ['8 s of silence', false],
+      ['15 s of silence', true],
+      ['30 s of silence', false],
+    ]);
+    expect(buttonTag(html, 'Test voice')).not.toContain('disabled');
+  });
+
+  it('keeps values set in config.json among the choices, and locks what the environment decides', () => {
+    const html = render(
+      <VoiceSection
+        settings={savedSettings({
+          voiceRate: 1.7,
+          handsFreeQuietSec: 45,
+          environmentOverrides: ['HEARTH_VOICE_RATE'],
+        })}
+      />,
+    );
+    expect(options(html, 'voiceRate').at(-1)).toEqual({
+      value: '1.7',
+      label: '1.7×',
+      selected: true,
+    });
+    expect(options(html, 'handsFreeQuietSec').at(-1)).toMatchObject({
+      value: '45',
+      selected: true,
+    });
+    expect(html).toMatch(/<select[^>]*name="voiceRate"[^>]*disabled=""/);
+    expect(html).not.toMatch(/<select[^>]*name="handsFreeQuietSec"[^>]*disabled=""/);
+    expect(html).toContain('HEARTH_VOICE_RATE is set in the environment');
+  });
+
+  it('says why Hearth cannot speak, with the install command, and offers no test', () => {
+    const html = render(
+      <VoiceSection
+        settings={savedSettings({
+          voice: {
+            canHear: false,
+            canSpeak: false,
+            note: 'flite is not installed (install: sudo apt install flite)',
+          },
+        })}
+      />,
+    );
+    expect(html).toContain('Hearth cannot hear speech.');
+    expect(html).toContain('Hearth cannot speak answers.');
+    expect(html).toContain('sudo apt install flite');
+    expect(buttonTag(html, 'Test voice')).toContain('disabled=""');
   });
 });
 

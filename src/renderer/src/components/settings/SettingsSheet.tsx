@@ -1,5 +1,6 @@
 // The owner's Settings, on the kiosk (or a browser that opened the owner page):
-// the model, the system prompt, thermal thresholds, paired phones, https for phones, the theme,
+// the model, the system prompt, thermal thresholds, paired phones, https for phones,
+// conversation memory, voice, the theme,
 // the kiosk exit PIN, signing out owner browsers, and where things are. Each
 // section saves on its own; main checks and applies each change, and says when
 // one waits for a restart.
@@ -18,6 +19,7 @@ import { OwnerBrowsersSection } from './OwnerBrowsersSection';
 import { SecureConnectionSection } from './SecureConnectionSection';
 import { SystemPromptSection } from './SystemPromptSection';
 import { ThermalSection } from './ThermalSection';
+import { VoiceSection } from './VoiceSection';
 
 /** The sheet is long on a 7" screen: a row of links jumps to each part. */
 const PARTS = [
@@ -27,6 +29,7 @@ const PARTS = [
   ['devices', 'Phones'],
   ['secure', 'Secure'],
   ['memory', 'Memory'],
+  ['voice', 'Voice'],
   ['theme', 'Theme'],
   ['pin', 'PIN'],
   ['owner', 'Browsers'],
@@ -88,6 +91,7 @@ export function SettingsSheet({ open, onClose, ...props }: SettingsSheetProps) {
           </div>
           <SecureConnectionSection settings={settings} />
           <ConversationMemorySection settings={settings} />
+          <VoiceSection settings={settings} />
           <AppearanceSection settings={settings} />
           <KioskPinSection settings={settings} onScreenKeyboard={onScreenKeyboard} />
           <OwnerBrowsersSection />

@@ -18,6 +18,8 @@ export const SETTING_LABELS: Record<keyof SettingsChange, string> = {
   theme: 'Theme',
   tls: 'Secure connection for phones',
   conversationMemoryMb: 'Conversation memory on disk',
+  voiceRate: 'Speaking rate',
+  handsFreeQuietSec: 'Hands-free stops after',
   kioskPin: 'Kiosk exit PIN',
   currentPin: 'Current PIN',
 };
@@ -32,6 +34,8 @@ export const SETTING_VARIABLES = {
   kioskPin: 'HEARTH_KIOSK_PIN_HASH',
   tls: 'HEARTH_TLS',
   conversationMemoryMb: 'HEARTH_CONVERSATION_MEMORY_MB',
+  voiceRate: 'HEARTH_VOICE_RATE',
+  handsFreeQuietSec: 'HEARTH_HANDS_FREE_QUIET_SEC',
 } as const;
 export type ShownSetting = keyof typeof SETTING_VARIABLES;
 
