@@ -32,4 +32,12 @@ describe('describeIssues', () => {
       'and 1 more',
     ]);
   });
+
+  it('clips one issue that names a flood of unknown keys, so the line stays short', () => {
+    const fuzzed = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`key${i}x`, i]));
+    const message = describeIssues(issuesOf(z.strictObject({}), fuzzed), 'arguments');
+    expect(message).toMatch(/^arguments: Unrecognized keys?: /);
+    expect(message.length).toBeLessThanOrEqual(160);
+    expect(message.endsWith('…')).toBe(true);
+  });
 });
