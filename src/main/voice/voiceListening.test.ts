@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { HearthEvent } from '../../shared/api';
 import { createMemoryLogger } from '../../testing/loggers';
 import type { VoiceClientsPort } from '../contracts/voice';
-import { NOTHING_HEARD, VoiceListening, type SpeechDetector } from './voiceListening';
+import {
+  NOTHING_HEARD,
+  TOO_MANY_LISTENING,
+  VoiceListening,
+  type SpeechDetector,
+} from './voiceListening';
 
 function fakeDetector() {
   const starts = new Set<() => void>();
@@ -141,5 +146,45 @@ describe('listening to a client', () => {
     await expect.poll(() => t.fake.disposed()).toBe(true);
     expect(t.voice.detectors).toBe(0);
     await t.voice.dispose();
+  });
+
+  it('hears at most a few clients at once: another is refused in words, unless one is idle', async () => {
+    const detectors: ReturnType<typeof fakeDetector>[] = [];
+    const delivered: { clientId: string; event: HearthEvent }[] = [];
+    const voice = new VoiceListening({
+      clients: {
+        deliver: (clientId, event) => void delivered.push({ clientId, event }),
+        speak: () => {},
+        prompt: async () => ({ conversationId: 'c', answerId: 'a' }),
+      },
+      detector: () => {
+        const fake = fakeDetector();
+        detectors.push(fake);
+        return fake.detector;
+      },
+      recognizer: { transcribe: async () => 'hi' },
+      isPlaying: () => false,
+      speakAnswer: () => {},
+      logger: createMemoryLogger(),
+      maxListening: 2,
+      maxUtteranceMs: 30_000,
+    });
+    const a = voice.listen({ ...source, clientId: 'a' });
+    voice.listen({ ...source, clientId: 'b' });
+    const c = voice.listen({ ...source, clientId: 'c' });
+    c.end('ended');
+    expect(voice.detectors).toBe(2);
+    expect(delivered).toEqual([
+      {
+        clientId: 'c',
+        event: { type: 'voice', utterance: 3, state: 'idle', note: TOO_MANY_LISTENING },
+      },
+    ]);
+    // Once a is done with its utterance, it is idle: the next client takes its detector.
+    a.drop('link_closed');
+    voice.listen({ ...source, clientId: 'd' });
+    expect(voice.detectors).toBe(2);
+    await expect.poll(() => detectors[0]?.disposed()).toBe(true);
+    await voice.dispose();
   });
 });

@@ -45,10 +45,17 @@ export interface VoiceListeningOptions {
   closingSilenceMs?: number;
   /** A client's detector (a worker) stops after this long without an utterance. Default 60 s. */
   detectorIdleMs?: number;
+  /**
+   * Clients that may be heard at once: each has a detector, a worker of some
+   * 30-60 MB, so phones opening sessions cannot fill the Pi's memory. Default 4.
+   */
+  maxListening?: number;
   maxUtteranceMs: number;
 }
 
 export const NOTHING_HEARD = "I didn't hear anything.";
+export const TOO_MANY_LISTENING =
+  'Hearth is listening to too many people at once: try again in a moment.';
 
 type VoiceState = Extract<HearthEvent, { type: 'voice' }>['state'];
 
@@ -65,7 +72,13 @@ export class VoiceListening implements SpeechPort {
 
   listen(source: UtteranceSource): UtteranceListener {
     const { clientId } = source;
+    if (!this.#detectors.has(clientId) && !this.#roomFor(clientId)) {
+      this.#options.logger.warn('voice_too_many_listening', { clientId });
+      return refusing(source, this.#options.clients, TOO_MANY_LISTENING);
+    }
+    // Listening again: not idle, so not the one to give up its detector.
     clearTimeout(this.#idle.get(clientId));
+    this.#idle.delete(clientId);
     return new HeardUtterance(source, this.#detectorOf(clientId), this.#options, {
       signal: this.#abort.signal,
       track: (work) => {
@@ -74,6 +87,7 @@ export class VoiceListening implements SpeechPort {
       },
       finished: () => {
         clearTimeout(this.#idle.get(clientId));
+        this.#idle.delete(clientId);
         const timer = setTimeout(() => {
           this.#idle.delete(clientId);
           void this.forget(clientId);
@@ -82,6 +96,17 @@ export class VoiceListening implements SpeechPort {
         this.#idle.set(clientId, timer);
       },
     });
+  }
+
+  /** Whether a new client may be heard: there is room, or an idle client's detector can go. */
+  #roomFor(clientId: string): boolean {
+    const most = this.#options.maxListening ?? 4;
+    if (this.#detectors.size < most) return true;
+    // The client idle longest (its idle timer set earliest) gives up its detector.
+    const [idle] = this.#idle.keys();
+    if (idle === undefined || idle === clientId) return false;
+    void this.forget(idle);
+    return true;
   }
 
   /** Clients with a detector running (each is a worker). */
@@ -245,4 +270,20 @@ function joined(parts: Int16Array[]): Int16Array {
     at += part.length;
   }
   return all;
+}
+
+/** An utterance Hearth will not hear: the client is told why once it ends. */
+function refusing(
+  source: UtteranceSource,
+  clients: VoiceClientsPort,
+  note: string,
+): UtteranceListener {
+  const tell = (): void =>
+    clients.deliver(source.clientId, {
+      type: 'voice',
+      utterance: source.utterance,
+      state: 'idle',
+      note,
+    });
+  return { hear: () => {}, end: tell, drop: () => {} };
 }
