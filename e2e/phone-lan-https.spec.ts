@@ -14,6 +14,7 @@ import {
 import { rawAnswer } from './rawModel';
 import { sendPrompt, squash, textOf, ui, waitForAnswer } from './ui';
 
+// Skipped only without root: network namespaces need it (skipReason says so in one line).
 test.skip(!!skipReason, skipReason);
 // The fixture model rarely stops by itself: a long limit keeps it writing for seconds.
 test.use({ hearthEnv: { HEARTH_TLS: '1', HEARTH_MAX_TOKENS: '500' } });

@@ -8,6 +8,7 @@ import { playedSound, speechWav } from './voiceAudio';
 import { PROMPT, soundFolder, talkAndBeHeard, voice } from './voiceTalk';
 import { spyOnLink, tapPlayback } from './voiceAudio';
 
+// Skipped only without root: network namespaces need it (skipReason says so in one line).
 test.skip(!!skipReason, skipReason);
 
 const sounds = soundFolder();

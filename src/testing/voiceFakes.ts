@@ -7,7 +7,7 @@ import { Emitter } from '../shared/emitter';
 import type { MicCapture, MicCaptureOptions } from '../renderer/src/voice/micCapture';
 import type { SpokenChunk, VoiceLink, VoiceLinkUpdate } from '../renderer/src/voice/voiceLink';
 import type { PrefsMemory } from '../renderer/src/voice/voicePrefs';
-import type { VoicePlayer } from '../renderer/src/store/voice';
+import type { VoicePlayer } from '../renderer/src/store/voiceSlice';
 
 export class FakeLink implements VoiceLink {
   readonly sent: Uint8Array[] = [];

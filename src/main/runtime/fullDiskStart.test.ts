@@ -111,6 +111,7 @@ const lockWarnings = (logger: MemoryLogger) =>
   logger.entries.filter((e) => e.level === 'warn' && e.eventType === 'data_dir_lock_unsaved');
 
 describe('Hearth on a full disk', () => {
+  // Skipped only without root: mounting the full tmpfs needs it (needsMount says so in the title).
   it.skipIf(!canMount)(
     needsMount(
       'starts with HEARTH_TLS=1 on a full disk: serves https with a certificate kept in memory, with one warning',

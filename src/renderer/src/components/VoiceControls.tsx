@@ -5,7 +5,7 @@
 // DESIGN's accessible-names table.
 import { useId } from 'react';
 import { useHearth, useVoice } from '../store/context';
-import type { VoiceState } from '../store/voice';
+import type { VoiceState } from '../store/voiceSlice';
 import { MicIcon, StopIcon } from './icons';
 
 const STATUS_TEXT: Record<VoiceState, string> = {

@@ -18,7 +18,7 @@ import type {
 } from '../../../shared/api';
 import type { LinkState } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
-import { initialVoice, type VoiceSlice } from './voice';
+import { initialVoice, type VoiceSlice } from './voiceSlice';
 
 export interface QueueInfo {
   position: number;

@@ -1,145 +1,27 @@
-// The voice slice of the store: whether Hearth is listening, transcribing or
-// speaking here, whether the microphone is open and its level, this device's
-// two voice switches, and the one sentence to show when the microphone cannot
-// be used. The actions drive the microphone (voice/micCapture.ts), the player
-// (voice/speechPlayer.ts) and the link to main (voice/voiceLink.ts), each
-// behind an interface, so the transitions are tested with fakes.
-//
-//   idle --Talk--> listening --Talk, or Hearth heard the end--> transcribing
-//   transcribing --Hearth is done--> idle --the answer's speech--> speaking
-//   speaking --it is all played--> idle
-//   speaking --Talk (barge-in)--> listening, the speech cut and the answer stopped
-//   speaking --Stop speaking--> idle
-//
-// Hands-free, after a spoken prompt: as its answer starts to play, the
-// microphone opens again for the next utterance and stays open while Hearth
-// speaks. Hearth's speech detector tells when the person starts talking over
-// it (heardSpeech): the speech is cut and the answer stopped, and the
-// utterance goes on until they pause. Once the answer has been played it is
-// simply listening. Hands-free ends when an utterance comes back with a note
-// (nothing heard, or refused), and it gives up on an utterance when the
-// microphone has been quiet for a while (Settings > Voice, told with Hearth's
-// availability; HANDS_FREE_QUIET_MS until then): it ends it, and Hearth
-// answers "I didn't hear anything.", which ends hands-free. Push-to-talk
-// (hands-free off) never ends an utterance by itself.
-import type { VoiceAvailability } from '../../../shared/api';
+// The voice actions (the slice and the state machine are in voiceSlice.ts):
+// the microphone and each utterance, what Hearth says of it, and when the
+// answer's speech (voicePlayback.ts) starts and ends.
 import type { Disposable } from '../../../shared/lifecycle';
 import type { StoreApi } from 'zustand/vanilla';
-import type { MicCapture, MicCaptureOptions } from '../voice/micCapture';
+import type { MicCapture } from '../voice/micCapture';
 import { QuietTimer } from '../voice/quietTimer';
-import type { SpokenChunk, VoiceLink, VoiceLinkUpdate } from '../voice/voiceLink';
-import { readVoicePrefs, writeVoicePrefs, type PrefsMemory } from '../voice/voicePrefs';
+import type { SpokenChunk, VoiceLinkUpdate } from '../voice/voiceLink';
+import { writeVoicePrefs } from '../voice/voicePrefs';
 import { utteranceIds } from '../voice/utteranceSender';
+import { AnswerPlayback } from './voicePlayback';
+import { VoiceOffer } from './voiceOffer';
+import {
+  HANDS_FREE_QUIET_MS,
+  NO_REPLY,
+  TRANSCRIBE_TIMEOUT_MS,
+  voiceStartState,
+  type VoiceActions,
+  type VoiceDeps,
+  type VoiceHost,
+  type VoiceSlice,
+} from './voiceSlice';
 
-export type VoiceState = 'idle' | 'listening' | 'transcribing' | 'speaking';
-
-export interface VoiceSlice {
-  voiceState: VoiceState;
-  /**
-   * The microphone is open (or opening): while listening, and in hands-free
-   * also while Hearth speaks, so the person can talk over it.
-   */
-  micOpen: boolean;
-  /** The microphone's level while it is open (RMS, 0..1); 0 otherwise. */
-  level: number;
-  /** This device's "Speak answers" switch (kept in the browser). */
-  speakAnswers: boolean;
-  /** This device's "Hands-free" switch (kept in the browser). */
-  handsFree: boolean;
-  /**
-   * Why listening stopped or could not start, or why an answer could not be
-   * spoken, in one sentence, until the next Talk.
-   */
-  micError?: string;
-  /** Why this page cannot listen (no secure connection, Hearth cannot hear), if so. */
-  talkUnavailable?: string;
-}
-
-export const initialVoice: VoiceSlice = {
-  voiceState: 'idle',
-  micOpen: false,
-  level: 0,
-  speakAnswers: false,
-  handsFree: false,
-};
-
-/** What the voice actions play answers with (voice/speechPlayer.ts SpeechPlayer). */
-export interface VoicePlayer {
-  readonly speaking: boolean;
-  prepare(): void;
-  play(pcm: Int16Array, sampleRate: number): void;
-  cut(): void;
-  onIdle(listener: () => void): () => void;
-  dispose(): Promise<void>;
-}
-
-export interface VoiceDeps {
-  link: VoiceLink;
-  /** Why this page can never listen, or undefined when it can ask for a microphone. */
-  unavailable(): string | undefined;
-  /** Opens the microphone for one utterance; rejects with the sentence to show. */
-  openCapture(options: MicCaptureOptions): Promise<MicCapture>;
-  player: VoicePlayer;
-  /** Where the switches are kept; none in tests that do not care. */
-  memory?: PrefsMemory;
-  nextUtterance?: () => number;
-  /** How long to wait for Hearth to answer an utterance before giving up on it. */
-  transcribeTimeoutMs?: number;
-  /** How long a hands-free microphone may stay quiet before its utterance is given up. */
-  quietMs?: number;
-}
-
-/** A typed prompt the server accepted, and its answer's id (the outbox says so). */
-export interface TypedPrompt {
-  conversationId: string;
-  answerId: string;
-}
-
-/** What the voice needs of the rest of the store. */
-export interface VoiceHost {
-  /** Stops the answer being written, keeping its partial text (as Stop does). */
-  stopAnswer(): Promise<void>;
-  /** Opens a new conversation if none is open, so that a transcript has somewhere to go. */
-  ensureConversation(): Promise<void>;
-  /** Each typed prompt the server accepted, with its answer's id. */
-  onTypedPrompt(listener: (sent: TypedPrompt) => void): () => void;
-}
-
-export interface VoiceActions {
-  /** The Talk button: start listening, end the utterance, or talk over the answer. */
-  talk(): void;
-  /** Silences the answer being spoken (its text goes on). */
-  stopSpeaking(): void;
-  setSpeakAnswers(on: boolean): void;
-  setHandsFree(on: boolean): void;
-  /**
-   * Settings > Voice's Test: Hearth speaks a sample sentence here at this rate.
-   * Resolves undefined once asked, or with why it cannot.
-   */
-  testVoice(rate: number): Promise<string | undefined>;
-}
-
-export const TRANSCRIBE_TIMEOUT_MS = 30_000;
-export const HANDS_FREE_QUIET_MS = 8_000;
-export const NO_REPLY = 'Hearth did not reply to what was said. Try again.';
-export const CANNOT_HEAR = 'Hearth cannot hear on this machine.';
-/** Answers whose speech was cut, remembered so their late chunks stay silent. */
-const MUTED_KEPT = 16;
-
-/** The voice fields a store starts with on this device: its switches, and whether it can listen. */
-export function voiceStartState(deps: Pick<VoiceDeps, 'memory' | 'unavailable'>): VoiceSlice {
-  return { ...initialVoice, ...readVoicePrefs(deps.memory), talkUnavailable: deps.unavailable() };
-}
-
-/** Why Talk cannot work here: the page's own reason first, then Hearth's. */
-export function talkUnavailableReason(
-  page: string | undefined,
-  hearing: VoiceAvailability | undefined,
-): string | undefined {
-  if (page) return page;
-  if (hearing?.canHear === false) return hearing.note ?? CANNOT_HEAR;
-  return undefined;
-}
+export * from './voiceSlice';
 
 /** The voice actions on `store`; dispose() closes the microphone and the player. */
 export function createVoice(
@@ -165,10 +47,6 @@ class VoiceController implements VoiceActions, Disposable {
   readonly #host: VoiceHost;
   readonly #nextUtterance: () => number;
   readonly #unsubscribe: (() => void)[];
-  /** Why this page can never listen (found once). */
-  readonly #pageReason: string | undefined;
-  /** Whether Hearth can hear and speak, from the session's snapshot. */
-  #hearing: VoiceAvailability | undefined;
   /** Counts microphone openings: callbacks of an older one change nothing. */
   #turn = 0;
   /** The microphone, while it is open or opening. */
@@ -177,9 +55,10 @@ class VoiceController implements VoiceActions, Disposable {
   #utterance: number | undefined;
   /** An utterance ended only to close the microphone: what Hearth says of it is not shown. */
   #abandoned: number | undefined;
-  /** The answer being spoken, and whether its last chunk has come. */
-  #answer: { id: string; complete: boolean } | undefined;
-  readonly #muted: string[] = [];
+  /** The answer being spoken, and those whose speech was cut. */
+  readonly #playback: AnswerPlayback;
+  /** Whether Hearth can hear and speak, typed prompts' answers spoken, Test voice. */
+  readonly #offer: VoiceOffer;
   /** The answer to come (or being spoken) follows a spoken prompt: hands-free goes on after it. */
   #voiceTurn = false;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -191,16 +70,18 @@ class VoiceController implements VoiceActions, Disposable {
     this.#deps = deps;
     this.#host = host;
     this.#nextUtterance = deps.nextUtterance ?? utteranceIds();
+    this.#playback = new AnswerPlayback(deps.player, deps.link);
     this.#quiet = new QuietTimer(deps.quietMs ?? HANDS_FREE_QUIET_MS, () => this.#gaveUp());
     const { speakAnswers, handsFree, talkUnavailable } = voiceStartState(deps);
-    this.#pageReason = talkUnavailable;
+    const offer = new VoiceOffer(store, deps, talkUnavailable, (ms) => (this.#quiet.quietMs = ms));
+    this.#offer = offer;
     store.setState({ speakAnswers, handsFree, talkUnavailable });
     this.#unsubscribe = [
       deps.link.onVoiceState((update) => this.#linkUpdate(update)),
       deps.link.onSpokenAudio((chunk) => this.#spoken(chunk)),
-      deps.link.onAvailability((voice) => this.#availability(voice)),
+      deps.link.onAvailability((voice) => offer.availability(voice)),
       deps.player.onIdle(() => this.#checkSpoken()),
-      host.onTypedPrompt((sent) => this.#typedPrompt(sent)),
+      host.onTypedPrompt((sent) => offer.typedPrompt(sent)),
     ];
   }
 
@@ -233,7 +114,7 @@ class VoiceController implements VoiceActions, Disposable {
 
   stopSpeaking(): void {
     if (this.#store.getState().voiceState !== 'speaking') return;
-    this.#silence();
+    this.#playback.silence();
     this.#voiceTurn = false;
     // Hands-free keeps the microphone it opened for the next words.
     if (this.#capture) this.#nowListening();
@@ -260,20 +141,14 @@ class VoiceController implements VoiceActions, Disposable {
     if (voiceState === 'speaking' && this.#capture) void this.#abandon();
   }
 
-  async testVoice(rate: number): Promise<string | undefined> {
-    // Inside the tap: the browser then lets the sample's audio play.
-    this.#deps.player.prepare();
-    try {
-      await this.#deps.link.testVoice(rate);
-      return undefined;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
+  testVoice(rate: number): Promise<string | undefined> {
+    return this.#offer.testVoice(rate);
   }
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#offer.close();
     this.#turn++;
     this.#clearWatchdog();
     this.#quiet.stop();
@@ -332,7 +207,7 @@ class VoiceController implements VoiceActions, Disposable {
 
   /** Talk, or Hearth hearing the person, while Hearth speaks: it stops and listens. */
   #bargeIn(): void {
-    this.#silence();
+    this.#playback.silence();
     this.#host.stopAnswer().catch(() => {});
     this.#voiceTurn = false;
     if (this.#capture) this.#nowListening();
@@ -422,24 +297,14 @@ class VoiceController implements VoiceActions, Disposable {
   }
 
   #spoken(chunk: SpokenChunk): void {
-    if (this.#muted.includes(chunk.answerId) || this.#disposed) return;
+    if (this.#playback.isMuted(chunk.answerId) || this.#disposed) return;
     const { voiceState } = this.#store.getState();
     if (voiceState === 'listening') {
       // The person is talking: an answer's speech now would talk over them (and into the microphone).
-      this.#mute(chunk.answerId);
+      this.#playback.mute(chunk.answerId);
       return;
     }
-    if (this.#answer?.id !== chunk.answerId) {
-      // A new answer: what is left of the last one is not played.
-      this.#deps.player.cut();
-      this.#answer = { id: chunk.answerId, complete: false };
-    }
-    try {
-      this.#deps.player.play(chunk.pcm, chunk.sampleRate);
-    } catch (error) {
-      console.warn('hearth: a chunk of speech could not be played', error);
-    }
-    if (chunk.last) this.#answer.complete = true;
+    this.#playback.play(chunk);
     if (voiceState !== 'speaking' && this.#deps.player.speaking) {
       this.#clearWatchdog();
       this.#store.setState({ voiceState: 'speaking' });
@@ -453,44 +318,13 @@ class VoiceController implements VoiceActions, Disposable {
 
   /** After the answer's last chunk has played: idle, or in hands-free, listening. */
   #checkSpoken(): void {
-    const answer = this.#answer;
-    if (!answer?.complete || this.#deps.player.speaking) return;
-    this.#answer = undefined;
+    if (!this.#playback.playedToTheEnd()) return;
     if (this.#store.getState().voiceState !== 'speaking') return;
     const again = this.#store.getState().handsFree && this.#voiceTurn;
     this.#voiceTurn = false;
     if (this.#capture) this.#nowListening();
     else if (again && !this.#disposed) this.#listen();
     else this.#store.setState({ voiceState: 'idle' });
-  }
-
-  #typedPrompt(sent: TypedPrompt): void {
-    if (!this.#store.getState().speakAnswers || this.#hearing?.canSpeak === false) return;
-    this.#deps.link.speakAnswer(sent.conversationId, sent.answerId).catch((error: unknown) => {
-      if (this.#disposed) return;
-      this.#store.setState({ micError: error instanceof Error ? error.message : String(error) });
-    });
-  }
-
-  #availability(voice: VoiceAvailability | undefined): void {
-    this.#hearing = voice;
-    if (voice?.handsFreeQuietMs !== undefined) this.#quiet.quietMs = voice.handsFreeQuietMs;
-    this.#store.setState({ talkUnavailable: talkUnavailableReason(this.#pageReason, voice) });
-  }
-
-  /** Cuts the answer's speech and keeps the rest of it from playing. */
-  #silence(): void {
-    const answer = this.#answer;
-    this.#answer = undefined;
-    this.#deps.player.cut();
-    if (answer) this.#mute(answer.id);
-  }
-
-  #mute(answerId: string): void {
-    if (this.#muted.includes(answerId)) return;
-    this.#muted.push(answerId);
-    if (this.#muted.length > MUTED_KEPT) this.#muted.shift();
-    this.#deps.link.stopSpeech(answerId);
   }
 
   #savePrefs(): void {
