@@ -18,6 +18,11 @@ export default defineConfig({
           'workers/coreLoad': resolve(import.meta.dirname, 'src/main/threads/workers/coreLoad.mjs'),
           'workers/hashFile': resolve(import.meta.dirname, 'src/main/models/workers/hashFile.mjs'),
           'workers/vad': resolve(import.meta.dirname, 'src/main/voice/workers/vad.mjs'),
+          'workers/recognizer': resolve(
+            import.meta.dirname,
+            'src/main/voice/workers/recognizer.mjs',
+          ),
+          'workers/tts': resolve(import.meta.dirname, 'src/main/voice/workers/tts.mjs'),
         },
       },
     },

@@ -51,6 +51,26 @@ export const LAYERS = {
     'src/main/config',
     'src/main/threads',
   ],
+  // Voice model downloads reuse the language models' downloader (transfer, lock,
+  // integrity) and the voice floor's child-process owner (tar runs there).
+  'src/main/voice/models': [
+    'src/shared',
+    'src/main/base',
+    'src/main/contracts',
+    'src/main/config',
+    'src/main/threads',
+    'src/main/rpc',
+    'src/main/models',
+    'src/main/voice',
+  ],
+  // The `npm run model` entry point hands the voice model commands to models/commands.ts.
+  'src/main/models/cli.ts': [
+    'src/shared',
+    'src/main/base',
+    'src/main/config',
+    'src/main/models',
+    'src/main/voice/models',
+  ],
   'src/main/pairing': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/rpc': ['src/shared', 'src/main/base', 'src/main/contracts', 'src/main/config'],
   'src/main/clients': [

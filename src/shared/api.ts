@@ -11,6 +11,12 @@ import { conversationStarter } from './conversationStarter';
 import { modelDownload, modelFile, modelList } from './modelSetupSchema';
 import { settings, settingsChange, theme, VOICE_RATE_RANGE } from './settingsSchema';
 import { voiceAvailability } from './voiceSchema';
+import {
+  recognizerTest,
+  voiceChoice,
+  voiceModelDownload,
+  voiceModelList,
+} from './voiceModelsSchema';
 
 export * from './conversationStarter';
 export * from './modelSetupSchema';
@@ -235,6 +241,30 @@ export const commands = {
     result: ok,
     owner: true,
   },
+  /** Settings > Voice: the recognizers and voices to download, what is chosen and in use. */
+  listVoiceModels: { args: empty, result: voiceModelList, owner: true },
+  /**
+   * Downloads voice models from the catalog, in order, as one job (the setup
+   * screen's voice step asks for a recognizer and a voice at once); each is
+   * checked against its pinned sha256 and unpacked before it counts as installed.
+   */
+  downloadVoiceModels: {
+    args: z.strictObject({ ids: z.array(voiceChoice).check(z.minLength(1), z.maxLength(4)) }),
+    result: voiceModelDownload,
+    owner: true,
+  },
+  cancelVoiceModelDownload: {
+    args: empty,
+    result: z.object({ cancelled: z.boolean() }),
+    owner: true,
+  },
+  /** Deletes an installed voice model; voice falls back to the next choice if it was in use. */
+  removeVoiceModel: { args: z.strictObject({ id: voiceChoice }), result: ok, owner: true },
+  /**
+   * Settings > Voice's recognizer Test: Hearth speaks a sample sentence with its
+   * voice and the recognizer in use transcribes it; no microphone needed.
+   */
+  testRecognizer: { args: empty, result: recognizerTest, owner: true },
   startCoolingCheck: {
     args: z.strictObject({ durationSec: z.int().check(z.gte(5), z.lte(3600)) }),
     result: coolingCheckReport,
@@ -375,6 +405,8 @@ export const hearthEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('devices'), devices: z.array(pairedDevice) }),
   /** Owner only: a model download or copy moved on (throttled to a few per second). */
   z.object({ type: z.literal('modelDownload'), download: modelDownload }),
+  /** Owner only: a voice model download moved on (throttled to a few per second). */
+  z.object({ type: z.literal('voiceModelDownload'), download: voiceModelDownload }),
   /** Owner only: settings changed (from any owner screen). */
   z.object({ type: z.literal('settings'), settings }),
   /** The theme changed: every screen follows. */
@@ -401,6 +433,7 @@ export const OWNER_EVENTS: readonly HearthEventType[] = [
   'pairing',
   'devices',
   'modelDownload',
+  'voiceModelDownload',
   'settings',
 ];
 export type HearthEvent = z.infer<typeof hearthEvent>;

@@ -1,6 +1,7 @@
 // The owner's settings as clients see and change them. Part of the API defined in
 // api.ts; main validates the same ranges before it persists them.
 import { z } from 'zod/mini';
+import { voiceChoice } from './voiceModelsSchema';
 import { voiceAvailability } from './voiceSchema';
 
 /** Colours of every screen: the OS preference, or fixed light or dark. */
@@ -35,6 +36,10 @@ export const settings = z.object({
   voiceRate: z.number(),
   /** Seconds of silence after which hands-free stops listening. */
   handsFreeQuietSec: z.number(),
+  /** The speech recognizer chosen: 'auto', a voice catalog id, or 'pocketsphinx'. */
+  voiceRecognizer: z.string(),
+  /** The voice chosen: 'auto', a voice catalog id, or 'flite'. */
+  voiceVoice: z.string(),
   /** What Hearth hears and speaks with, found at start-up. */
   voice: z.optional(voiceAvailability),
   /** HEARTH_* variables set in the environment: they win over saved settings at the next start. */
@@ -97,6 +102,10 @@ export const settingsChange = z
           ),
         ),
     ),
+    /** 'auto', a recognizer's catalog id, or 'pocketsphinx' (main checks it names one). */
+    voiceRecognizer: z.optional(voiceChoice),
+    /** 'auto', a voice's catalog id, or 'flite' (main checks it names one). */
+    voiceVoice: z.optional(voiceChoice),
     /** A new PIN of 4 to 8 digits, or null to remove it. */
     kioskPin: z.optional(z.nullable(pinDigits)),
     /** The PIN in force: changing or removing a PIN that is set needs it. */

@@ -1,4 +1,5 @@
-// Which voice engines this Hearth has, as found at start-up, for Settings and
+// Which voice engines this Hearth has (the floor as found at start-up, then
+// what is in use once the owner's choices are applied), for Settings and
 // /healthz: voice activity detection (Silero VAD), speech to text and text to
 // speech. An engine that is missing says why and, where a package provides
 // it, what to install.
@@ -13,7 +14,17 @@ const why = {
 
 export const voiceEngineReport = z.object({
   vad: z.object({ present: z.boolean(), ...why }),
-  stt: z.object({ engine: z.enum(['pocketsphinx', 'none']), ...why }),
-  tts: z.object({ engine: z.enum(['flite', 'none']), ...why }),
+  stt: z.object({
+    engine: z.enum(['moonshine', 'whisper', 'pocketsphinx', 'none']),
+    /** The catalog id of the downloaded model in use (Moonshine, Whisper). */
+    model: z.optional(z.string()),
+    ...why,
+  }),
+  tts: z.object({
+    engine: z.enum(['piper', 'flite', 'none']),
+    /** The catalog id of the downloaded voice in use (Piper). */
+    model: z.optional(z.string()),
+    ...why,
+  }),
 });
 export type VoiceEngineReport = z.infer<typeof voiceEngineReport>;

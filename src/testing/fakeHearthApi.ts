@@ -65,6 +65,19 @@ export function createTestHearth(options: TestHearthOptions = {}) {
     speakAnswer: async () => ({ ok: true as const }),
     stopSpeech: async () => ({ ok: true as const }),
     testVoice: async () => ({ ok: true as const }),
+    testRecognizer: async () => {
+      throw new ApiFailure('bad_request', 'Hearth cannot hear: no recognizer in this fake');
+    },
+    listVoiceModels: async () => {
+      throw new ApiFailure('bad_request', 'no voice models in this fake');
+    },
+    downloadVoiceModels: async () => {
+      throw new ApiFailure('bad_request', 'no voice models in this fake');
+    },
+    cancelVoiceModelDownload: async () => ({ cancelled: false }),
+    removeVoiceModel: async () => {
+      throw new ApiFailure('bad_request', 'no voice models in this fake');
+    },
     getSnapshot: async () => ({
       model,
       thermal,
@@ -185,6 +198,11 @@ export function createTestHearth(options: TestHearthOptions = {}) {
       sessions: { ...clients.counts(), activeGenerations: 0, queuedPrompts: 0 },
       conversations: conversations.size,
       voice: { canHear: false, canSpeak: false },
+      voiceEngines: {
+        vad: { present: false },
+        stt: { engine: 'none' as const },
+        tts: { engine: 'none' as const },
+      },
     }),
     dispose: async () => {
       forgetting.dispose();

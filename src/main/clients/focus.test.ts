@@ -87,6 +87,8 @@ describe('isSentTo', () => {
         conversationMemoryUsedBytes: 0,
         voiceRate: 1,
         handsFreeQuietSec: 8,
+        voiceRecognizer: 'auto',
+        voiceVoice: 'auto',
         environmentOverrides: [],
         about: {
           version: '1',

@@ -8,7 +8,12 @@ import { OWNER_STARTER, starterKey } from '../../shared/conversationStarter';
 import type { Emitter } from '../../shared/emitter';
 import type { Logger } from '../base/log';
 import { ApiFailure } from '../contracts/failure';
-import { mutedVoice, type VoicePort } from '../contracts/voice';
+import {
+  mutedVoice,
+  noVoiceModels,
+  type VoiceModelsPort,
+  type VoicePort,
+} from '../contracts/voice';
 import type { KioskExitPort } from '../kioskExit/kioskExitPort';
 import type { OwnerAccessPort } from '../contracts/ownerAccess';
 import type { DevicePresencePort, PairingPort } from '../contracts/pairing';
@@ -50,6 +55,8 @@ export interface HearthServiceDeps {
   answerLimits?: Partial<AnswerLimits>;
   /** Hearing and speaking; without it Hearth is typed to only. */
   voice?: VoicePort;
+  /** Settings > Voice's downloads; default: none managed. */
+  voiceModels?: VoiceModelsPort;
 }
 
 export class HearthService implements AsyncDisposable {
@@ -143,6 +150,7 @@ export class HearthService implements AsyncDisposable {
       return found;
     };
     const voice = this.#deps.voice ?? mutedVoice();
+    const voiceModels = this.#deps.voiceModels ?? noVoiceModels();
     return {
       getSnapshot: async (_args, ctx) => ({
         model: engine.status(),
@@ -194,6 +202,14 @@ export class HearthService implements AsyncDisposable {
       },
       testVoice: async ({ rate }, ctx) => {
         voice.testVoice(ctx.clientId, rate);
+        return { ok: true as const };
+      },
+      testRecognizer: () => voice.testRecognizer(),
+      listVoiceModels: () => voiceModels.list(),
+      downloadVoiceModels: async ({ ids }) => voiceModels.download(ids),
+      cancelVoiceModelDownload: async () => ({ cancelled: voiceModels.cancel() }),
+      removeVoiceModel: async ({ id }) => {
+        await voiceModels.remove(id);
         return { ok: true as const };
       },
       startCoolingCheck: async ({ durationSec }) => coolingCheck.start(durationSec),

@@ -16,6 +16,38 @@ afterEach(() => {
 });
 
 describe('settings', () => {
+  test('the voice engine choices take auto, the floor or a catalog id of their kind, and refuse others naming the setting', () => {
+    const dir = dataDir(JSON.stringify({ voiceVoice: 'piper-lessac-medium' }));
+    const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_VOICE_RECOGNIZER: 'pocketsphinx' });
+    expect([config.voiceRecognizer, config.voiceVoice]).toEqual([
+      'pocketsphinx',
+      'piper-lessac-medium',
+    ]);
+    expect(loadConfig({ HEARTH_DATA_DIR: dataDir() }).voiceRecognizer).toBe('auto');
+    expect(() =>
+      loadConfig({ HEARTH_DATA_DIR: dataDir(), HEARTH_VOICE_RECOGNIZER: 'piper-amy-low' }),
+    ).toThrow(/^HEARTH_VOICE_RECOGNIZER: .*voiceRecognizer must be one of auto, pocketsphinx, /);
+    expect(() => loadConfig({ HEARTH_DATA_DIR: dataDir(), HEARTH_VOICE_VOICE: 'nobody' })).toThrow(
+      /voiceVoice must be one of auto, flite, piper-amy-low, piper-lessac-medium; "nobody" is not a voice Hearth knows/,
+    );
+    // A catalog file's own ids are taken here; voice checks them against that catalog when it starts.
+    const withCatalog = loadConfig({
+      HEARTH_DATA_DIR: dataDir(),
+      HEARTH_VOICE_CATALOG_FILE: '/srv/voice-catalog.json',
+      HEARTH_VOICE_VOICE: 'test-voice',
+    });
+    expect(withCatalog.voiceVoice).toBe('test-voice');
+    expect(() =>
+      loadConfig({
+        HEARTH_DATA_DIR: dataDir(),
+        HEARTH_VOICE_CATALOG_FILE: '/srv/voice-catalog.json',
+        HEARTH_VOICE_VOICE: '../escape',
+      }),
+    ).toThrow(
+      /^HEARTH_VOICE_VOICE: invalid value "..\/escape" \(expected auto, the engine name or a voice catalog id\)/,
+    );
+  });
+
   test('environment beats the config file, which beats the defaults', () => {
     const dir = dataDir(JSON.stringify({ port: 9001, threads: 3, thermalTrigger: 90 }));
     const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_PORT: '9002' });

@@ -12,6 +12,7 @@ import {
   HANDS_FREE_QUIET_SEC_RANGE,
   VOICE_RATE_RANGE,
 } from '../../shared/settingsSchema';
+import { voiceChoiceProblem } from '../../shared/voiceChoices';
 import { KIOSK_PIN_HASH_PATTERN } from '../kioskExit/kioskPin';
 
 const bool = z
@@ -36,6 +37,15 @@ const hostNames = z
   ])
   .pipe(z.array(hostName).max(64));
 
+/**
+ * 'auto', the floor engine's name or a catalog id: its form here; which ids
+ * exist is checked once the whole configuration is read (the catalog may be a file).
+ */
+const voiceChoice = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9.-]{0,99}$/, 'expected auto, the engine name or a voice catalog id');
+
 /** Each setting: its environment variable, its config-file key, its schema and default. */
 const settings = {
   host: { env: 'HEARTH_HOST', schema: z.string().min(1), fallback: '127.0.0.1' },
@@ -55,6 +65,18 @@ const settings = {
     env: 'HEARTH_VOICE_RATE',
     schema: num(VOICE_RATE_RANGE.min, VOICE_RATE_RANGE.max),
     fallback: 1,
+  },
+  /** The speech recognizer: 'auto', 'pocketsphinx' or a recognizer's voice catalog id. */
+  voiceRecognizer: {
+    env: 'HEARTH_VOICE_RECOGNIZER',
+    schema: voiceChoice,
+    fallback: 'auto',
+  },
+  /** The voice answers are spoken with: 'auto', 'flite' or a voice's catalog id. */
+  voiceVoice: {
+    env: 'HEARTH_VOICE_VOICE',
+    schema: voiceChoice,
+    fallback: 'auto',
   },
   /** Seconds of silence after which hands-free stops listening. */
   handsFreeQuietSec: {
@@ -130,6 +152,12 @@ const settings = {
   /** A JSON model catalog to offer instead of the built-in one (tests, local mirrors). */
   catalogFile: {
     env: 'HEARTH_CATALOG_FILE',
+    schema: z.string().min(1).optional(),
+    fallback: undefined,
+  },
+  /** A JSON voice model catalog to offer instead of the built-in one (tests, local mirrors). */
+  voiceCatalogFile: {
+    env: 'HEARTH_VOICE_CATALOG_FILE',
     schema: z.string().min(1).optional(),
     fallback: undefined,
   },
@@ -217,6 +245,7 @@ export function resolveConfig(
 ): HearthConfig {
   const { configFile } = paths;
   const out: Record<string, unknown> = { ...paths };
+  const whereFrom: Record<string, string> = {};
   for (const [key, setting] of Object.entries(settings)) {
     const fromEnv = env[setting.env];
     const [raw, where] =
@@ -235,8 +264,24 @@ export function resolveConfig(
       throw new ConfigError(`${where}: invalid value ${JSON.stringify(raw)} (${why})`);
     }
     out[key] = parsed.data;
+    whereFrom[key] = where;
   }
   const config = out as HearthConfig;
+  // The built-in catalog's ids are known here; a catalog file's are checked
+  // when voice starts, and an unknown one turns that half of voice off in words.
+  if (config.voiceCatalogFile === undefined) {
+    for (const [key, kind] of [
+      ['voiceRecognizer', 'recognizer'],
+      ['voiceVoice', 'voice'],
+    ] as const) {
+      const problem = voiceChoiceProblem(key, kind, config[key]);
+      if (problem !== undefined) {
+        throw new ConfigError(
+          `${whereFrom[key]}: invalid value ${JSON.stringify(config[key])} (${problem})`,
+        );
+      }
+    }
+  }
   // A smaller gap lets sensor noise switch protection on and off.
   if (!(config.thermalTrigger - config.thermalResume >= THERMAL_MIN_GAP_C)) {
     throw new ConfigError(

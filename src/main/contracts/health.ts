@@ -1,6 +1,7 @@
 // The health report (GET /healthz), typed once: runtime/health.ts builds it from
 // the services, the server sends it (all of it, or only the status).
 import type { ModelStatus, ThermalStatus, VoiceAvailability } from '../../shared/api';
+import type { VoiceEngineReport } from '../../shared/voice';
 
 /** Clients with a connection attached, and clients waiting for theirs to come back. */
 export interface SessionCounts {
@@ -16,4 +17,6 @@ export interface HealthReport {
   conversations: number;
   /** Whether Hearth can hear and speak, as found at start-up (and why not). */
   voice: VoiceAvailability;
+  /** The engines in use: Silero VAD, the recognizer and the voice (model ids), and why one is missing. */
+  voiceEngines: VoiceEngineReport;
 }

@@ -3,6 +3,11 @@
 // pipeline reaches a client only through these ports, and the API service
 // reaches the pipeline only through VoicePort.
 import type { HearthEvent, VoiceAvailability } from '../../shared/api';
+import type {
+  RecognizerTest,
+  VoiceModelDownload,
+  VoiceModelList,
+} from '../../shared/voiceModelsSchema';
 import { ApiFailure } from './failure';
 
 /** The clients, as the voice pipeline sees them, by session id. */
@@ -41,6 +46,21 @@ export interface VoicePort {
    * saved one); throws ApiFailure when Hearth cannot speak.
    */
   testVoice(clientId: string, rate?: number): void;
+  /**
+   * Speaks the test sentence with the voice in use and transcribes it with the
+   * recognizer in use; throws ApiFailure when Hearth cannot hear or speak.
+   */
+  testRecognizer(): Promise<RecognizerTest>;
+}
+
+/** Settings > Voice's downloads (src/main/voice/models), as the API service sees them. */
+export interface VoiceModelsPort {
+  list(): Promise<VoiceModelList>;
+  /** Starts one job fetching these catalog ids in order; throws ApiFailure when refused. */
+  download(ids: string[]): VoiceModelDownload;
+  cancel(): boolean;
+  /** Deletes an installed model; throws ApiFailure for an unknown id or one being downloaded. */
+  remove(id: string): Promise<void>;
 }
 
 /** What Settings > Voice changes live. */
@@ -49,6 +69,10 @@ export interface VoiceSettingsPort {
   setRate(rate: number): void;
   /** How long hands-free waits in silence; clients hear it through the availability. */
   setHandsFreeQuietMs(ms: number): void;
+  /** The speech recognizer chosen ('auto', a catalog id, 'pocketsphinx'); resolves once in use. */
+  setRecognizer(choice: string): Promise<void>;
+  /** The voice chosen ('auto', a catalog id, 'flite'); resolves once in use. */
+  setVoice(choice: string): Promise<void>;
 }
 
 /** A Hearth that can neither hear nor speak. */
@@ -62,5 +86,22 @@ export function mutedVoice(note = 'Voice is not set up on this Hearth.'): VoiceP
     testVoice: () => {
       throw new ApiFailure('bad_request', `Hearth cannot speak: ${note}`);
     },
+    testRecognizer: () =>
+      Promise.reject(new ApiFailure('bad_request', `Hearth cannot hear: ${note}`)),
+  };
+}
+
+/** A Hearth whose voice models cannot be managed (tests of other things). */
+export function noVoiceModels(
+  note = 'Voice models are not managed on this Hearth.',
+): VoiceModelsPort {
+  const refuse = () => {
+    throw new ApiFailure('bad_request', note);
+  };
+  return {
+    list: () => Promise.reject(new ApiFailure('bad_request', note)),
+    download: refuse,
+    cancel: () => false,
+    remove: () => Promise.reject(new ApiFailure('bad_request', note)),
   };
 }

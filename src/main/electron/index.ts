@@ -2,7 +2,7 @@
 // locked-down window and the preload bridge. Every decision it makes lives in
 // policy.ts and appProtocol.ts as plain functions; this file only wires them to
 // Electron.
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, utilityProcess } from 'electron';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHearth } from '../runtime/hearthProcess';
@@ -26,6 +26,7 @@ import {
 } from './appProtocol';
 import { serveIpcApi } from './ipcApi';
 import { quittingKioskExit } from './kioskExit';
+import { utilityScriptProcesses } from './utilityScriptProcesses';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const preloadPath = resolve(mainDir, '../preload/index.cjs');
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
     // The owner's hidden way out: a long press on the logo, then the PIN from Settings,
     // checked by the PIN gate the composition root shares with Settings.
     kioskExit: (gate) => quittingKioskExit(gate, () => app.quit()),
+    // The packaged binary's runAsNode fuse is off: it cannot spawn itself as Node.
+    scriptProcesses: utilityScriptProcesses((...fork) => utilityProcess.fork(...fork)),
   });
   // The kiosk window is the owner over IPC; a browser (over SSH, say) needs this link,
   // printed as `npm run serve` prints it so the journal has it either way.

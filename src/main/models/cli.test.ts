@@ -13,8 +13,10 @@ import {
 } from '../../testing/models/modelServer';
 import { unpinnedStoriesEntry } from '../../testing/models/catalogEntries';
 import { loadCatalog } from './catalog';
-import { runModelCli } from './commands';
+import { runModelCli, type CliIo } from './commands';
+import { voiceModelCommands } from '../voice/models/voiceModelCli';
 import { downloadModel } from './download';
+import { piperEntry, piperItems, tarBz2 } from '../../testing/voiceArchives';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -51,12 +53,14 @@ async function cliWith(
 ): Promise<{ code: number; out: string; err: string }> {
   const out = collector();
   const err = collector();
-  const code = await runModelCli(argv, {
+  const io: CliIo = {
     env: { HEARTH_DATA_DIR: dataDir, ...env },
     out,
     err,
     logger: silentLogger,
-  });
+  };
+  io.voice = (config) => voiceModelCommands(config, io);
+  const code = await runModelCli(argv, io);
   return { code, out: out.text, err: err.text };
 }
 
@@ -298,5 +302,62 @@ describe('npm run model -- remove of the model Hearth starts with', () => {
     expect(
       (await cliWith({ HEARTH_MODEL: '/elsewhere/y.gguf' }, 'remove', 'stories260K.gguf')).code,
     ).toBe(0);
+  });
+});
+
+describe('voice models', () => {
+  test('pull installs a voice id with download progress, list shows it installed, remove deletes it', async () => {
+    const archive = tarBz2(piperItems('amy'));
+    server = await startModelServer({ body: archive });
+    const catalogFile = join(dataDir, 'voice-catalog.json');
+    await writeFile(
+      catalogFile,
+      JSON.stringify([piperEntry('amy', server.url('/amy.tar.bz2'), archive)]),
+    );
+    const env = { HEARTH_VOICE_CATALOG_FILE: catalogFile };
+    const modelDir = join(dataDir, 'voice-models', 'amy');
+
+    const pulled = await cliWith(env, 'pull', 'amy');
+    expect(pulled.err).toMatch(/^Downloading \[#+-*\] +\d+%/m);
+    expect(pulled.err).toMatch(/^Checking /m);
+    expect(pulled.err).toMatch(/^Unpacking and checking every file…$/m);
+    expect(pulled).toMatchObject({
+      code: 0,
+      out: `Installed Test voice amy: ${modelDir} (sha256 checked).\n`,
+    });
+    expect((await readdir(modelDir)).sort()).toEqual([
+      'espeak-ng-data',
+      'hearth-manifest.json',
+      'tokens.txt',
+      'voice.onnx',
+    ]);
+
+    const listed = await cliWith(env, 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(
+      /Voice models \(speech recognizers and voices\):\n {2}amy +voice +Test voice amy .*\[installed\]/,
+    );
+
+    expect(await cliWith(env, 'pull', 'amy', '--sha256', '0'.repeat(64))).toMatchObject({
+      code: 2,
+    });
+    expect(await cliWith(env, 'remove', 'amy')).toEqual({
+      code: 0,
+      out: `Removed Test voice amy from ${join(dataDir, 'voice-models')}.\n`,
+      err: '',
+    });
+    expect(await cliWith(env, 'remove', 'amy')).toEqual({
+      code: 1,
+      out: '',
+      err: 'Test voice amy is not installed.\n',
+    });
+  });
+
+  test('list shows the built-in voice catalog, including moonshine-tiny-en', async () => {
+    const listed = await cli('list');
+    expect(listed.out).toMatch(
+      /^ {2}moonshine-tiny-en +recognizer +Moonshine tiny \(English\) .*\[recommended\]$/m,
+    );
+    expect(listed.out).toMatch(/^ {2}piper-lessac-medium +voice /m);
   });
 });

@@ -2,7 +2,7 @@
 // prints what it did, or one line saying why not, and returns the exit code.
 import { parseArgs } from 'node:util';
 import type { Logger } from '../base/log';
-import { loadConfig, modelsDirectory } from '../config/config';
+import { loadConfig, modelsDirectory, type HearthConfig } from '../config/config';
 import { configuredCatalog, estimatedTokensPerSecond, type Catalog } from './catalog';
 import { downloadModel } from './download';
 import { ModelDownloadError } from './downloadError';
@@ -19,13 +19,33 @@ export interface CliIo {
   /** Aborted by Ctrl+C. */
   signal?: AbortSignal;
   catalog?: Catalog;
+  /**
+   * The voice model commands (src/main/voice/models, which this layer does not
+   * import; the entry point hands them in). Without them only language models
+   * are listed and pulled.
+   */
+  voice?: (config: HearthConfig) => VoiceModelCommands;
+}
+
+/** What `pull`, `list` and `remove` do for a voice model's catalog id. */
+export interface VoiceModelCommands {
+  /** Whether the name is a voice catalog id. */
+  has(id: string): boolean;
+  /** Downloads and installs it, printing the outcome; the exit code. */
+  pull(id: string): Promise<number>;
+  /** The voice section of `list`. */
+  listRows(): Promise<string[]>;
+  /** Removes it (or its unfinished download), printing the outcome; the exit code. */
+  remove(id: string): Promise<number>;
+  dispose(): Promise<void>;
 }
 
 export const USAGE = `Usage: npm run model -- <command>
 
   pull <catalog id | https URL | hf:owner/repo/file.gguf#revision> [--sha256 <hex>]
                  download a model into <dataDir>/models, resuming an earlier attempt
-  list           the catalog, installed models and unfinished downloads
+                 (a voice model's id, e.g. moonshine-tiny-en: into <dataDir>/voice-models)
+  list           the catalogs, installed models and unfinished downloads
   remove <name>  remove an installed model (catalog id or file name) or its unfinished download
 `;
 
@@ -52,20 +72,33 @@ export async function runModelCli(argv: string[], io: CliIo): Promise<number> {
     (command === undefined && !parsed.values.help ? io.err : io.out).write(USAGE);
     return command === undefined && !parsed.values.help ? EXIT_USAGE : EXIT_OK;
   }
+  let voice: VoiceModelCommands | undefined;
   try {
     const config = loadConfig(io.env);
     const catalog = io.catalog ?? configuredCatalog(config.catalogFile);
     const modelsDir = modelsDirectory(config.dataDir);
+    voice = io.voice?.(config);
     switch (command) {
       case 'pull':
         if (rest.length !== 1)
           return usageError(io, 'pull takes one model: a catalog id, an https URL or an hf: URI');
+        if (voice?.has(rest[0] ?? '')) {
+          if (parsed.values.sha256 !== undefined) {
+            return usageError(
+              io,
+              'a voice model is checked against its catalog pin; drop --sha256',
+            );
+          }
+          return await voice.pull(rest[0] ?? '');
+        }
         return await pull(rest[0] ?? '', parsed.values.sha256, modelsDir, catalog, io);
       case 'list':
         await list(modelsDir, catalog, io);
+        if (voice) io.out.write(`\n${(await voice.listRows()).join('\n')}\n`);
         return EXIT_OK;
       case 'remove': {
         if (rest.length !== 1) return usageError(io, 'remove takes one model name');
+        if (voice?.has(rest[0] ?? '')) return await voice.remove(rest[0] ?? '');
         const removed = await removeModel(
           modelsDir,
           rest[0] ?? '',
@@ -88,6 +121,8 @@ export async function runModelCli(argv: string[], io: CliIo): Promise<number> {
     }
     line(io.err, `hearth model: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT_FAILED;
+  } finally {
+    await voice?.dispose();
   }
 }
 

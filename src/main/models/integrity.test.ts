@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { silentLogger } from '../../testing/loggers';
 import { threadRegistry } from '../threads/registry';
 import { FIXTURE_MODEL_PATH, FIXTURE_SHA256, fixtureBytes } from '../../testing/models/modelServer';
-import { checkIntegrity, IntegrityCancelled } from './integrity';
+import { checkIntegrity, hashFiles, IntegrityCancelled } from './integrity';
+import { createHash } from 'node:crypto';
 
 let dir: string;
 
@@ -95,6 +96,41 @@ describe('checkIntegrity', () => {
     ).catch((error: unknown) => error);
     expect(outcome).toBeInstanceOf(Error);
     expect((outcome as Error).message).toMatch(/ENOENT/);
+    expect(threadRegistry.size).toBe(0);
+  });
+
+  test('checks another magic when told, and none when it is null', async () => {
+    const options = { logger: silentLogger };
+    const archive = join(dir, 'voice.tar.bz2');
+    await writeFile(archive, 'BZh91AY&SY rest of an archive');
+    expect((await checkIntegrity(archive, {}, options)).problem).toBe('not-gguf');
+    expect((await checkIntegrity(archive, { magic: 'BZh' }, options)).problem).toBeNull();
+    expect((await checkIntegrity(archive, { magic: 'PK' }, options)).problem).toBe('not-gguf');
+    expect((await checkIntegrity(archive, { magic: null }, options)).problem).toBeNull();
+  });
+});
+
+describe('hashFiles', () => {
+  test('hashes each file in order in one worker thread', async () => {
+    const contents = ['first', '', 'third file, longer'];
+    const paths = contents.map((_, i) => join(dir, `f${i}`));
+    await Promise.all(paths.map((path, i) => writeFile(path, contents[i] ?? '')));
+    const hashes = await hashFiles(paths, { logger: silentLogger });
+    expect(hashes).toEqual(
+      contents.map((text) => ({
+        sizeBytes: Buffer.byteLength(text),
+        sha256: createHash('sha256').update(text).digest('hex'),
+      })),
+    );
+    expect(threadRegistry.size).toBe(0);
+  });
+
+  test('a missing file among them is an error naming it', async () => {
+    await writeFile(join(dir, 'here'), 'x');
+    const outcome = await hashFiles([join(dir, 'here'), join(dir, 'gone')], {
+      logger: silentLogger,
+    }).catch((error: unknown) => error);
+    expect((outcome as Error).message).toMatch(/ENOENT.*gone/);
     expect(threadRegistry.size).toBe(0);
   });
 });

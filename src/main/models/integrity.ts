@@ -1,6 +1,7 @@
 // Checks a downloaded model before it may be used: its size, its GGUF magic and
 // its sha256, all read by a worker thread so the main thread keeps serving the
-// UI while a gigabyte is hashed.
+// UI while a gigabyte is hashed. The same worker hashes many files in one go
+// (hashFiles), for a voice model's unpacked folder.
 import { z } from 'zod';
 import type { Logger } from '../base/log';
 import { ManagedThread } from '../threads/managedThread';
@@ -13,6 +14,11 @@ export interface IntegrityExpectation {
   sha256?: string | null;
   /** The size the file must have, when known. */
   sizeBytes?: number | null;
+  /**
+   * The bytes the file must start with; default "GGUF". Null skips the check:
+   * for a file that is not a model (an archive) and whose sha256 is pinned.
+   */
+  magic?: string | null;
 }
 
 export type IntegrityProblem = 'not-gguf' | 'wrong-size' | 'checksum-mismatch';
@@ -44,6 +50,7 @@ const workerAnswer = z.discriminatedUnion('type', [
     head: z.string(),
     sha256: z.string(),
   }),
+  z.object({ type: z.literal('file'), size: z.number(), sha256: z.string() }),
 ]);
 
 type HashResult = { size: number; head: string; sha256: string };
@@ -53,20 +60,44 @@ export async function checkIntegrity(
   expected: IntegrityExpectation,
   options: IntegrityOptions,
 ): Promise<IntegrityReport> {
-  const hashed = await hashInWorker(path, options);
+  const hashed = await hashInWorker({ path }, options);
   const wantedSha = expected.sha256?.toLowerCase() ?? null;
+  const magic = expected.magic === undefined ? GGUF_MAGIC : expected.magic;
   let problem: IntegrityProblem | null = null;
-  if (hashed.head !== GGUF_MAGIC) problem = 'not-gguf';
+  if (magic !== null && !hashed.head.startsWith(magic)) problem = 'not-gguf';
   else if (expected.sizeBytes != null && hashed.size !== expected.sizeBytes) problem = 'wrong-size';
   else if (wantedSha !== null && hashed.sha256 !== wantedSha) problem = 'checksum-mismatch';
   return { sizeBytes: hashed.size, sha256: hashed.sha256, problem };
 }
 
-async function hashInWorker(path: string, options: IntegrityOptions): Promise<HashResult> {
+export interface FileHash {
+  sizeBytes: number;
+  sha256: string;
+}
+
+/**
+ * The size and sha256 of each file, in order, read by one worker thread (a
+ * thread per file would cost more than hashing hundreds of small ones).
+ * onProgress counts files. Throws IntegrityCancelled when the signal fires, and
+ * the worker's error when a file cannot be read.
+ */
+export async function hashFiles(paths: string[], options: IntegrityOptions): Promise<FileHash[]> {
+  const hashes: FileHash[] = [];
+  await hashInWorker({ paths }, options, (file) => {
+    hashes.push({ sizeBytes: file.size, sha256: file.sha256 });
+  });
+  return hashes;
+}
+
+async function hashInWorker(
+  data: { path: string } | { paths: string[] },
+  options: IntegrityOptions,
+  onFile?: (file: { size: number; sha256: string }) => void,
+): Promise<HashResult> {
   const thread = new ManagedThread({
     name: 'hashFile',
     module: modelWorker('hashFile'),
-    data: { path },
+    data,
     logger: options.logger,
   });
   const onAbort = (): void => thread.stop();
@@ -79,6 +110,7 @@ async function hashInWorker(path: string, options: IntegrityOptions): Promise<Ha
         if (!message.success) return;
         const value = message.data;
         if (value.type === 'progress') options.onProgress?.(value.bytes, value.total);
+        else if (value.type === 'file') onFile?.(value);
         else if (value.type === 'stopped')
           reject(new IntegrityCancelled('the check was cancelled'));
         else resolve(value);

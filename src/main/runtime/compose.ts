@@ -11,6 +11,7 @@ import { KioskPinGate } from '../kioskExit/kioskPinGate';
 import type { KioskExitFactory } from '../kioskExit/kioskExitPort';
 import type { OwnerAccessPort } from '../contracts/ownerAccess';
 import type { PairingPort } from '../contracts/pairing';
+import type { ScriptProcessPort } from '../contracts/scriptProcess';
 import type { CoolingCheckPort, ThermalPort, ThermalThresholdsPort } from '../contracts/thermal';
 import { InferenceActivity, type InferenceThrottle } from '../contracts/throttle';
 import { conversationsDirectory, ConversationStore } from '../conversations/store';
@@ -40,6 +41,10 @@ import { healthReport } from './health';
 import { answerText, voiceClients } from './voicePorts';
 import { VoiceService } from '../voice/voiceService';
 import { findVoiceEngines } from '../voice/engines';
+import type { VoiceModelSource } from '../voice/models/installedVoiceModel';
+import { configuredVoiceCatalog } from '../voice/models/voiceCatalogFile';
+import { VoiceDownloads } from '../voice/models/voiceDownloads';
+import { VoiceModelStore, voiceModelsDirectory } from '../voice/models/voiceModelStore';
 import type { VoiceEngineReport } from '../../shared/voice';
 
 export interface ComposedHearth extends HearthApi {
@@ -78,6 +83,10 @@ export interface CoreOptions {
   answerLimits?: HearthServiceDeps['answerLimits'];
   /** Which voice engines there are; default: found on this machine at start-up. */
   voiceEngines?: Promise<VoiceEngineReport> | VoiceEngineReport;
+  /** The downloaded recognizers and voices; default: the voice model store in the data directory. */
+  voiceModels?: VoiceModelSource;
+  /** What runs a throwaway process (a voice model's probe); default Node's child_process. */
+  scriptProcesses?: ScriptProcessPort;
   /** Model setup details tests replace: USB mount points, this machine's memory, time limits. */
   modelSetup?: Partial<
     Pick<ModelSetupDeps, 'memory' | 'progressEveryMs' | 'stallMs' | 'answerMs'> & {
@@ -127,6 +136,19 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
     }),
   );
   const env = options.env ?? process.env;
+  // Downloaded recognizers and voices: the engines load only models it has just
+  // checked, and Settings > Voice downloads into it (voiceDownloads below).
+  const voiceCatalog = configuredVoiceCatalog(config.voiceCatalogFile);
+  const voiceModelStore = owned.add(
+    new VoiceModelStore({
+      dir: voiceModelsDirectory(config.dataDir),
+      catalog: voiceCatalog,
+      logger,
+      stallMs: options.modelSetup?.stallMs,
+      answerMs: options.modelSetup?.answerMs,
+      progressEveryMs: options.modelSetup?.progressEveryMs,
+    }),
+  );
   // Before the clients, which stream audio to it; it reaches them only through its ports.
   const voice = owned.add(
     new VoiceService({
@@ -138,6 +160,29 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       env,
       rate: config.voiceRate,
       handsFreeQuietMs: config.handsFreeQuietSec * 1000,
+      models: options.voiceModels ?? voiceModelStore,
+      catalog: voiceCatalog,
+      recognizer: config.voiceRecognizer,
+      voice: config.voiceVoice,
+      scriptProcesses: options.scriptProcesses,
+    }),
+  );
+  // Disposed before the voice service and the store: a running download is
+  // cancelled and awaited first.
+  const voiceModels = owned.add(
+    new VoiceDownloads({
+      store: voiceModelStore,
+      events,
+      logger,
+      choices: () => voice.choices(),
+      // The voice service picks its engines again; a failure there is its own to report.
+      onModelsChanged: () =>
+        void voice
+          .modelsChanged()
+          .catch((error: unknown) =>
+            logger.error('voice_engines_not_repicked', { error: String(error) }),
+          ),
+      progressEveryMs: options.modelSetup?.progressEveryMs,
     }),
   );
   // A quiet time changed in Settings reaches every client, as the snapshot's `voice` did.
@@ -200,6 +245,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       ownerAccess: options.ownerAccess,
       answerLimits: options.answerLimits,
       voice,
+      voiceModels,
     }),
   );
   const clients: Clients = owned.add(
@@ -241,6 +287,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
         conversations: () => store.size,
         sessions: () => clients.counts(),
         voice: () => voice.availability(),
+        voiceEngines: () => voice.engineReport(),
       }),
     async start() {
       options.beforeStart?.();
@@ -260,6 +307,8 @@ export interface ComposeHearthOptions {
   staticDir: string;
   /** The kiosk's way out (Electron only); `npm run serve` has none. */
   kioskExit?: KioskExitFactory;
+  /** The kiosk's utilityProcess (its Electron cannot run as Node); default Node's child_process. */
+  scriptProcesses?: ScriptProcessPort;
   /** Tests of a phone on a LAN: a shorter pairing code life, and which address is "this machine". */
   forTests?: {
     codeTtlMs?: number;
@@ -324,6 +373,7 @@ export async function composeHearth(
       beforeStart: () => thermal.start(),
       kioskExit: options.kioskExit,
       ownerAccess: owner,
+      scriptProcesses: options.scriptProcesses,
     },
     owned,
   );

@@ -24,6 +24,15 @@ function sources(
     conversations: () => 3,
     sessions: () => sessions,
     voice: () => ({ canHear: true, canSpeak: false, note: 'flite is not installed' }),
+    voiceEngines: () => ({
+      vad: { present: true },
+      stt: { engine: 'moonshine', model: 'moonshine-tiny-en' },
+      tts: {
+        engine: 'none',
+        error:
+          'Amy (US English, low) failed its check: /home/pi/.local/share/hearth/voice-models/piper-amy-low/en_US-amy-low.onnx changed',
+      },
+    }),
   };
 }
 
@@ -62,5 +71,11 @@ describe('health report', () => {
       canSpeak: false,
       note: 'flite is not installed',
     });
+    // Which engines are in use, by model id, and why one is off, without its path.
+    expect(report.voiceEngines.stt).toEqual({ engine: 'moonshine', model: 'moonshine-tiny-en' });
+    expect(report.voiceEngines.tts.engine).toBe('none');
+    expect(report.voiceEngines.tts.error).toMatch(
+      /^Amy .*failed its check: .*en_US-amy-low\.onnx changed$/,
+    );
   });
 });

@@ -2,6 +2,7 @@
 // names no absolute path of this machine, so whoever may read it whole (the
 // owner, a paired phone, this machine itself) reads the same report.
 import type { ModelStatus, ThermalStatus, VoiceAvailability } from '../../shared/api';
+import type { VoiceEngineReport } from '../../shared/voice';
 import type { HealthReport, SessionCounts } from '../contracts/health';
 import { withoutPaths } from '../rpc/publicMessage';
 
@@ -12,6 +13,8 @@ export interface HealthSources {
   conversations(): number;
   sessions(): SessionCounts;
   voice(): VoiceAvailability;
+  /** The recognizer and voice in use (a downloaded model or the floor engine), and why not. */
+  voiceEngines(): VoiceEngineReport;
 }
 
 export function healthReport(sources: HealthSources): HealthReport {
@@ -45,5 +48,13 @@ export function healthReport(sources: HealthSources): HealthReport {
     },
     conversations: sources.conversations(),
     voice: sources.voice(),
+    voiceEngines: withoutPathsIn(sources.voiceEngines()),
   };
+}
+
+/** An engine's error may name the model's folder: the report names no path. */
+function withoutPathsIn(report: VoiceEngineReport): VoiceEngineReport {
+  const clean = <T extends { error?: string }>(part: T): T =>
+    part.error === undefined ? part : { ...part, error: withoutPaths(part.error) };
+  return { vad: clean(report.vad), stt: clean(report.stt), tts: clean(report.tts) };
 }

@@ -4,6 +4,7 @@
 import { DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../base/log';
 import type { HearthConfig } from '../config/config';
+import type { ScriptProcessPort } from '../contracts/scriptProcess';
 import type { KioskExitFactory } from '../kioskExit/kioskExitPort';
 import type { OwnerSecret } from '../pairing/ownerSecret';
 import type { Pairing } from '../pairing/pairing';
@@ -24,6 +25,8 @@ export interface StartHearthOptions {
   serverRequired: boolean;
   /** The kiosk's way out (Electron only); `npm run serve` has none. */
   kioskExit?: KioskExitFactory;
+  /** The kiosk's utilityProcess; default Node's child_process (`npm run serve`). */
+  scriptProcesses?: ScriptProcessPort;
 }
 
 export interface RunningHearth extends AsyncDisposable {
@@ -56,6 +59,7 @@ export async function startHearth(options: StartHearthOptions): Promise<RunningH
         redactor,
         staticDir: options.staticDir,
         kioskExit: options.kioskExit,
+        scriptProcesses: options.scriptProcesses,
       },
       steps,
     );

@@ -353,6 +353,11 @@ describe('/healthz', () => {
           conversations: () => 3,
           sessions: () => ({ connected: 0, disconnected: 0 }),
           voice: () => ({ canHear: false, canSpeak: false }),
+          voiceEngines: () => ({
+            vad: { present: false },
+            stt: { engine: 'none' },
+            tts: { engine: 'none' },
+          }),
         }),
     });
   }

@@ -44,7 +44,7 @@ export interface SettingsDeps {
   logs?: string;
   /** The process's one PIN gate, shared with the kiosk exit: wrong PINs count together. */
   pinGate: Pick<KioskPinGate, 'enabled' | 'check'>;
-  /** The voice: what it can do (shown), and its rate and quiet time (changed live). */
+  /** The voice: what it can do (shown), and its rate, quiet time and engines (changed live). */
   voice?: VoiceSettingsPort & Pick<VoicePort, 'availability'>;
 }
 
@@ -60,6 +60,8 @@ const SHOWN: readonly SettingName[] = [
   'conversationMemoryMb',
   'voiceRate',
   'handsFreeQuietSec',
+  'voiceRecognizer',
+  'voiceVoice',
 ];
 
 const MB = 1_000_000;
@@ -93,6 +95,8 @@ export class SettingsService {
       conversationMemoryUsedBytes: engine.conversationMemoryUsed(),
       voiceRate: current.voiceRate,
       handsFreeQuietSec: current.handsFreeQuietSec,
+      voiceRecognizer: current.voiceRecognizer,
+      voiceVoice: current.voiceVoice,
       ...(this.#deps.voice ? { voice: this.#deps.voice.availability() } : {}),
       environmentOverrides: SHOWN.map(settingVariable).filter((v) => (env[v] ?? '') !== ''),
       about: {
@@ -148,6 +152,8 @@ export class SettingsService {
       conversationMemoryMb: change.conversationMemoryMb,
       voiceRate: change.voiceRate,
       handsFreeQuietSec: change.handsFreeQuietSec,
+      voiceRecognizer: change.voiceRecognizer,
+      voiceVoice: change.voiceVoice,
       // Null (remove) for now: the new hash is made only once the change is allowed.
       kioskPinHash: change.kioskPin === undefined ? undefined : null,
     };
@@ -159,6 +165,12 @@ export class SettingsService {
     }
     const saved = await this.#save(changes);
     const restartNeeded = this.#apply(before, saved);
+    // Switching engines stops the old worker and checks the new model: done before
+    // answering, so the settings returned say what is in use (or why not).
+    if (saved.voiceRecognizer !== before.voiceRecognizer) {
+      await this.#deps.voice?.setRecognizer(saved.voiceRecognizer);
+    }
+    if (saved.voiceVoice !== before.voiceVoice) await this.#deps.voice?.setVoice(saved.voiceVoice);
     const settings = this.get();
     this.#deps.events.fire({ type: 'settings', settings });
     return { settings, restartNeeded };

@@ -169,7 +169,7 @@ const GROUP_EXIT_WAIT_MS = 2000;
  * Resolves once no process of group `pgid` is running (zombies waiting for
  * init to reap them count as gone), or after GROUP_EXIT_WAIT_MS.
  */
-async function groupGone(pgid: number): Promise<void> {
+export async function groupGone(pgid: number): Promise<void> {
   const deadline = Date.now() + GROUP_EXIT_WAIT_MS;
   while (Date.now() < deadline) {
     try {

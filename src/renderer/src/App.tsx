@@ -17,6 +17,10 @@ const PairingSheet = lazy(() =>
 const SetupScreen = lazy(() =>
   import('./components/setup/SetupScreen').then((m) => ({ default: m.SetupScreen })),
 );
+// The setup screen's optional voice step, shown after it on the owner's screen.
+const VoiceSetupStep = lazy(() =>
+  import('./components/setup/VoiceSetupStep').then((m) => ({ default: m.VoiceSetupStep })),
+);
 const SettingsSheet = lazy(() =>
   import('./components/settings/SettingsSheet').then((m) => ({ default: m.SettingsSheet })),
 );
@@ -39,6 +43,7 @@ export function App() {
   // With no model, or one that failed to load, the owner's screen is the setup
   // screen; a phone keeps the conversation view and its banner.
   const needsSetup = useHearth(ownerNeedsSetup);
+  const owner = useHearth((s) => s.role === 'owner');
 
   return (
     <div className={keyboardVisible ? 'app with-keyboard' : 'app'}>
@@ -51,6 +56,11 @@ export function App() {
         </Suspense>
       ) : (
         <main className="chat">
+          {owner && (
+            <Suspense fallback={null}>
+              <VoiceSetupStep />
+            </Suspense>
+          )}
           <ConversationLog />
           <Composer
             onScreenKeyboard={onScreenKeyboard}

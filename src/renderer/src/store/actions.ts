@@ -10,8 +10,10 @@ import type { ConversationOpener } from './navigation';
 import type { PromptOutbox } from './outbox';
 import { activeAnswer } from './reducers';
 import { reportProblem, type HearthState } from './state';
+import { createVoiceModelActions, type VoiceModelActions } from './voiceModels';
 
-export interface HearthActions {
+/** Voice model downloads, choices and the recognizer Test are in voiceModels.ts. */
+export interface HearthActions extends VoiceModelActions {
   /** Resolves true when the prompt was accepted, or waits to be sent (the link is down). */
   send(text: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -78,6 +80,7 @@ export function createActions(
   const fail = (error: unknown): void => reportProblem(store, error);
 
   const actions: HearthActions = {
+    ...createVoiceModelActions(transport, store, fail),
     async send(text) {
       const conversation = get().current;
       const trimmed = text.trim();

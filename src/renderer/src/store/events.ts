@@ -4,6 +4,7 @@ import type { HearthEvent } from '../../../shared/api';
 import { appendDeltas, upsertMessage } from './reducers';
 import type { HearthState, QueueInfo } from './state';
 import { appendReading, trendOf, withReading } from './trend';
+import { withVoiceDownload } from './voiceModels';
 
 /** The queue info minus the given messages (the same object when nothing changes). */
 export function without(
@@ -79,6 +80,10 @@ export function applyEvent(state: HearthState, event: HearthEvent): Partial<Hear
       };
     case 'settings':
       return { settings: event.settings };
+    case 'voiceModelDownload':
+      return withVoiceDownload(state, event.download);
+    case 'voiceAvailability':
+      return { voiceAvailability: event.voice };
     case 'appearance':
       return { theme: event.theme };
     default:

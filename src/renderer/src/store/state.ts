@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/api';
 import type { LinkState } from '../../../shared/transport';
 import type { StoreApi } from 'zustand/vanilla';
+import { initialVoiceModels, type VoiceModelsSlice } from './voiceModels';
 import { initialVoice, type VoiceSlice } from './voiceSlice';
 
 export interface QueueInfo {
@@ -46,7 +47,7 @@ export interface PendingPrompt {
 }
 
 /** The voice fields (voiceState, level, the two switches, micError) are store/voice.ts's. */
-export interface HearthState extends VoiceSlice {
+export interface HearthState extends VoiceSlice, VoiceModelsSlice {
   link: LinkState;
   /** True once this session's state has arrived (its snapshot); false while a new one starts. */
   synced: boolean;
@@ -108,6 +109,7 @@ export const initialState: HearthState = {
   settings: null,
   theme: 'system',
   ...initialVoice,
+  ...initialVoiceModels,
 };
 
 /** Records a failed action as the problem shown to the user. */

@@ -293,6 +293,10 @@ describe('voice', () => {
       ['30 s of silence', false],
     ]);
     expect(buttonTag(html, 'Test voice')).not.toContain('disabled');
+    // The recognizer's Test sits next to it; the models part waits for main's list.
+    expect(buttonTag(html, 'Test recognizer')).not.toContain('disabled');
+    expect(html).toMatch(/<label for="([^"]+)">Speech recognition<\/label><select id="\1"/);
+    expect(html).toContain('Loading the list of voice models…');
   });
 
   it('keeps values set in config.json among the choices, and locks what the environment decides', () => {

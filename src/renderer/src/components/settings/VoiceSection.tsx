@@ -1,70 +1,29 @@
-// What Hearth hears and speaks with, how fast it speaks, and how long
-// hands-free waits in silence; Test speaks a sample here at the chosen rate.
-// Choices rather than numbers to type: the kiosk has no keyboard, and a few
-// steps cover what people ask for.
+// Settings > Voice: what Hearth hears and speaks with (Automatic, a downloaded
+// model, or the engine that needs no download), the voice models to download
+// or remove, how fast it speaks, how long hands-free waits in silence, and a
+// Test for the voice and for the recognizer.
 import { useId, useState } from 'react';
 import type { Settings, SettingsChange } from '../../../../shared/api';
-import { useVoice } from '../../store/context';
 import { SaveStatusLine } from './SaveStatusLine';
 import { OverrideNotes, SettingsSection } from './SettingsSection';
 import { overriddenBy } from './settingsForm';
 import { useSettingsSave } from './useSettingsSave';
-
-const RATES: readonly (readonly [number, string])[] = [
-  [0.8, 'Slower'],
-  [1, 'Normal'],
-  [1.2, 'Faster'],
-  [1.5, 'Fastest'],
-];
-const QUIET_SECONDS = [5, 8, 15, 30];
-
-/** The choices, with a saved value set elsewhere (config.json) kept among them. */
-function withSaved<T>(
-  choices: readonly T[],
-  value: (choice: T) => number,
-  saved: number,
-  make: (saved: number) => T,
-): T[] {
-  if (choices.some((choice) => value(choice) === saved)) return [...choices];
-  return [...choices, make(saved)].sort((a, b) => value(a) - value(b));
-}
+import { VoiceModelsPart } from './VoiceModelsPart';
+import { VoicePaceFields } from './VoicePaceFields';
+import { VoiceTests } from './VoiceTests';
 
 export function VoiceSection({ settings }: { settings: Settings }) {
   const { status, save, saving } = useSettingsSave();
-  const voiceActions = useVoice();
   const id = useId();
   const [choosing, setChoosing] = useState<SettingsChange>({});
-  const [test, setTest] = useState<
-    { state: 'idle' | 'asking' | 'asked' } | { state: 'refused'; why: string }
-  >({
-    state: 'idle',
-  });
   const voice = settings.voice;
   const rateLocked = overriddenBy(settings, ['voiceRate']);
   const quietLocked = overriddenBy(settings, ['handsFreeQuietSec']);
-  const rate = choosing.voiceRate ?? settings.voiceRate;
-  const quietSec = choosing.handsFreeQuietSec ?? settings.handsFreeQuietSec;
-  const rates = withSaved(
-    RATES,
-    ([r]) => r,
-    settings.voiceRate,
-    (r) => [r, `${r}×`] as const,
-  );
-  const quiets = withSaved(
-    QUIET_SECONDS,
-    (s) => s,
-    settings.handsFreeQuietSec,
-    (s) => s,
-  );
+  const choiceLocked = overriddenBy(settings, ['voiceRecognizer', 'voiceVoice']);
   const choose = async (change: SettingsChange) => {
     setChoosing(change);
     await save(change);
     setChoosing({});
-  };
-  const testVoice = async () => {
-    setTest({ state: 'asking' });
-    const why = await voiceActions.testVoice(rate);
-    setTest(why === undefined ? { state: 'asked' } : { state: 'refused', why });
   };
 
   return (
@@ -82,58 +41,28 @@ export function VoiceSection({ settings }: { settings: Settings }) {
           ) : (
             voice.note && <p className="muted">{voice.note}</p>
           )}
-          <OverrideNotes variables={[...rateLocked, ...quietLocked]} />
-          <label htmlFor={`${id}-rate`}>Speaking rate</label>
-          <select
-            id={`${id}-rate`}
-            name="voiceRate"
-            value={rate}
-            disabled={rateLocked.length > 0 || saving}
-            onChange={(event) => void choose({ voiceRate: Number(event.target.value) })}
-          >
-            {rates.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <label htmlFor={`${id}-quiet`}>Hands-free stops after</label>
-          <select
-            id={`${id}-quiet`}
-            name="handsFreeQuietSec"
-            aria-describedby={`${id}-quiet-hint`}
-            value={quietSec}
-            disabled={quietLocked.length > 0 || saving}
-            onChange={(event) => void choose({ handsFreeQuietSec: Number(event.target.value) })}
-          >
-            {quiets.map((seconds) => (
-              <option key={seconds} value={seconds}>
-                {seconds} s of silence
-              </option>
-            ))}
-          </select>
-          <p className="muted" id={`${id}-quiet-hint`}>
-            In hands-free, Hearth stops listening when nobody has spoken for this long.
-          </p>
+          <OverrideNotes variables={[...choiceLocked, ...rateLocked, ...quietLocked]} />
+          <VoiceModelsPart
+            id={id}
+            settings={settings}
+            choosing={choosing}
+            saving={saving}
+            onChoose={(change) => void choose(change)}
+          />
+          <VoicePaceFields
+            id={id}
+            settings={settings}
+            choosing={choosing}
+            rateLocked={rateLocked.length > 0}
+            quietLocked={quietLocked.length > 0}
+            saving={saving}
+            onChoose={(change) => void choose(change)}
+          />
           <SaveStatusLine status={status} />
-          <div className="settings-actions">
-            <button
-              type="button"
-              className="button"
-              disabled={voice?.canSpeak !== true || test.state === 'asking'}
-              onClick={() => void testVoice()}
-            >
-              Test voice
-            </button>
-          </div>
-          <p className="save-status" role="status">
-            {test.state === 'asked' ? 'Speaking a sample sentence on this screen.' : ''}
-          </p>
-          {test.state === 'refused' && (
-            <p className="field-error" role="alert">
-              No sample: {test.why}
-            </p>
-          )}
+          <VoiceTests
+            rate={choosing.voiceRate ?? settings.voiceRate}
+            canSpeak={voice?.canSpeak === true}
+          />
         </>
       )}
     </SettingsSection>

@@ -20,6 +20,8 @@ export const SETTING_LABELS: Record<keyof SettingsChange, string> = {
   conversationMemoryMb: 'Conversation memory on disk',
   voiceRate: 'Speaking rate',
   handsFreeQuietSec: 'Hands-free stops after',
+  voiceRecognizer: 'Speech recognition',
+  voiceVoice: 'Voice',
   kioskPin: 'Kiosk exit PIN',
   currentPin: 'Current PIN',
 };
@@ -35,6 +37,8 @@ export const SETTING_VARIABLES = {
   tls: 'HEARTH_TLS',
   conversationMemoryMb: 'HEARTH_CONVERSATION_MEMORY_MB',
   voiceRate: 'HEARTH_VOICE_RATE',
+  voiceRecognizer: 'HEARTH_VOICE_RECOGNIZER',
+  voiceVoice: 'HEARTH_VOICE_VOICE',
   handsFreeQuietSec: 'HEARTH_HANDS_FREE_QUIET_SEC',
 } as const;
 export type ShownSetting = keyof typeof SETTING_VARIABLES;

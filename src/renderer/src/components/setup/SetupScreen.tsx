@@ -1,14 +1,18 @@
 // The owner's screen while no model is set up, or when the one set up failed to
 // load (then why, on top). Once a model starts loading, App shows the
-// conversation instead.
+// conversation instead, with the optional voice step (VoiceSetupStep) on top.
+import { useEffect } from 'react';
 import { useActions, useHearth } from '../../store/context';
 import { ModelLoadError } from '../StatusBanners';
 import { ModelChooser } from './ModelChooser';
+import { browserStepMemory, offerVoiceStep } from './voiceStep';
 
 export function SetupScreen() {
   const problem = useHearth((s) => s.problem);
   const failed = useHearth((s) => (s.model?.state === 'error' ? s.model : null));
   const actions = useActions();
+  // Once the model is set up, the conversation screen offers voice next.
+  useEffect(() => offerVoiceStep(browserStepMemory()), []);
   return (
     <main className="setup" aria-labelledby="setup-title">
       <div className="setup-inner">
