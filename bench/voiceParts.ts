@@ -4,12 +4,12 @@
 // sentence, the peak memory of the engines that run as child processes, and a
 // headless Hearth's memory with and without voice engines on its PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUDIO_SAMPLE_RATE } from '../src/shared/audio';
 import { Flite } from '../src/main/voice/flite';
-import { pocketsphinxModel } from '../src/main/voice/pocketsphinx';
+import { Pocketsphinx } from '../src/main/voice/pocketsphinx';
 import { VoiceActivity } from '../src/main/voice/voiceActivity';
 import { silentLogger } from '../src/testing/loggers';
 
@@ -66,39 +66,51 @@ export async function fliteMs(flite: Flite, sentence: string): Promise<number> {
   return performance.now() - start;
 }
 
-/** Peak resident memory (MiB) of pocketsphinx transcribing `speech` and flite speaking `sentence`. */
-export function childPeaksMiB(speech: Int16Array, sentence: string): { stt: number; tts: number } {
+/** Peak resident memory (MiB) of a process, from /proc (VmHWM), while it still runs. */
+function peakMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/**
+ * Speech to text through Hearth's own Pocketsphinx class: ms for the first
+ * utterance (which starts pocketsphinx and loads its model) and each later one
+ * (the process kept), and the process's peak memory (MiB).
+ */
+export async function pocketsphinxRuns(
+  speech: Int16Array,
+  later: number,
+): Promise<{ firstMs: number; laterMs: number[]; peakMiB: number }> {
+  const stt = new Pocketsphinx();
+  try {
+    const timed = async (): Promise<number> => {
+      const start = performance.now();
+      await stt.transcribe(speech);
+      return performance.now() - start;
+    };
+    const firstMs = await timed();
+    const laterMs: number[] = [];
+    for (let i = 0; i < later; i++) laterMs.push(await timed());
+    const pid = stt.pids()[0];
+    if (pid === undefined) throw new Error('pocketsphinx is not running after transcribing');
+    return { firstMs, laterMs, peakMiB: peakMiB(pid) };
+  } finally {
+    await stt.dispose();
+  }
+}
+
+/** Peak resident memory (MiB) of flite speaking `sentence`. */
+export function flitePeakMiB(sentence: string): number {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-voice-peaks-'));
   try {
-    const raw = join(dir, 'speech.raw');
-    writeFileSync(raw, new Uint8Array(speech.buffer, speech.byteOffset, speech.byteLength));
-    const model = pocketsphinxModel();
     // GNU time's %M is the peak resident set of the command, in KiB; it writes to stderr.
-    const time = (args: string[]): number => {
-      const run = spawnSync('/usr/bin/time', ['-f', 'peak %M', ...args], { encoding: 'utf8' });
-      const kib = /peak (\d+)/.exec(run.stderr)?.[1];
-      if (run.status !== 0 || kib === undefined) {
-        throw new Error(`${args[0]} failed (${run.status}): ${run.stderr.slice(-300)}`);
-      }
-      return Number(kib) / 1024;
-    };
-    const stt = time([
-      'pocketsphinx_continuous',
-      '-infile',
-      raw,
-      '-logfn',
-      '/dev/null',
-      '-samprate',
-      String(AUDIO_SAMPLE_RATE),
-      '-hmm',
-      model.hmm,
-      '-lm',
-      model.lm,
-      '-dict',
-      model.dict,
-    ]);
-    const tts = time(['flite', '-voice', 'slt', '-t', sentence, '-o', join(dir, 'out.wav')]);
-    return { stt, tts };
+    const args = ['flite', '-voice', 'slt', '-t', sentence, '-o', join(dir, 'out.wav')];
+    const run = spawnSync('/usr/bin/time', ['-f', 'peak %M', ...args], { encoding: 'utf8' });
+    const kib = /peak (\d+)/.exec(run.stderr)?.[1];
+    if (run.status !== 0 || kib === undefined) {
+      throw new Error(`flite failed (${run.status}): ${run.stderr.slice(-300)}`);
+    }
+    return Number(kib) / 1024;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

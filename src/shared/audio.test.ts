@@ -63,6 +63,23 @@ describe('audio frames', () => {
     expect(decodeAudioFrame(bytes)).toMatchObject({ utterance: 1, end: true, start: false });
   });
 
+  it('carries a drop: an end frame with no samples and the drop flag', () => {
+    const bytes = encodeAudioFrame({
+      utterance: 9,
+      start: false,
+      end: true,
+      drop: true,
+      pcm: new Int16Array(),
+    });
+    expect(bytes[1]).toBe(0b110);
+    expect(decodeAudioFrame(bytes)).toMatchObject({ utterance: 9, end: true, drop: true });
+    const plainEnd = encodeAudioFrame({ utterance: 9, start: false, end: true, pcm: ramp(2) });
+    expect(decodeAudioFrame(plainEnd)).not.toHaveProperty('drop');
+    expect(() =>
+      encodeAudioFrame({ utterance: 9, start: false, end: true, drop: true, pcm: ramp(1) }),
+    ).toThrow(/a drop frame is an end frame with no samples/);
+  });
+
   it('refuses malformed frames, naming what is wrong', () => {
     const good = encodeAudioFrame({ utterance: 1, start: true, end: false, pcm: ramp(4) });
     const altered = (at: number, value: number): Uint8Array => {
@@ -74,7 +91,9 @@ describe('audio frames', () => {
       [new Uint8Array(), /shorter than its 8-byte header/],
       [good.subarray(0, 7), /shorter than its 8-byte header/],
       [altered(0, 0x7b), /kind byte 0x7b is not 0xa1/],
-      [altered(1, 0b100), /unknown flags 0x4/],
+      [altered(1, 0b1000), /unknown flags 0x8/],
+      [altered(1, 0b101), /a drop frame must be an end frame with no samples/],
+      [altered(1, 0b110), /a drop frame must be an end frame with no samples/],
       [altered(2, 1), /reserved bytes/],
       [altered(3, 1), /reserved bytes/],
       [good.subarray(0, good.length - 1), /must be even/],

@@ -4,19 +4,23 @@
 // 16-bit little-endian PCM:
 //
 //   byte 0     kind, AUDIO_FRAME_KIND (no JSON frame starts with this byte)
-//   byte 1     flags: AUDIO_START opens an utterance, AUDIO_END closes it
+//   byte 1     flags: AUDIO_START opens an utterance, AUDIO_END closes it,
+//              AUDIO_DROP (with AUDIO_END, no samples) drops it untranscribed
 //   bytes 2-3  reserved, zero
 //   bytes 4-7  the utterance id, uint32 little-endian, chosen by the client
 //   bytes 8-   PCM samples, int16 little-endian
 //
 // An utterance is the frames from one with AUDIO_START to one with AUDIO_END
-// (a single frame may carry both); an end frame may hold no samples. The header
+// (a single frame may carry both); an end frame may hold no samples. A drop
+// frame (hands-free switched off, Talk cancelled) ends the utterance, or one
+// already ended and still being transcribed, without a message. The header
 // is 8 bytes so the samples stay aligned. No imports: the renderer and the
 // preload may bundle this file.
 
 export const AUDIO_FRAME_KIND = 0xa1;
 export const AUDIO_START = 0b01;
 export const AUDIO_END = 0b10;
+export const AUDIO_DROP = 0b100;
 export const AUDIO_HEADER_BYTES = 8;
 export const AUDIO_SAMPLE_RATE = 16_000;
 /** 100 ms of audio: a frame holds at most this many samples. */
@@ -24,7 +28,7 @@ export const AUDIO_FRAME_MAX_SAMPLES = AUDIO_SAMPLE_RATE / 10;
 /** The largest frame there is, header included: 3,208 bytes. */
 export const AUDIO_FRAME_MAX_BYTES = AUDIO_HEADER_BYTES + AUDIO_FRAME_MAX_SAMPLES * 2;
 
-const KNOWN_FLAGS = AUDIO_START | AUDIO_END;
+const KNOWN_FLAGS = AUDIO_START | AUDIO_END | AUDIO_DROP;
 const MAX_UTTERANCE_ID = 0xffff_ffff;
 
 export interface AudioFrame {
@@ -34,6 +38,8 @@ export interface AudioFrame {
   start: boolean;
   /** The last frame of the utterance. */
   end: boolean;
+  /** The client drops the utterance: nothing is transcribed (an end frame with no samples). */
+  drop?: boolean;
   /** 16 kHz mono samples, at most AUDIO_FRAME_MAX_SAMPLES. */
   pcm: Int16Array;
 }
@@ -49,10 +55,16 @@ export function encodeAudioFrame(frame: AudioFrame): Uint8Array {
       `an audio frame holds at most ${AUDIO_FRAME_MAX_SAMPLES} samples (100 ms), not ${pcm.length}`,
     );
   }
+  if (frame.drop === true && (!frame.end || pcm.length > 0)) {
+    throw new RangeError('a drop frame is an end frame with no samples');
+  }
   const bytes = new Uint8Array(AUDIO_HEADER_BYTES + pcm.length * 2);
   const view = new DataView(bytes.buffer);
   view.setUint8(0, AUDIO_FRAME_KIND);
-  view.setUint8(1, (frame.start ? AUDIO_START : 0) | (frame.end ? AUDIO_END : 0));
+  view.setUint8(
+    1,
+    (frame.start ? AUDIO_START : 0) | (frame.end ? AUDIO_END : 0) | (frame.drop ? AUDIO_DROP : 0),
+  );
   view.setUint32(4, utterance, true);
   for (let i = 0; i < pcm.length; i++) {
     view.setInt16(AUDIO_HEADER_BYTES + i * 2, pcm[i] ?? 0, true);
@@ -89,12 +101,17 @@ export function decodeAudioFrame(bytes: Uint8Array): AudioFrame | { error: strin
   if (payload % 2 !== 0) {
     return { error: 'bad audio frame: the samples are 16-bit, so their byte count must be even' };
   }
+  const drop = (flags & AUDIO_DROP) !== 0;
+  if (drop && ((flags & AUDIO_END) === 0 || payload > 0)) {
+    return { error: 'bad audio frame: a drop frame must be an end frame with no samples' };
+  }
   const pcm = new Int16Array(payload / 2);
   for (let i = 0; i < pcm.length; i++) pcm[i] = view.getInt16(AUDIO_HEADER_BYTES + i * 2, true);
   return {
     utterance: view.getUint32(4, true),
     start: (flags & AUDIO_START) !== 0,
     end: (flags & AUDIO_END) !== 0,
+    ...(drop ? { drop: true } : {}),
     pcm,
   };
 }

@@ -92,6 +92,11 @@ export class FakeCapture implements MicCapture {
   async close(): Promise<void> {
     this.closed++;
   }
+  dropped = 0;
+  async drop(): Promise<void> {
+    this.dropped++;
+    this.options.send(new Uint8Array([0xa1, 0b110]));
+  }
 }
 
 export class MapMemory implements PrefsMemory {

@@ -36,12 +36,15 @@ export class VoiceInput {
   #open: OpenUtterance | undefined;
   /** The id of an utterance cut at its limit whose further frames are dropped until its end. */
   #cutUtterance: number | undefined;
+  /** The last utterance ended, whose transcription a drop may still stop. */
+  #ended: { id: number; listener: UtteranceListener } | undefined;
 
   constructor(options: VoiceInputOptions) {
     this.#options = options;
   }
 
   hear(frame: AudioFrame): AudioOutcome {
+    if (frame.drop === true) return this.#dropByClient(frame.utterance);
     if (frame.start) {
       if (this.#open) {
         return {
@@ -94,6 +97,29 @@ export class VoiceInput {
     this.#safely(() => open.listener.drop(reason));
   }
 
+  /**
+   * The client drops an utterance (hands-free off, Talk cancelled): the open
+   * one, or the last one ended, which may still be being transcribed. Its
+   * words never become a message.
+   */
+  #dropByClient(utterance: number): AudioOutcome {
+    if (this.#open?.limit.id === utterance) {
+      this.drop('client_dropped');
+      return { ok: true };
+    }
+    const ended = this.#ended;
+    if (ended?.id === utterance || this.#cutUtterance === utterance) {
+      if (this.#cutUtterance === utterance) this.#cutUtterance = undefined;
+      this.#ended = undefined;
+      if (ended) this.#safely(() => ended.listener.drop('client_dropped'));
+      return { ok: true };
+    }
+    return {
+      ok: false,
+      reason: `a drop for utterance ${utterance}, which is neither open nor the last one`,
+    };
+  }
+
   #listen(utterance: number): OpenUtterance {
     const { speech, clientId, clientKey, maxUtteranceMs } = this.#options;
     return {
@@ -106,6 +132,7 @@ export class VoiceInput {
     const open = this.#open;
     this.#open = undefined;
     if (!open) return;
+    this.#ended = { id: open.limit.id, listener: open.listener };
     const { logger, clientId, clientKey } = this.#options;
     const durationMs = Math.round(open.limit.durationMs);
     if (why === 'cut') logger.info('utterance_cut', { clientId, durationMs });

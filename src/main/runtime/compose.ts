@@ -29,6 +29,7 @@ import { defaultUsbRoots } from '../modelSetup/modelFiles';
 import { ModelSetup, type ModelSetupDeps } from '../modelSetup/modelSetup';
 import { SettingsService } from '../settings/settings';
 import { createThermal } from '../thermal/createThermal';
+import type { VoiceLoad } from '../thermal/voiceLoad';
 import { lanAddress, machineAddresses, type MachineView } from '../pairing/lanAddress';
 import { OwnerSecret } from '../pairing/ownerSecret';
 import { Pairing } from '../pairing/pairing';
@@ -64,6 +65,8 @@ export interface CoreOptions {
   /** Computed once by the caller: the engine starts with it and the governor caps below it. */
   baseThreads: number;
   activity?: InferenceActivity;
+  /** Where voice work is reported as load (createThermal's, so the board sees it). */
+  voiceLoad?: VoiceLoad;
   /** How often a streaming answer's journal is flushed (tests shorten it). */
   saveIntervalMs?: number;
   /** Called by start() before the service loads, e.g. to start thermal polling. */
@@ -165,6 +168,7 @@ export function composeCore(options: CoreOptions, owned = new DisposableStore())
       recognizer: config.voiceRecognizer,
       voice: config.voiceVoice,
       scriptProcesses: options.scriptProcesses,
+      load: options.voiceLoad,
     }),
   );
   // Disposed before the voice service and the store: a running download is
@@ -359,6 +363,8 @@ export async function composeHearth(
   // needs the other.
   const activity = new InferenceActivity();
   const thermal = owned.add(createThermal({ config, logger, baseThreads, activity }));
+  // Voice work heats the board as inference does; cooling still slows only the model.
+  const voiceLoad = thermal.voice;
   const hearth = composeCore(
     {
       config,
@@ -370,6 +376,7 @@ export async function composeHearth(
       thresholds: thermal.monitor,
       baseThreads,
       activity,
+      voiceLoad,
       beforeStart: () => thermal.start(),
       kioskExit: options.kioskExit,
       ownerAccess: owner,

@@ -4,23 +4,16 @@
 // it the person's message in the conversation the client has open, the fixture
 // model answers, and the answer comes back to that client as flite speech.
 import { describe, expect, it } from 'vitest';
-import {
-  AUDIO_FRAME_MAX_SAMPLES,
-  decodeSpeechFrame,
-  encodeAudioFrame,
-  type SpeechFrame,
-} from '../../shared/audio';
 import type { HearthEvent } from '../../shared/api';
-import { Emitter } from '../../shared/emitter';
-import type { ServerFrame } from '../../shared/wire';
 import { useCleanups } from '../../testing/cleanups';
 import { createMemoryLogger } from '../../testing/loggers';
 import { appConfig } from '../../testing/serviceFakes';
+import { speakingClient } from '../../testing/speakingClient';
 import { composeTestCore } from '../../testing/testCore';
 import { padWithSilence, samplesOf, SENTENCE } from '../../testing/voiceFixtures';
-import { serveRpc, type Received } from '../clients/connection';
 import { Flite } from '../voice/flite';
 import { NOTHING_HEARD } from '../voice/voiceListening';
+import { VoiceLoad } from '../thermal/voiceLoad';
 
 const cleanups = useCleanups();
 
@@ -31,70 +24,19 @@ async function speech(text: string): Promise<Int16Array> {
 
 async function talkingHearth() {
   const logger = createMemoryLogger();
+  const voiceLoad = new VoiceLoad();
   const app = composeTestCore(appConfig(cleanups.scratchDir(), { HEARTH_MAX_TOKENS: '40' }), {
     logger,
+    voiceLoad,
   });
   cleanups.defer(() => app.dispose());
   await app.start();
-  const incoming = new Emitter<Received>();
-  const posted: ServerFrame[] = [];
-  const spoken: SpeechFrame[] = [];
-  // The link's own clock, so 100 ms frames can be sent at the audio rate without waiting.
-  let clock = 0;
-  const served = serveRpc(
-    {
-      post: (frame) => posted.push(structuredClone(frame)),
-      postSpeech: (bytes) => {
-        const frame = decodeSpeechFrame(bytes);
-        if ('error' in frame) throw new Error(frame.error);
-        spoken.push(frame);
-      },
-      onReceive: (listener) => incoming.subscribe(listener),
-    },
-    {
-      clients: app.clients,
-      principal: { role: 'owner' },
-      logger,
-      transport: 'ws',
-      connectionId: 'c',
-      close: () => {},
-      now: () => clock,
-    },
-  );
-  cleanups.defer(() => served.dispose());
-  const send = (frame: unknown) => {
-    const text = JSON.stringify(frame);
-    incoming.fire({ text, bytes: text.length });
-  };
-  send({ t: 'hello' });
-  let ids = 0;
-  const call = async <T>(name: string, args: unknown = {}): Promise<T> => {
-    const id = ++ids;
-    send({ t: 'call', id, name, args });
-    let result: ServerFrame | undefined;
-    await expect
-      .poll(() => (result = posted.find((f) => f.t === 'result' && f.id === id)))
-      .toBeDefined();
-    if (result?.t !== 'result' || !result.ok) throw new Error(JSON.stringify(result));
-    return result.value as T;
-  };
-  const events = (): HearthEvent[] =>
-    posted.flatMap((frame) => (frame.t === 'event' ? [frame.event] : []));
-  /** Streams the samples as one utterance of 100 ms frames, paced by the link's clock. */
-  const talk = (utterance: number, pcm: Int16Array, end = true) => {
-    for (let at = 0; at < pcm.length; at += AUDIO_FRAME_MAX_SAMPLES) {
-      clock += 100;
-      const last = at + AUDIO_FRAME_MAX_SAMPLES >= pcm.length;
-      const bytes = encodeAudioFrame({
-        utterance,
-        start: at === 0,
-        end: end && last,
-        pcm: pcm.subarray(at, at + AUDIO_FRAME_MAX_SAMPLES),
-      });
-      incoming.fire({ audio: bytes, bytes: bytes.length });
-    }
-  };
-  return { app, logger, call, events, talk, spoken };
+  const client = speakingClient(app, cleanups, {
+    principal: { role: 'owner' },
+    connectionId: 'c',
+    logger,
+  });
+  return { app, logger, ...client, voiceLoad };
 }
 
 const voiceEvents = (events: HearthEvent[]) =>
@@ -132,6 +74,12 @@ describe('talking to Hearth', () => {
     const chars = (answer?.text ?? '').replace(/[^\p{L}\p{N}]/gu, '').length;
     expect(seconds).toBeGreaterThan(chars / 25);
     expect(seconds).toBeLessThan(chars / 5 + 2);
+    // The transcription and the speech were reported as load for the thermal side, and are over.
+    const transcribed = hearth.logger.entries.find((e) => e.eventType === 'speech_transcribed');
+    expect(hearth.voiceLoad.busyMs).toBeGreaterThanOrEqual(
+      Number(transcribed?.context.transcribeMs),
+    );
+    expect(hearth.voiceLoad.threads).toBe(0);
   });
 
   it("says it didn't hear anything when there is only silence, and sends no message", async () => {
@@ -144,5 +92,46 @@ describe('talking to Hearth', () => {
     const conversation = await hearth.call<{ messages: unknown[] }>('openConversation', { id });
     expect(conversation.messages).toEqual([]);
     expect(hearth.spoken).toEqual([]);
+  });
+
+  it('drops an utterance the client cancels while it is open: no transcript, no message', async () => {
+    const hearth = await talkingHearth();
+    const { id } = await hearth.call<{ id: string }>('newConversation');
+    const words = await speech(SENTENCE);
+    // Half the sentence, then hands-free is switched off before the person has finished.
+    hearth.talk(1, words.subarray(0, words.length >> 1), false);
+    hearth.drop(1);
+    // The next utterance (silence) is heard as usual: utterance 1 never was.
+    hearth.talk(2, new Int16Array(samplesOf(300)));
+    await expect
+      .poll(() => voiceEvents(hearth.events()).map((e) => [e.utterance, e.state]))
+      .toEqual([
+        [2, 'transcribing'],
+        [2, 'idle'],
+      ]);
+    expect(hearth.logger.entries.some((e) => e.eventType === 'utterance_dropped')).toBe(true);
+    const conversation = await hearth.call<{ messages: unknown[] }>('openConversation', { id });
+    expect(conversation.messages).toEqual([]);
+  });
+
+  it('drops an utterance the client cancels after it ended, while it is transcribed: no message', async () => {
+    const hearth = await talkingHearth();
+    const { id } = await hearth.call<{ id: string }>('newConversation');
+    hearth.talk(1, padWithSilence(await speech(SENTENCE), 300));
+    hearth.drop(1);
+    await expect
+      .poll(() => hearth.logger.entries.some((e) => e.eventType === 'speech_dropped'))
+      .toBe(true);
+    // The next utterance is heard as usual (it starts once the detector has done with this one).
+    hearth.talk(2, new Int16Array(samplesOf(300)));
+    await expect
+      .poll(() => voiceEvents(hearth.events()).find((e) => e.utterance === 2 && e.state === 'idle'))
+      .toMatchObject({ note: NOTHING_HEARD });
+    // Utterance 1 was being transcribed when it was dropped: no word of it is told or sent.
+    expect(voiceEvents(hearth.events()).filter((e) => e.utterance === 1)).toEqual([
+      { type: 'voice', utterance: 1, state: 'transcribing' },
+    ]);
+    const conversation = await hearth.call<{ messages: unknown[] }>('openConversation', { id });
+    expect(conversation.messages).toEqual([]);
   });
 });

@@ -3,16 +3,14 @@
 // speaks a sample to the screen that asked and no other, and a new hands-free
 // quiet time reaches every client, phones included.
 import { describe, expect, it } from 'vitest';
-import { decodeSpeechFrame, type SpeechFrame } from '../../shared/audio';
+import type { SpeechFrame } from '../../shared/audio';
 import type { AppSnapshot, HearthEvent, Message, Settings } from '../../shared/api';
-import { Emitter } from '../../shared/emitter';
-import type { ServerFrame } from '../../shared/wire';
 import { useCleanups } from '../../testing/cleanups';
 import { fixedUuid } from '../../testing/ids';
 import { createMemoryLogger } from '../../testing/loggers';
 import { FIXTURE_MODEL } from '../../testing/inferenceFixtures';
+import { speakingClient } from '../../testing/speakingClient';
 import { composeTestCore } from '../../testing/testCore';
-import { serveRpc, type Received } from '../clients/connection';
 import type { Principal } from '../clients/principal';
 import { loadConfig } from '../config/config';
 import type { ComposedHearth } from './compose';
@@ -39,55 +37,7 @@ async function startHearth(env: Record<string, string> = {}) {
 
 /** One client on its own connection: its calls, the events and speech frames it was sent. */
 function connect(app: ComposedHearth, principal: Principal, connectionId: string) {
-  const incoming = new Emitter<Received>();
-  const posted: ServerFrame[] = [];
-  const spoken: SpeechFrame[] = [];
-  const served = serveRpc(
-    {
-      post: (frame) => posted.push(structuredClone(frame)),
-      postSpeech: (bytes) => {
-        const frame = decodeSpeechFrame(bytes);
-        if ('error' in frame) throw new Error(frame.error);
-        spoken.push(frame);
-      },
-      onReceive: (listener) => incoming.subscribe(listener),
-    },
-    {
-      clients: app.clients,
-      principal,
-      logger: createMemoryLogger(),
-      transport: 'ws',
-      connectionId,
-      close: () => {},
-    },
-  );
-  cleanups.defer(() => served.dispose());
-  const send = (frame: unknown) => {
-    const text = JSON.stringify(frame);
-    incoming.fire({ text, bytes: text.length });
-  };
-  send({ t: 'hello' });
-  let ids = 0;
-  const outcome = async (name: string, args: unknown = {}) => {
-    const id = ++ids;
-    send({ t: 'call', id, name, args });
-    let result: ServerFrame | undefined;
-    await expect
-      .poll(() => (result = posted.find((f) => f.t === 'result' && f.id === id)))
-      .toBeDefined();
-    if (result?.t !== 'result') throw new Error('no result');
-    return result;
-  };
-  const call = async <T>(name: string, args: unknown = {}): Promise<T> => {
-    const result = await outcome(name, args);
-    if (!result.ok) throw new Error(result.error.message);
-    return result.value as T;
-  };
-  const events = (): HearthEvent[] =>
-    posted.flatMap((frame) => (frame.t === 'event' ? [frame.event] : []));
-  const snapshots = (): AppSnapshot[] =>
-    posted.flatMap((frame) => (frame.t === 'snapshot' ? [frame.snapshot] : []));
-  return { call, outcome, events, snapshots, spoken };
+  return speakingClient(app, cleanups, { principal, connectionId });
 }
 
 const kiosk: Principal = { role: 'owner' };

@@ -90,4 +90,29 @@ describe('createThermal', () => {
     scheduler.advance(3 * 60_000);
     expect(thermal.monitor.status().temperatureC).toBeGreaterThan(80);
   });
+
+  test('voice work heats the simulated board as inference does, and Cooling slows the model, never voice', async () => {
+    const scheduler = new ManualScheduler();
+    const thermal = createThermal({
+      config: { ...config, thermalSimulate: 'bare' },
+      logger: createMemoryLogger(),
+      baseThreads: 4,
+      activity: new InferenceActivity(),
+      scheduler,
+    });
+    thermal.start();
+    cleanups.push(() => thermal.dispose());
+    // Four voice jobs at once (a worker per client, a transcription, synthesis): a busy board.
+    const jobs = [1, 2, 3, 4].map(() => thermal.voice.begin());
+    scheduler.advance(10 * 60_000);
+    expect(thermal.monitor.status().temperatureC).toBeGreaterThan(85);
+    expect(thermal.monitor.status().protection).toBe(true);
+    expect(thermal.governor.level).toBeGreaterThan(0);
+    expect(thermal.governor.tokenDelayMs()).toBeGreaterThan(0);
+    for (const end of jobs) end();
+    expect(thermal.voice.busyMs).toBe(10 * 60_000);
+    // While cooling, a voice job runs at once: the manual clock never moves, so any wait would hang.
+    await expect(thermal.voice.track(async () => 'the words')).resolves.toBe('the words');
+    expect(thermal.voice.threads).toBe(0);
+  });
 });

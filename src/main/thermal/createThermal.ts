@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { HearthConfig } from '../config/config';
 import type { InferenceActivity } from '../contracts/throttle';
+import { VoiceLoad } from './voiceLoad';
 import type { Logger } from '../base/log';
 import { realScheduler, type Scheduler } from '../base/scheduler';
 import { CoolingCheck } from './coolingCheck';
@@ -30,6 +31,8 @@ export interface CreateThermalOptions {
   sysfs?: Partial<SysfsThermalSourceOptions>;
   /** Cores of the board (load threads of the cooling check). Default: this machine's. */
   cores?: number;
+  /** Voice work, reported by the voice engines; the simulated board heats with it too. Default: a new one. */
+  voice?: VoiceLoad;
 }
 
 export interface ThermalServices extends AsyncDisposable {
@@ -38,6 +41,8 @@ export interface ThermalServices extends AsyncDisposable {
   coolingCheck: CoolingCheck;
   /** The simulated board, when simulating. */
   board?: SimulatedBoard;
+  /** Where voice work is reported (its load is the board's as much as inference's). */
+  voice: VoiceLoad;
   start(): void;
   /** Ends a running cooling check and its threads, polling and any vcgencmd still running. */
   dispose(): Promise<void>;
@@ -49,6 +54,7 @@ const boardCores = 4;
 export function createThermal(options: CreateThermalOptions): ThermalServices {
   const { config, logger, activity } = options;
   const scheduler = options.scheduler ?? realScheduler;
+  const voice = options.voice ?? new VoiceLoad(() => scheduler.now());
   const owned = new DisposableStore();
   // The board is built before the cooling check whose threads also heat it.
   let checkThreads = (): number => 0;
@@ -63,9 +69,10 @@ export function createThermal(options: CreateThermalOptions): ThermalServices {
             const inference = activity.current;
             const check = checkThreads();
             const inferenceThreads = inference.busy ? inference.threads : 0;
+            const busyThreads = inferenceThreads + voice.threads;
             return {
-              busy: inference.busy || check > 0,
-              threads: Math.min(boardCores, check > 0 ? boardCores : inferenceThreads),
+              busy: busyThreads > 0 || check > 0,
+              threads: Math.min(boardCores, check > 0 ? boardCores : busyThreads),
             };
           },
         });
@@ -103,6 +110,7 @@ export function createThermal(options: CreateThermalOptions): ThermalServices {
     monitor,
     governor,
     coolingCheck,
+    voice,
     ...(board ? { board } : {}),
     start() {
       if (started || owned.isDisposed) return;

@@ -72,10 +72,10 @@ async function findPocketsphinx(
   env: NodeJS.ProcessEnv,
   modelDir: string,
 ): Promise<VoiceEngineReport['stt']> {
-  if ((await findOnPath('pocketsphinx_continuous', env)) === undefined) {
+  if ((await findOnPath('pocketsphinx_batch', env)) === undefined) {
     return {
       engine: 'none',
-      error: 'pocketsphinx is not installed (pocketsphinx_continuous was not found on PATH)',
+      error: 'pocketsphinx is not installed (pocketsphinx_batch was not found on PATH)',
       install: POCKETSPHINX_INSTALL_HINT,
     };
   }

@@ -1,9 +1,10 @@
 // pocketsphinx, the speech-to-text floor, run for real (the Debian packages
 // pocketsphinx and pocketsphinx-en-us). Recognising a real sentence is shown in
 // voiceActivity.test.ts, on the utterance the VAD cut from padded speech.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../../testing/cleanups';
-import { livingInGroup, spokenSentence } from '../../testing/voiceFixtures';
+import { livingInGroup, padWithSilence, spokenSentence } from '../../testing/voiceFixtures';
 import { VoiceCancelled, VoiceEngineMissing } from './childProcesses';
 import { Pocketsphinx, POCKETSPHINX_INSTALL_HINT } from './pocketsphinx';
 
@@ -32,7 +33,33 @@ describe('Pocketsphinx', () => {
     expect(await stt.transcribe(new Int16Array(0))).toEqual({ text: '' });
   });
 
-  it('kills pocketsphinx and the pipe feeding it when the transcription is aborted', async () => {
+  it('keeps one process with its model loaded across utterances, and replaces one that died', async () => {
+    await using stt = new Pocketsphinx();
+    const speech = padWithSilence(await spokenSentence(), 300);
+    expect((await stt.transcribe(speech)).text).toMatch(/capital of france/);
+    const pid = await firstPid(stt);
+    expect((await stt.transcribe(speech)).text).toMatch(/capital of france/);
+    expect(stt.pids()).toEqual([pid]);
+
+    process.kill(-pid, 'SIGKILL');
+    while (livingInGroup(pid).length > 0) await new Promise((r) => setTimeout(r, 5));
+    expect((await stt.transcribe(speech)).text).toMatch(/capital of france/);
+    expect(stt.pids()).toHaveLength(1);
+    expect(stt.pids()).not.toEqual([pid]);
+  });
+
+  it('stops its process once it has been idle for idleMs, and starts another when needed', async () => {
+    await using stt = new Pocketsphinx({ idleMs: 30 });
+    expect(await stt.transcribe(new Int16Array(1600))).toEqual({ text: '' });
+    const pid = await firstPid(stt);
+    while (stt.pids().length > 0) await new Promise((r) => setTimeout(r, 5));
+    expect(livingInGroup(pid)).toEqual([]);
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    expect(await stt.transcribe(new Int16Array(1600))).toEqual({ text: '' });
+    expect(stt.pids()).toHaveLength(1);
+  });
+
+  it('kills pocketsphinx when the transcription is aborted', async () => {
     await using stt = new Pocketsphinx();
     const controller = new AbortController();
     const transcribing = stt.transcribe(await longSpeech(15), { signal: controller.signal });

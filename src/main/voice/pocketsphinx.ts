@@ -1,30 +1,28 @@
 // Speech to text with no download: pocketsphinx 0.8 (Debian's pocketsphinx and
 // pocketsphinx-en-us), less accurate than a downloaded model but always there.
-// The utterance goes to pocketsphinx_continuous on stdin as raw 16 kHz 16-bit
-// samples (-infile /dev/stdin: 0.8 reads a file without a .wav name as raw),
-// so audio is never written to disk. Its log goes to /dev/null; the words
-// come on stdout, one line per utterance it found.
-//
-// /dev/stdin can be opened only when it is a pipe, and Node gives a child a
-// socket; so pocketsphinx runs in `sh -c 'cat | pocketsphinx_continuous …'`,
-// whose pipe is a real one, in a process group of its own that a cancel kills
-// whole. The shell's exit status is pocketsphinx's, the last in the pipeline.
+// One pocketsphinx_batch per recognizer stays running with its model loaded
+// (pocketsphinxProcess.ts says how it is fed), so only the first utterance
+// pays for loading it; one that dies is replaced on the next utterance, and
+// one left unused for idleMs is stopped so it does not hold ~100 MB.
 import { access } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { AUDIO_SAMPLE_RATE } from '../../shared/audio';
-import { ChildProcesses, VoiceEngineMissing } from './childProcesses';
+import { VoiceCancelled, VoiceEngineMissing } from './childProcesses';
 import { findOnPath } from './findOnPath';
+import { PocketsphinxDied, PocketsphinxProcess } from './pocketsphinxProcess';
 
 export const POCKETSPHINX_INSTALL_HINT = 'sudo apt install pocketsphinx pocketsphinx-en-us';
 /** Where pocketsphinx-en-us puts the US English model. */
 export const POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 
 export interface PocketsphinxOptions {
-  /** The environment it runs with; its PATH is where pocketsphinx_continuous is looked for. */
+  /** The environment it runs with; its PATH is where pocketsphinx_batch is looked for. */
   env?: NodeJS.ProcessEnv;
-  /** Default 'pocketsphinx_continuous'. */
+  /** Default 'pocketsphinx_batch'. */
   command?: string;
+  /** How long the process outlives its last utterance; default two minutes. */
+  idleMs?: number;
   /** Default POCKETSPHINX_MODEL_DIR. */
   modelDir?: string;
 }
@@ -63,11 +61,17 @@ export async function missingPocketsphinxModelFile(
   return undefined;
 }
 
-const MAX_OUTPUT_BYTES = 64 * 1024;
+const DEFAULT_IDLE_MS = 120_000;
 
 export class Pocketsphinx {
   readonly #options: PocketsphinxOptions;
-  readonly #children = new ChildProcesses();
+  #process: PocketsphinxProcess | undefined;
+  /** The utterance being decoded: the next waits for it. */
+  #turn: Promise<unknown> = Promise.resolve();
+  #idleTimer: NodeJS.Timeout | undefined;
+  /** Idle processes being stopped. */
+  readonly #retiring = new Set<PocketsphinxProcess>();
+  #disposed = false;
 
   constructor(options: PocketsphinxOptions = {}) {
     this.#options = options;
@@ -79,9 +83,42 @@ export class Pocketsphinx {
    * pocketsphinx or its model is not installed, and with VoiceCancelled when
    * the signal aborts (after the process has exited).
    */
-  async transcribe(pcm: Int16Array, options: TranscribeOptions = {}): Promise<{ text: string }> {
-    const command = this.#options.command ?? 'pocketsphinx_continuous';
-    // The shell would only say "not found" on stderr; look first.
+  transcribe(pcm: Int16Array, options: TranscribeOptions = {}): Promise<{ text: string }> {
+    const turn = this.#turn.then(() => this.#transcribe(pcm, options));
+    this.#turn = turn.catch(() => {});
+    return turn;
+  }
+
+  async #transcribe(pcm: Int16Array, options: TranscribeOptions): Promise<{ text: string }> {
+    if (this.#disposed) throw new VoiceCancelled('pocketsphinx: disposed');
+    if (options.signal?.aborted) throw new VoiceCancelled('pocketsphinx was cancelled');
+    clearTimeout(this.#idleTimer);
+    try {
+      const audioMs = (pcm.length * 1000) / AUDIO_SAMPLE_RATE;
+      const timeoutMs = options.timeoutMs ?? 10_000 + 2 * audioMs;
+      // A process that died while idle (killed, out of memory) is replaced once.
+      for (let attempt = 1; ; attempt++) {
+        const process = await this.#running();
+        if (pcm.length === 0) return { text: '' };
+        try {
+          return { text: await process.decode(littleEndianBytes(pcm), options.signal, timeoutMs) };
+        } catch (error) {
+          if (!(error instanceof PocketsphinxDied) || attempt > 1) throw error;
+        }
+      }
+    } finally {
+      this.#idleTimer = setTimeout(
+        () => void this.#stopIdle(),
+        this.#options.idleMs ?? DEFAULT_IDLE_MS,
+      );
+      this.#idleTimer.unref();
+    }
+  }
+
+  /** The live process, started (after checking the program and model are there) if there is none. */
+  async #running(): Promise<PocketsphinxProcess> {
+    if (this.#process?.alive) return this.#process;
+    const command = this.#options.command ?? 'pocketsphinx_batch';
     const program = await findOnPath(command, this.#options.env);
     if (program === undefined) {
       throw new VoiceEngineMissing(
@@ -95,58 +132,42 @@ export class Pocketsphinx {
         `the pocketsphinx English model is missing (${missing}); install it with: ${POCKETSPHINX_INSTALL_HINT}`,
       );
     }
-    if (pcm.length === 0) return { text: '' };
-    const model = pocketsphinxModel(modelDir);
-    const audioMs = (pcm.length * 1000) / AUDIO_SAMPLE_RATE;
-    const result = await this.#children.run({
-      name: 'pocketsphinx',
-      command: '/bin/sh',
-      args: [
-        '-c',
-        '/bin/cat | "$0" "$@"',
-        program,
-        '-infile',
-        '/dev/stdin',
-        '-logfn',
-        '/dev/null',
-        '-samprate',
-        String(AUDIO_SAMPLE_RATE),
-        '-hmm',
-        model.hmm,
-        '-lm',
-        model.lm,
-        '-dict',
-        model.dict,
-      ],
-      input: littleEndianBytes(pcm),
-      env: this.#options.env,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs ?? 10_000 + 2 * audioMs,
-      maxOutputBytes: MAX_OUTPUT_BYTES,
-      installHint: POCKETSPHINX_INSTALL_HINT,
-    });
-    if (result.code !== 0) {
-      throw new Error(
-        `pocketsphinx failed (exit ${result.code ?? result.signal}); run pocketsphinx_continuous -infile FILE.wav by hand to see its log`,
-      );
+    if (this.#disposed) throw new VoiceCancelled('pocketsphinx: disposed');
+    const started = await PocketsphinxProcess.start(
+      program,
+      pocketsphinxModel(modelDir),
+      this.#options.env,
+    );
+    if (this.#disposed) {
+      await started.kill();
+      throw new VoiceCancelled('pocketsphinx: disposed');
     }
-    const text = result.stdout
-      .toString('utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '')
-      .join(' ');
-    return { text };
+    this.#process = started;
+    return started;
   }
 
-  /** Pids of pocketsphinx processes running now. */
+  async #stopIdle(): Promise<void> {
+    const idle = this.#process;
+    if (idle === undefined) return;
+    this.#process = undefined;
+    this.#retiring.add(idle);
+    await idle.stop();
+    this.#retiring.delete(idle);
+  }
+
+  /** Pids of the pocketsphinx processes running now (each also its process group's id). */
   pids(): number[] {
-    return this.#children.pids();
+    return [this.#process, ...this.#retiring].flatMap((p) => (p?.pid === undefined ? [] : [p.pid]));
   }
 
-  /** Kills any transcription still running; later calls are refused. */
-  dispose(): Promise<void> {
-    return this.#children.dispose();
+  /** Kills the process and any transcription still running; later calls are refused. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    clearTimeout(this.#idleTimer);
+    const processes = [this.#process, ...this.#retiring];
+    this.#process = undefined;
+    await Promise.all(processes.map((p) => p?.kill()));
+    await this.#turn;
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -37,7 +37,14 @@ function fakeDetector() {
   };
 }
 
-function listening(options: { playing?: boolean; transcript?: string; idleMs?: number } = {}) {
+function listening(
+  options: {
+    playing?: boolean;
+    transcript?: string;
+    idleMs?: number;
+    recognize?: () => Promise<string>;
+  } = {},
+) {
   const fake = fakeDetector();
   const delivered: HearthEvent[] = [];
   const prompts: string[] = [];
@@ -54,7 +61,10 @@ function listening(options: { playing?: boolean; transcript?: string; idleMs?: n
   const voice = new VoiceListening({
     clients,
     detector: () => fake.detector,
-    recognizer: { transcribe: async () => options.transcript ?? 'hello there' },
+    recognizer: {
+      transcribe: async () =>
+        options.recognize ? options.recognize() : (options.transcript ?? 'hello there'),
+    },
     isPlaying: () => playing,
     speakAnswer: (_client, _conversation, answer) => void spoken.push(answer),
     logger: createMemoryLogger(),
@@ -91,6 +101,34 @@ describe('listening to a client', () => {
     expect(t.prompts).toEqual(['hello there']);
     expect(t.fake.fed()).toBe(1600);
     await t.voice.dispose();
+  });
+
+  it('sends no prompt and says nothing more for an utterance dropped while open or while transcribing', async () => {
+    let release: (text: string) => void = () => {};
+    let recognized = 0;
+    const t = listening({
+      recognize: () => {
+        recognized++;
+        return new Promise<string>((resolve) => (release = resolve));
+      },
+    });
+    const open = t.voice.listen(source);
+    open.hear(new Int16Array(1600));
+    open.drop('client_dropped');
+    // Speech ending after the drop, and the client's end, are ignored.
+    t.fake.speechEnds(new Int16Array(8000));
+    open.end('ended');
+    expect(t.states()).toEqual([]);
+
+    const closing = t.voice.listen({ ...source, utterance: 4 });
+    t.fake.speechEnds(new Int16Array(8000));
+    await expect.poll(() => recognized).toBe(1);
+    closing.drop('client_dropped');
+    release('hello there');
+    await t.voice.dispose();
+    expect(t.states()).toEqual([['transcribing', undefined]]);
+    expect(t.prompts).toEqual([]);
+    expect(t.spoken).toEqual([]);
   });
 
   it('says nothing was heard when the detector found no speech, or the words were none', async () => {

@@ -156,6 +156,8 @@ class HeardUtterance implements UtteranceListener {
   /** Speech segments found, in order. */
   readonly #speech: Int16Array[] = [];
   #state: 'listening' | 'closing' | 'done' = 'listening';
+  /** The client dropped it (hands-free off, Talk cancelled): nothing more is said or sent. */
+  #dropped = false;
 
   constructor(
     source: UtteranceSource,
@@ -194,8 +196,11 @@ class HeardUtterance implements UtteranceListener {
   }
 
   drop(): void {
+    const listening = this.#state === 'listening';
+    this.#dropped = true;
     this.#finish();
-    this.#detector.reset();
+    // Once closed, the detector may already be hearing the client's next utterance.
+    if (listening) this.#detector.reset();
   }
 
   #close(why: 'ended' | 'cut'): void {
@@ -214,11 +219,16 @@ class HeardUtterance implements UtteranceListener {
         this.#detector.feed(new Int16Array((silence * 16_000) / 1000));
         await this.#detector.settled();
       }
+      if (this.#dropped) return logger.info('speech_dropped', { clientId, utterance });
       const speech = joined(this.#speech);
       this.#finish();
       if (speech.length === 0) return this.#tell('idle', NOTHING_HEARD);
       const started = performance.now();
+      // A drop does not abort the recognizer: that would kill a kept
+      // pocketsphinx and cost the next utterance its model load; the words
+      // are thrown away instead.
       const text = (await recognizer.transcribe(speech, this.#owner.signal)).trim();
+      if (this.#dropped) return logger.info('speech_dropped', { clientId, utterance });
       logger.info('speech_transcribed', {
         clientId,
         utterance,
@@ -236,7 +246,7 @@ class HeardUtterance implements UtteranceListener {
       );
       speakAnswer(clientId, sent.conversationId, sent.answerId);
     } catch (error) {
-      if (this.#owner.signal.aborted) return;
+      if (this.#owner.signal.aborted || this.#dropped) return;
       logger.error('speech_recognition_failed', { clientId, utterance, error: String(error) });
       this.#tell('idle', 'Hearth could not make out the words: try again, or type.');
     } finally {

@@ -61,6 +61,8 @@ export interface VoiceServiceOptions {
   catalog?: readonly VoiceCatalogEntry[];
   /** What tries a downloaded model in a throwaway process first; default Node's child_process. */
   scriptProcesses?: ScriptProcessPort;
+  /** Where transcriptions and synthesis are reported as load, for the thermal side (thermal/voiceLoad.ts). */
+  load?: { track<T>(job: () => Promise<T>): Promise<T> };
 }
 
 /** What Settings > Voice's Test says. */
@@ -345,7 +347,16 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
     this.#refreshAvailability();
   }
 
-  async #transcribe(pcm: Int16Array, signal: AbortSignal): Promise<string> {
+  /** Runs voice work, reported as load to the thermal side when there is one. */
+  #asLoad<T>(job: () => Promise<T>): Promise<T> {
+    return this.#options.load ? this.#options.load.track(job) : job();
+  }
+
+  #transcribe(pcm: Int16Array, signal: AbortSignal): Promise<string> {
+    return this.#asLoad(() => this.#transcribeNow(pcm, signal));
+  }
+
+  async #transcribeNow(pcm: Int16Array, signal: AbortSignal): Promise<string> {
     const sherpa = this.#engines.hearing.sherpa;
     if (!sherpa) return (await this.#recognizer.transcribe(pcm, { signal })).text;
     try {
@@ -364,7 +375,7 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
           return sherpa.sampleRate;
         },
         speak: (sentence, signal) =>
-          sherpa.speak(sentence, signal, rate).catch((error: unknown) => {
+          this.#asLoad(() => sherpa.speak(sentence, signal, rate)).catch((error: unknown) => {
             this.#failed('voice', sherpa, error);
             throw error;
           }),
@@ -373,7 +384,7 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
     const flite = this.#flite;
     return {
       sampleRate: 16_000,
-      speak: (sentence, signal) => flite.speak(sentence, { signal, rate }),
+      speak: (sentence, signal) => this.#asLoad(() => flite.speak(sentence, { signal, rate })),
     };
   }
 

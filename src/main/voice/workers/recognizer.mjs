@@ -4,10 +4,9 @@
 // src/main/voice/sherpa/sherpaProtocol.ts. Run with --probe, it is the
 // throwaway process that tries a model first (see sherpaEngine.mjs).
 import { performance } from 'node:perf_hooks';
-import { clearInterval, setInterval } from 'node:timers';
-import { isMainThread, parentPort } from 'node:worker_threads';
-import { report, shouldStop, threadInput } from '../../threads/workerSide.mjs';
-import { loadSherpa, probeIfAsked } from './sherpaEngine.mjs';
+import { isMainThread } from 'node:worker_threads';
+import { report } from '../../threads/workerSide.mjs';
+import { loadSherpa, probeIfAsked, serveEngine } from './sherpaEngine.mjs';
 
 const SAMPLE_RATE = 16_000;
 
@@ -35,38 +34,17 @@ if (isMainThread) {
 }
 
 async function run() {
-  const input = /** @type {{ config: object }} */ (threadInput());
-  const began = performance.now();
-  let recognizer;
-  try {
-    recognizer = await create(input.config);
-  } catch (error) {
-    report({ type: 'failed', message: String(error?.message ?? error) });
-    parentPort?.close();
-    return;
-  }
-  report({ type: 'ready', loadMs: performance.now() - began });
-
-  const close = () => {
-    clearInterval(stopWatch);
-    recognizer = undefined;
-    parentPort?.close();
-  };
-  const stopWatch = setInterval(() => {
-    if (shouldStop()) close();
-  }, 200);
-  stopWatch.unref();
-
-  parentPort?.on('message', async (message) => {
-    if (shouldStop() || !recognizer) return close();
-    if (message?.type === 'close') return close();
-    if (message?.type !== 'transcribe' || !(message.pcm instanceof Int16Array)) return;
-    const started = performance.now();
-    try {
-      const text = await transcribe(recognizer, message.pcm);
-      report({ type: 'text', id: message.id, text, ms: performance.now() - started });
-    } catch (error) {
-      report({ type: 'error', id: message.id, message: String(error?.message ?? error) });
-    }
+  await serveEngine({
+    create,
+    handle: async (recognizer, message) => {
+      if (message?.type !== 'transcribe' || !(message.pcm instanceof Int16Array)) return;
+      const started = performance.now();
+      try {
+        const text = await transcribe(recognizer, message.pcm);
+        report({ type: 'text', id: message.id, text, ms: performance.now() - started });
+      } catch (error) {
+        report({ type: 'error', id: message.id, message: String(error?.message ?? error) });
+      }
+    },
   });
 }

@@ -13,6 +13,10 @@
 // kiosk, gives a child no stdin); only a model that survived that is loaded in
 // the worker.
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
+import { parentPort } from 'node:worker_threads';
+import { report, shouldStop, threadInput } from '../../threads/workerSide.mjs';
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
 
@@ -52,4 +56,39 @@ export async function probeIfAsked(tryModel) {
     );
   }
   process.exit(0);
+}
+
+/**
+ * Worker mode: loads the engine from the owner's config, says 'ready' (with
+ * `readyDetails(engine)`) or 'failed', then hands each message to
+ * `handle(engine, message)` until the owner closes it or asks it to stop.
+ */
+export async function serveEngine({ create, readyDetails = () => ({}), handle }) {
+  const input = /** @type {{ config: object }} */ (threadInput());
+  const began = performance.now();
+  let engine;
+  try {
+    engine = await create(input.config);
+  } catch (error) {
+    report({ type: 'failed', message: String(error?.message ?? error) });
+    parentPort?.close();
+    return;
+  }
+  report({ type: 'ready', loadMs: performance.now() - began, ...readyDetails(engine) });
+
+  const close = () => {
+    clearInterval(stopWatch);
+    engine = undefined;
+    parentPort?.close();
+  };
+  const stopWatch = setInterval(() => {
+    if (shouldStop()) close();
+  }, 200);
+  stopWatch.unref();
+
+  parentPort?.on('message', (message) => {
+    if (shouldStop() || !engine) return close();
+    if (message?.type === 'close') return close();
+    void handle(engine, message);
+  });
 }

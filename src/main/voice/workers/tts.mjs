@@ -7,10 +7,9 @@
 // Cancelling: generateAsync calls back as it goes, and returning 0 from that
 // callback stops the generation; a cancelled sentence's samples are never sent.
 import { performance } from 'node:perf_hooks';
-import { clearInterval, setInterval } from 'node:timers';
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { report, shouldStop, threadInput } from '../../threads/workerSide.mjs';
-import { loadSherpa, probeIfAsked } from './sherpaEngine.mjs';
+import { report, shouldStop } from '../../threads/workerSide.mjs';
+import { loadSherpa, probeIfAsked, serveEngine } from './sherpaEngine.mjs';
 
 /** Float samples in [-1, 1] as 16-bit PCM. */
 function toInt16(samples) {
@@ -36,66 +35,41 @@ if (isMainThread) {
 }
 
 async function run() {
-  const input = /** @type {{ config: object }} */ (threadInput());
-  const began = performance.now();
-  let tts;
-  try {
-    tts = await create(input.config);
-  } catch (error) {
-    report({ type: 'failed', message: String(error?.message ?? error) });
-    parentPort?.close();
-    return;
-  }
-  report({ type: 'ready', loadMs: performance.now() - began, sampleRate: tts.sampleRate });
-
   /** Ids of sentences cancelled while (or before) they are generated. */
   const cancelled = new Set();
-  const close = () => {
-    clearInterval(stopWatch);
-    tts = undefined;
-    parentPort?.close();
-  };
-  const stopWatch = setInterval(() => {
-    if (shouldStop()) close();
-  }, 200);
-  stopWatch.unref();
-
-  parentPort?.on('message', async (message) => {
-    if (shouldStop() || !tts) return close();
-    switch (message?.type) {
-      case 'close':
-        return close();
-      case 'cancel':
+  await serveEngine({
+    create,
+    readyDetails: (tts) => ({ sampleRate: tts.sampleRate }),
+    handle: async (tts, message) => {
+      if (message?.type === 'cancel') {
         cancelled.add(message.id);
         return;
-      case 'speak':
-        break;
-      default:
-        return;
-    }
-    const { id } = message;
-    const started = performance.now();
-    try {
-      if (cancelled.has(id)) return;
-      const audio = await tts.generateAsync({
-        text: String(message.text),
-        sid: 0,
-        speed: Number(message.speed) || 1,
-        // 0 stops the generation (barge-in, or the owner going away).
-        onProgress: () => (cancelled.has(id) || shouldStop() ? 0 : 1),
-      });
-      if (cancelled.has(id)) return;
-      const pcm = toInt16(audio.samples);
-      // Transferred, not copied: a sentence is a few hundred kB.
-      parentPort?.postMessage({ type: 'audio', id, pcm, ms: performance.now() - started }, [
-        pcm.buffer,
-      ]);
-    } catch (error) {
-      if (!cancelled.has(id)) {
-        report({ type: 'error', id, message: String(error?.message ?? error) });
       }
-    } finally {
-      cancelled.delete(id);
-    }
+      if (message?.type !== 'speak') return;
+      const { id } = message;
+      const started = performance.now();
+      try {
+        if (cancelled.has(id)) return;
+        const audio = await tts.generateAsync({
+          text: String(message.text),
+          sid: 0,
+          speed: Number(message.speed) || 1,
+          // 0 stops the generation (barge-in, or the owner going away).
+          onProgress: () => (cancelled.has(id) || shouldStop() ? 0 : 1),
+        });
+        if (cancelled.has(id)) return;
+        const pcm = toInt16(audio.samples);
+        // Transferred, not copied: a sentence is a few hundred kB.
+        parentPort?.postMessage({ type: 'audio', id, pcm, ms: performance.now() - started }, [
+          pcm.buffer,
+        ]);
+      } catch (error) {
+        if (!cancelled.has(id)) {
+          report({ type: 'error', id, message: String(error?.message ?? error) });
+        }
+      } finally {
+        cancelled.delete(id);
+      }
+    },
   });
 }

@@ -382,7 +382,9 @@ describe('hands-free', () => {
     await settle();
     t.voice.setHandsFree(false);
     await settle();
-    expect(capture?.finished).toBe(1);
+    // Dropped (a drop frame), not ended: Hearth does not transcribe what it heard.
+    expect(capture?.finished).toBe(0);
+    expect(capture?.dropped).toBe(1);
     expect(t.state()).toMatchObject({ voiceState: 'speaking', micOpen: false, level: 0 });
     t.hearth({ state: 'transcribing' }, 8);
     t.hearth({ state: 'idle', note: "I didn't hear anything." }, 8);

@@ -242,7 +242,8 @@ class VoiceController implements VoiceActions, Disposable {
     this.#turn++;
     this.#abandoned = this.#utterance;
     this.#store.setState({ micOpen: false, level: 0 });
-    await (await capture)?.finish();
+    // Dropped, not ended: what the microphone heard never becomes a prompt.
+    await (await capture)?.drop();
   }
 
   /** The hands-free microphone heard nothing for a while: Hearth is asked what it heard. */

@@ -44,6 +44,11 @@ export interface MicCapture {
   finish(): Promise<void>;
   /** Closes the microphone at once; nothing more is sent. */
   close(): Promise<void>;
+  /**
+   * Closes the microphone and drops the utterance (hands-free switched off,
+   * Talk cancelled): Hearth does not transcribe it or send it as a message.
+   */
+  drop(): Promise<void>;
 }
 
 /** This page's environment as micErrors.ts judges it. */
@@ -124,6 +129,16 @@ class WorkletCapture implements MicCapture {
     if (this.#closed) return;
     this.#sendOrFail(() => this.#sender.end(rest));
     await this.close();
+  }
+
+  async drop(): Promise<void> {
+    if (this.#closed) return;
+    await this.close();
+    try {
+      this.#sender.drop();
+    } catch {
+      // The link is down: the utterance goes with it, which is a drop too.
+    }
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,25 @@ describe('UtteranceSender', () => {
     expect(() => sender.chunk(new Int16Array(10))).toThrow(/already ended/);
   });
 
+  it('drops an utterance open or already ended with a drop frame, and one never started with none', () => {
+    const sent: Uint8Array[] = [];
+    const open = new UtteranceSender(5, (bytes) => sent.push(bytes));
+    open.chunk(new Int16Array(1600));
+    open.drop();
+    const ended = new UtteranceSender(6, (bytes) => sent.push(bytes));
+    ended.end(new Int16Array(10));
+    ended.drop();
+    const unstarted = new UtteranceSender(7, (bytes) => sent.push(bytes));
+    unstarted.drop();
+    expect(decodeAll(sent).map((f) => [f.utterance, f.start, f.end, f.drop ?? false])).toEqual([
+      [5, true, false, false],
+      [5, false, true, true],
+      [6, true, true, false],
+      [6, false, true, true],
+    ]);
+    expect(() => open.chunk(new Int16Array(10))).toThrow(/already ended/);
+  });
+
   it("lets the link's failure reach the caller, and does not resend the start", () => {
     let fail = true;
     const sent: Uint8Array[] = [];

@@ -9,6 +9,7 @@ export class UtteranceSender {
   readonly #send: (bytes: Uint8Array) => void;
   #started = false;
   #ended = false;
+  #dropped = false;
   #frames = 0;
 
   constructor(utterance: number, send: (bytes: Uint8Array) => void) {
@@ -34,6 +35,28 @@ export class UtteranceSender {
   end(pcm: Int16Array = new Int16Array(0)): void {
     if (this.#ended) return;
     this.#frame(pcm, true);
+  }
+
+  /**
+   * Drops the utterance: Hearth neither transcribes it nor sends it as a
+   * message, even when it has already ended and is being transcribed. Sends
+   * nothing for an utterance that never started.
+   */
+  drop(): void {
+    const started = this.#started && !this.#dropped;
+    this.#ended = true;
+    this.#dropped = true;
+    if (!started) return;
+    this.#frames++;
+    this.#send(
+      encodeAudioFrame({
+        utterance: this.utterance,
+        start: false,
+        end: true,
+        drop: true,
+        pcm: new Int16Array(0),
+      }),
+    );
   }
 
   #frame(pcm: Int16Array, end: boolean): void {

@@ -5,6 +5,7 @@ import type { ModelDownload } from '../../../../shared/api';
 import { downloadPercent, downloadProgressText } from '../../format';
 import { useActions, useHearth } from '../../store/context';
 import { downloadHandlers, type DownloadHandlers } from './setupChoices';
+import { ProgressBar } from './ProgressBar';
 
 const headings: Record<ModelDownload['state'], string> = {
   downloading: 'Downloading',
@@ -50,18 +51,7 @@ export function DownloadProgressView({ download, onCancel, onRetry }: DownloadPr
       <p className="download-title">
         {headings[download.state]} {download.model}
       </p>
-      <div
-        className="download-bar"
-        role="progressbar"
-        aria-label="Download progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent ?? undefined}
-        aria-valuetext={percent === null ? text : `${percent}%, ${text}`}
-      >
-        {/* React sets the width through the CSSOM, which the page's CSP allows. */}
-        <span className="download-fill" style={{ width: `${percent ?? 0}%` }} />
-      </div>
+      <ProgressBar label="Download progress" percent={percent} text={text} />
       <p className="download-text">{text}</p>
       {download.state === 'downloading' && (
         <button type="button" className="button" onClick={onCancel}>

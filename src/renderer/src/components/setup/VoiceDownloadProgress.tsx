@@ -9,6 +9,7 @@ import {
   voiceDownloadProblem,
   voiceDownloadText,
 } from '../settings/voiceChoices';
+import { ProgressBar } from './ProgressBar';
 
 export interface VoiceDownloadProgressProps {
   download: VoiceModelDownload;
@@ -39,18 +40,7 @@ export function VoiceDownloadProgress({ download, onCancel }: VoiceDownloadProgr
   return (
     <section className="download" aria-label={heading}>
       <p className="download-title">{heading}</p>
-      <div
-        className="download-bar"
-        role="progressbar"
-        aria-label="Progress of the voice download"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent ?? undefined}
-        aria-valuetext={percent === null ? text : `${percent}%, ${text}`}
-      >
-        {/* React sets the width through the CSSOM, which the page's CSP allows. */}
-        <span className="download-fill" style={{ width: `${percent ?? 0}%` }} />
-      </div>
+      <ProgressBar label="Progress of the voice download" percent={percent} text={text} />
       <p className="download-text">{text}</p>
       {download.state === 'downloading' && (
         <button type="button" className="button" onClick={onCancel}>
