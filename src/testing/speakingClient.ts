@@ -1,7 +1,9 @@
 // One client of a composed Hearth on its own connection (serveRpc, as a
 // WebSocket's), for the voice runtime tests: its calls, the events and speech
 // frames it was sent, and audio it streams as 100 ms frames paced by the
-// link's own clock, so frames go at the audio rate without waiting.
+// link's own clock, so frames go at the audio rate without waiting. A call
+// may run the voice engines (the recognizer Test), so its result is waited
+// for up to callTimeoutMs.
 import { expect } from 'vitest';
 import {
   AUDIO_FRAME_MAX_SAMPLES,
@@ -23,6 +25,8 @@ export interface SpeakingClientOptions {
   principal: Principal;
   connectionId: string;
   logger?: Logger;
+  /** How long a call's result is waited for. Default 15 s. */
+  callTimeoutMs?: number;
 }
 
 export function speakingClient(
@@ -67,7 +71,9 @@ export function speakingClient(
     send({ t: 'call', id, name, args });
     let result: ServerFrame | undefined;
     await expect
-      .poll(() => (result = posted.find((f) => f.t === 'result' && f.id === id)))
+      .poll(() => (result = posted.find((f) => f.t === 'result' && f.id === id)), {
+        timeout: options.callTimeoutMs ?? 15_000,
+      })
       .toBeDefined();
     if (result?.t !== 'result') throw new Error('no result');
     return result;

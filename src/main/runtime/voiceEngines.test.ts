@@ -5,13 +5,11 @@
 // recognizer Test hears flite through pocketsphinx.
 import { describe, expect, it } from 'vitest';
 import type { Message, Settings } from '../../shared/api';
-import { Emitter } from '../../shared/emitter';
-import type { ServerFrame } from '../../shared/wire';
 import { useCleanups } from '../../testing/cleanups';
 import { FIXTURE_MODEL } from '../../testing/inferenceFixtures';
 import { createMemoryLogger } from '../../testing/loggers';
+import { speakingClient } from '../../testing/speakingClient';
 import { composeTestCore } from '../../testing/testCore';
-import { serveRpc, type Received } from '../clients/connection';
 import { loadConfig } from '../config/config';
 
 const cleanups = useCleanups();
@@ -29,48 +27,7 @@ async function kioskScreen(env: Record<string, string> = {}) {
   const app = composeTestCore(loadConfig(fullEnv), { logger: createMemoryLogger(), env: fullEnv });
   cleanups.defer(() => app.dispose());
   await app.start();
-  const incoming = new Emitter<Received>();
-  const posted: ServerFrame[] = [];
-  const served = serveRpc(
-    {
-      post: (frame) => posted.push(structuredClone(frame)),
-      postSpeech: () => {},
-      onReceive: (listener) => incoming.subscribe(listener),
-    },
-    {
-      clients: app.clients,
-      principal: { role: 'owner' },
-      logger: createMemoryLogger(),
-      transport: 'ws',
-      connectionId: 'kiosk',
-      close: () => {},
-    },
-  );
-  cleanups.defer(() => served.dispose());
-  const send = (frame: unknown) => {
-    const text = JSON.stringify(frame);
-    incoming.fire({ text, bytes: text.length });
-  };
-  send({ t: 'hello' });
-  let ids = 0;
-  const outcome = async (name: string, args: unknown = {}) => {
-    const id = ++ids;
-    send({ t: 'call', id, name, args });
-    let result: ServerFrame | undefined;
-    await expect
-      .poll(() => (result = posted.find((f) => f.t === 'result' && f.id === id)), {
-        timeout: 15_000,
-      })
-      .toBeDefined();
-    if (result?.t !== 'result') throw new Error('no result');
-    return result;
-  };
-  const call = async <T>(name: string, args: unknown = {}): Promise<T> => {
-    const result = await outcome(name, args);
-    if (!result.ok) throw new Error(result.error.message);
-    return result.value as T;
-  };
-  return { call, outcome };
+  return speakingClient(app, cleanups, { principal: { role: 'owner' }, connectionId: 'kiosk' });
 }
 
 describe('choosing the voice engines in Settings', () => {

@@ -102,7 +102,7 @@ describe('createThermal', () => {
     });
     thermal.start();
     cleanups.push(() => thermal.dispose());
-    // Four voice jobs at once (a worker per client, a transcription, synthesis): a busy board.
+    // Four voice jobs at once (transcriptions, synthesis: a core each): a busy board.
     const jobs = [1, 2, 3, 4].map(() => thermal.voice.begin());
     scheduler.advance(10 * 60_000);
     expect(thermal.monitor.status().temperatureC).toBeGreaterThan(85);

@@ -7,11 +7,22 @@ export const vadWorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), loadMs: z.number() }),
   /** The model could not be used; the worker is ending. */
   z.object({ type: z.literal('failed'), message: z.string() }),
-  z.object({ type: z.literal('speechStart') }),
+  /**
+   * Events carry the generation of the audio that caused them (see
+   * VadWorkerCommand): the owner tells a past utterance's events apart.
+   */
+  z.object({ type: z.literal('speechStart'), generation: z.number().int() }),
   /** One utterance with its pre-roll, and its level (dBFS, over the detected speech). */
-  z.object({ type: z.literal('speechEnd'), pcm: z.instanceof(Int16Array), levelDbfs: z.number() }),
+  z.object({
+    type: z.literal('speechEnd'),
+    generation: z.number().int(),
+    pcm: z.instanceof(Int16Array),
+    levelDbfs: z.number(),
+  }),
   /** Speech too quiet to count in strict mode. */
   z.object({ type: z.literal('ignored'), samples: z.number(), levelDbfs: z.number() }),
+  /** Time spent on frames since the last report, ms: the worker's share of a core. */
+  z.object({ type: z.literal('busy'), ms: z.number().nonnegative() }),
   z.object({
     type: z.literal('stats'),
     frames: z.number(),
@@ -34,10 +45,14 @@ export interface VadWorkerInput {
   strictLevelDbfs: number;
 }
 
-/** What the owner sends the worker. */
+/**
+ * What the owner sends the worker. Audio and resets carry a generation, bumped
+ * by each reset: audio of a new generation starts from a clean state, and each
+ * event names the generation of the audio it came from.
+ */
 export type VadWorkerCommand =
-  | { type: 'audio'; pcm: Int16Array }
+  | { type: 'audio'; pcm: Int16Array; generation: number }
   | { type: 'strict'; on: boolean }
-  | { type: 'reset' }
+  | { type: 'reset'; generation: number }
   | { type: 'stats' }
   | { type: 'close' };

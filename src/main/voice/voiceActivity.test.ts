@@ -1,5 +1,6 @@
 // Silero VAD in its worker, on real speech spoken by flite and transcribed by
 // pocketsphinx: the engines Hearth uses when nothing has been downloaded.
+// Also the generations its events carry, and its busy time reported as load.
 import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import {
   spokenSentence,
   whiteNoise,
 } from '../../testing/voiceFixtures';
+import { VoiceLoad } from '../thermal/voiceLoad';
 import { threadRegistry } from '../threads/registry';
 import { Pocketsphinx } from './pocketsphinx';
 import { vadModelPath } from './vadModel';
@@ -56,10 +58,11 @@ function holds(haystack: Int16Array, needle: Int16Array): boolean {
 describe('VoiceActivity on real speech', () => {
   let vad: VoiceActivity;
   let speech: Int16Array;
+  const load = new VoiceLoad();
 
   beforeAll(async () => {
     speech = await spokenSentence();
-    vad = new VoiceActivity({ logger: silentLogger });
+    vad = new VoiceActivity({ logger: silentLogger, load });
     await vad.start();
   });
 
@@ -139,6 +142,44 @@ describe('VoiceActivity on real speech', () => {
     const utterance = heard.ends[0] ?? new Int16Array(0);
     expect(Math.abs(audioDurationMs(utterance.length) - spokenMs(speech))).toBeLessThanOrEqual(400);
     expect(holds(utterance, after.subarray(4000, 24_000))).toBe(true);
+  });
+
+  it('tags each event with the generation of the audio it came from, though it arrives after a reset', async () => {
+    const events: [string, number][] = [];
+    const offStart = vad.onSpeechStart((generation) => events.push(['start', generation]));
+    const offEnd = vad.onSpeechEnd((_pcm, generation) => events.push(['end', generation]));
+    const before = vad.generation;
+    try {
+      feedInFrames(vad, padWithSilence(speech, 1000));
+      // At once: the worker has not looked at the audio above yet.
+      const after = vad.reset();
+      feedInFrames(vad, padWithSilence(speech, 1000));
+      await vad.stats();
+      expect(after).toBe(before + 1);
+      expect(events).toEqual([
+        ['start', before],
+        ['end', before],
+        ['start', after],
+        ['end', after],
+      ]);
+    } finally {
+      offStart();
+      offEnd();
+    }
+  });
+
+  it('reports its busy time as voice load: a small share of a core, not a whole one', async () => {
+    const audio = padWithSilence(speech, 1000);
+    await hear(vad, audio);
+    const stats = await vad.stats();
+    // Every bit the worker measured has been reported by the time stats are answered.
+    expect(load.measuredMs).toBeGreaterThan(0);
+    expect(load.measuredMs).toBeCloseTo(stats.busyMs, 6);
+    expect(stats.busyMs / stats.frames).toBeLessThan(5);
+    // Some 0.3 ms per 32 ms frame: the seconds just heard cost a few hundredths of a core.
+    expect(load.threads).toBeGreaterThan(0);
+    expect(load.threads).toBeLessThan(0.3);
+    expect(load.jobs).toBe(0);
   });
 
   it('ends an utterance after the hangover, not at every short pause', async () => {

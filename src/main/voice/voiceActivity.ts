@@ -9,6 +9,12 @@
 // not a higher probability threshold). Tested: the same sentence at 15 % of its
 // level (about -33 dBFS) is heard normally and ignored in strict mode; at full
 // level (about -17 dBFS) it is heard in both.
+//
+// Each reset() starts a new generation, and every event names the generation
+// of the audio that caused it: a listener taking the detector for a new
+// utterance tells the end of the previous one, found later in the worker,
+// from its own. The worker's measured busy time goes to `load`, so listening
+// counts as the small load it is (some 0.3 ms per 32 ms frame).
 import { AUDIO_SAMPLE_RATE } from '../../shared/audio';
 import type { Logger } from '../base/log';
 import { ManagedThread } from '../threads/managedThread';
@@ -41,6 +47,13 @@ export interface VoiceActivityOptions {
   /** In strict mode, speech quieter than this (dBFS) is ignored. Default -28 dBFS. */
   strictLevelDbfs?: number;
   registry?: ThreadRegistry;
+  /** Where the worker's busy time is reported, as load for the thermal side (thermal/voiceLoad.ts). */
+  load?: BusyReport;
+}
+
+/** Takes busy time measured elsewhere (a worker's), ms. */
+export interface BusyReport {
+  reportBusy(ms: number): void;
 }
 
 export const VAD_DEFAULTS = {
@@ -69,8 +82,8 @@ export interface VadStats {
 export class VoiceActivity {
   readonly #options: VoiceActivityOptions;
   readonly #log: Logger;
-  readonly #startListeners = new Set<() => void>();
-  readonly #endListeners = new Set<(pcm: Int16Array) => void>();
+  readonly #startListeners = new Set<(generation: number) => void>();
+  readonly #endListeners = new Set<(pcm: Int16Array, generation: number) => void>();
   readonly #errorListeners = new Set<(error: Error) => void>();
   readonly #statsWaiting: { resolve: (stats: VadStats) => void; reject: (error: Error) => void }[] =
     [];
@@ -79,6 +92,7 @@ export class VoiceActivity {
   #ready = false;
   #disposed = false;
   #strict = false;
+  #generation = 0;
 
   constructor(options: VoiceActivityOptions) {
     this.#options = options;
@@ -87,6 +101,11 @@ export class VoiceActivity {
 
   get strict(): boolean {
     return this.#strict;
+  }
+
+  /** The generation audio fed now belongs to: 0, then one more at each reset(). */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** True once the model is loaded and frames are being processed. */
@@ -111,7 +130,7 @@ export class VoiceActivity {
     if (!this.#thread) throw new Error('VoiceActivity.feed() before start()');
     if (!(pcm instanceof Int16Array)) throw new TypeError('feed() takes an Int16Array of samples');
     if (pcm.length === 0) return;
-    this.#send({ type: 'audio', pcm });
+    this.#send({ type: 'audio', pcm, generation: this.#generation });
   }
 
   /** Strict while Hearth speaks: only loud speech counts (the echo guard). */
@@ -121,9 +140,14 @@ export class VoiceActivity {
     this.#send({ type: 'strict', on });
   }
 
-  /** Forgets speech in progress (a new listening turn). */
-  reset(): void {
-    this.#send({ type: 'reset' });
+  /**
+   * Forgets speech in progress (a new listening turn) and starts a new
+   * generation, which it returns: events of audio fed before carry an older one.
+   */
+  reset(): number {
+    this.#generation++;
+    this.#send({ type: 'reset', generation: this.#generation });
+    return this.#generation;
   }
 
   /** How much work the worker has done: for benchmarks and health. */
@@ -137,13 +161,14 @@ export class VoiceActivity {
     });
   }
 
-  onSpeechStart(listener: () => void): () => void {
+  /** Speech began, in audio of that generation. */
+  onSpeechStart(listener: (generation: number) => void): () => void {
     this.#startListeners.add(listener);
     return () => this.#startListeners.delete(listener);
   }
 
-  /** The utterance, pre-roll included; the listener may keep the array. */
-  onSpeechEnd(listener: (pcm: Int16Array) => void): () => void {
+  /** The utterance, pre-roll included, and its audio's generation; the listener may keep the array. */
+  onSpeechEnd(listener: (pcm: Int16Array, generation: number) => void): () => void {
     this.#endListeners.add(listener);
     return () => this.#endListeners.delete(listener);
   }
@@ -250,11 +275,18 @@ export class VoiceActivity {
   #dispatch(message: Exclude<VadWorkerMessage, { type: 'ready' | 'failed' }>): void {
     switch (message.type) {
       case 'speechStart':
-        for (const listener of this.#startListeners) this.#call(() => listener());
+        for (const listener of this.#startListeners) this.#call(() => listener(message.generation));
         break;
       case 'speechEnd':
-        for (const listener of this.#endListeners) this.#call(() => listener(message.pcm));
+        for (const listener of this.#endListeners) {
+          this.#call(() => listener(message.pcm, message.generation));
+        }
         break;
+      case 'busy': {
+        const load = this.#options.load;
+        if (load) this.#call(() => load.reportBusy(message.ms));
+        break;
+      }
       case 'ignored':
         this.#log.debug('vad_ignored_quiet_speech', {
           ms: Math.round((message.samples * 1000) / AUDIO_SAMPLE_RATE),

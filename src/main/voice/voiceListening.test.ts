@@ -1,6 +1,7 @@
 // The listening side's decisions, with a detector a test drives: when Hearth
-// ends an utterance itself, when it tells the client nothing was heard, and how
-// it keeps its own voice from the speaker apart from the person's.
+// ends an utterance itself, when it tells the client nothing was heard, how it
+// keeps its own voice from the speaker apart from the person's, and whose a
+// speech end is when the detector finds it after the next utterance began.
 import { describe, expect, it } from 'vitest';
 import type { HearthEvent } from '../../shared/api';
 import { createMemoryLogger } from '../../testing/loggers';
@@ -12,19 +13,33 @@ import {
   type SpeechDetector,
 } from './voiceListening';
 
-function fakeDetector() {
-  const starts = new Set<() => void>();
-  const ends = new Set<(pcm: Int16Array) => void>();
+/**
+ * A detector the test drives, which numbers generations as VoiceActivity does.
+ * Its events are of the last audio fed, as a worker's would be: when the test
+ * makes one after a reset with no audio since, it is a late event of the audio
+ * before the reset. With `late`, settled() waits for settle().
+ */
+function fakeDetector(late = false) {
+  const starts = new Set<(generation: number) => void>();
+  const ends = new Set<(pcm: Int16Array, generation: number) => void>();
   const strict: boolean[] = [];
   let fed = 0;
+  let generation = 0;
+  /** The generation of the last audio fed: the one the worker is looking at. */
+  let fedGeneration = 0;
   let disposed = false;
+  let settle: () => void = () => {};
+  const settling = new Promise<void>((resolve) => (settle = resolve));
   const detector: SpeechDetector = {
-    feed: (pcm) => void (fed += pcm.length),
+    feed: (pcm) => {
+      fed += pcm.length;
+      fedGeneration = generation;
+    },
     setStrict: (on) => void strict.push(on),
-    reset: () => {},
+    reset: () => ++generation,
     onSpeechStart: (l) => (starts.add(l), () => starts.delete(l)),
     onSpeechEnd: (l) => (ends.add(l), () => ends.delete(l)),
-    settled: async () => {},
+    settled: () => (late ? settling : Promise.resolve()),
     dispose: async () => void (disposed = true),
   };
   return {
@@ -32,8 +47,9 @@ function fakeDetector() {
     strict,
     fed: () => fed,
     disposed: () => disposed,
-    speechStarts: () => starts.forEach((l) => l()),
-    speechEnds: (pcm: Int16Array) => [...ends].forEach((l) => l(pcm)),
+    settle: () => settle(),
+    speechStarts: () => starts.forEach((l) => l(fedGeneration)),
+    speechEnds: (pcm: Int16Array) => [...ends].forEach((l) => l(pcm, fedGeneration)),
   };
 }
 
@@ -43,11 +59,15 @@ function listening(
     transcript?: string;
     idleMs?: number;
     recognize?: () => Promise<string>;
+    /** The detector's events come late: settled() waits for fake.settle(). */
+    late?: boolean;
   } = {},
 ) {
-  const fake = fakeDetector();
+  const fake = fakeDetector(options.late);
   const delivered: HearthEvent[] = [];
   const prompts: string[] = [];
+  /** Samples of each piece of speech transcribed. */
+  const transcribed: number[] = [];
   const spoken: string[] = [];
   let playing = options.playing ?? false;
   const clients: VoiceClientsPort = {
@@ -62,8 +82,10 @@ function listening(
     clients,
     detector: () => fake.detector,
     recognizer: {
-      transcribe: async () =>
-        options.recognize ? options.recognize() : (options.transcript ?? 'hello there'),
+      transcribe: async (pcm) => {
+        transcribed.push(pcm.length);
+        return options.recognize ? options.recognize() : (options.transcript ?? 'hello there');
+      },
     },
     isPlaying: () => playing,
     speakAnswer: (_client, _conversation, answer) => void spoken.push(answer),
@@ -77,12 +99,31 @@ function listening(
     delivered,
     prompts,
     spoken,
+    transcribed,
     setPlaying: (on: boolean) => (playing = on),
     states: () => delivered.map((e) => (e.type === 'voice' ? [e.state, e.note] : [])),
+    utterances: () =>
+      delivered.map((e) => (e.type === 'voice' ? [e.utterance, e.state, e.note] : [])),
   };
 }
 
 const source = { clientId: 'k', clientKey: 'session:k', utterance: 3 };
+
+/**
+ * Utterance 3 is spoken and the client ends it (and drops it, if `dropped`);
+ * utterance 4 begins at once; only then does the detector find the end of
+ * 3's speech, in the audio fed before 4 reset it.
+ */
+function nextBeginsBeforeTheEnd({ dropped }: { dropped: boolean }) {
+  const t = listening({ late: true });
+  const first = t.voice.listen(source);
+  first.hear(new Int16Array(16_000));
+  first.end('ended');
+  if (dropped) first.drop('client_dropped');
+  const next = t.voice.listen({ ...source, utterance: 4 });
+  t.fake.speechEnds(new Int16Array(8000));
+  return { ...t, next };
+}
 
 describe('listening to a client', () => {
   it('ends the utterance itself when the detector hears the speech end, and sends the words', async () => {
@@ -121,6 +162,7 @@ describe('listening to a client', () => {
     expect(t.states()).toEqual([]);
 
     const closing = t.voice.listen({ ...source, utterance: 4 });
+    closing.hear(new Int16Array(1600));
     t.fake.speechEnds(new Int16Array(8000));
     await expect.poll(() => recognized).toBe(1);
     closing.drop('client_dropped');
@@ -183,6 +225,43 @@ describe('listening to a client', () => {
       .toEqual(['idle', 'Only your first 30 seconds were heard.']);
     await expect.poll(() => t.fake.disposed()).toBe(true);
     expect(t.voice.detectors).toBe(0);
+    await t.voice.dispose();
+  });
+
+  it('gives a speech end found after the next utterance began to the utterance it came from', async () => {
+    const { next, ...t } = nextBeginsBeforeTheEnd({ dropped: false });
+    t.fake.settle();
+    await expect.poll(() => t.spoken).toEqual(['a']);
+    expect(t.transcribed).toEqual([8000]);
+    // The next utterance is its own: silence, so nothing heard, and no second prompt.
+    next.hear(new Int16Array(1600));
+    next.end('ended');
+    await expect
+      .poll(() => t.utterances())
+      .toEqual([
+        [3, 'transcribing', undefined],
+        [3, 'idle', undefined],
+        [4, 'transcribing', undefined],
+        [4, 'idle', NOTHING_HEARD],
+      ]);
+    expect(t.prompts).toEqual(['hello there']);
+    await t.voice.dispose();
+  });
+
+  it('never hears a dropped utterance’s late speech end as the next utterance’s', async () => {
+    const { next, ...t } = nextBeginsBeforeTheEnd({ dropped: true });
+    // Speech heard in the next utterance's own audio is still its own.
+    next.hear(new Int16Array(1600));
+    t.fake.speechStarts();
+    t.fake.speechEnds(new Int16Array(4000));
+    t.fake.settle();
+    await expect.poll(() => t.spoken).toEqual(['a']);
+    expect(t.transcribed).toEqual([4000]);
+    expect(t.utterances()).toEqual([
+      [3, 'transcribing', undefined],
+      [4, 'transcribing', undefined],
+      [4, 'idle', undefined],
+    ]);
     await t.voice.dispose();
   });
 

@@ -8,6 +8,11 @@
 // 'heardSpeech' when speech starts while Hearth is talking (barge-in). While the
 // client's speaker plays Hearth's voice the detector is strict, so that voice
 // is not taken for the person's.
+//
+// A client's utterances share its detector, whose worker lags behind the audio:
+// the end of one utterance (found in its closing silence) may arrive after the
+// next has begun. Each utterance resets the detector and keeps the generation
+// that reset starts; events of any other generation are not its own.
 import { audioDurationMs } from '../../shared/audio';
 import type { HearthEvent } from '../../shared/api';
 import type { Logger } from '../base/log';
@@ -18,11 +23,15 @@ import type { VoiceClientsPort } from '../contracts/voice';
 export interface SpeechDetector {
   feed(pcm: Int16Array): void;
   setStrict(on: boolean): void;
-  /** Forgets speech in progress. */
-  reset(): void;
-  onSpeechStart(listener: () => void): () => void;
-  /** The speech segment, pre-roll included. */
-  onSpeechEnd(listener: (pcm: Int16Array) => void): () => void;
+  /**
+   * Forgets speech in progress and starts a new generation, which it returns:
+   * audio fed from now on is of it, and so are the events that audio causes.
+   */
+  reset(): number;
+  /** Speech began, in audio of that generation. */
+  onSpeechStart(listener: (generation: number) => void): () => void;
+  /** The speech segment, pre-roll included, and the generation of its audio. */
+  onSpeechEnd(listener: (pcm: Int16Array, generation: number) => void): () => void;
   /** Resolves once everything fed so far has been looked at. */
   settled(): Promise<unknown>;
   dispose(): Promise<void>;
@@ -152,6 +161,8 @@ class HeardUtterance implements UtteranceListener {
   readonly #detector: SpeechDetector;
   readonly #options: VoiceListeningOptions;
   readonly #owner: Owner;
+  /** The detector's generation for this utterance's audio: other events are not its own. */
+  readonly #generation: number;
   readonly #unsubscribe: (() => void)[] = [];
   /** Speech segments found, in order. */
   readonly #speech: Int16Array[] = [];
@@ -169,14 +180,17 @@ class HeardUtterance implements UtteranceListener {
     this.#detector = detector;
     this.#options = options;
     this.#owner = owner;
-    detector.reset();
+    this.#generation = detector.reset();
     this.#unsubscribe.push(
-      detector.onSpeechStart(() => {
+      detector.onSpeechStart((generation) => {
+        if (generation !== this.#generation) return;
         if (this.#state === 'listening' && options.isPlaying(source.clientId)) {
           this.#tell('heardSpeech');
         }
       }),
-      detector.onSpeechEnd((pcm) => {
+      detector.onSpeechEnd((pcm, generation) => {
+        // A previous utterance's end, found late, is that utterance's.
+        if (generation !== this.#generation) return;
         this.#speech.push(pcm);
         // The person paused long enough: Hearth ends the utterance itself.
         if (this.#state === 'listening') this.#close('ended');
@@ -214,7 +228,9 @@ class HeardUtterance implements UtteranceListener {
     const { clientId, utterance } = this.#source;
     try {
       if (this.#speech.length === 0) {
-        // Speech may still be open in the detector: a pause closes it.
+        // Speech may still be open in the detector: a pause closes it. Fed
+        // before the first await, so in this utterance's generation: the next
+        // utterance cannot have reset the detector yet.
         const silence = this.#options.closingSilenceMs ?? 900;
         this.#detector.feed(new Int16Array((silence * 16_000) / 1000));
         await this.#detector.settled();

@@ -35,7 +35,7 @@ import { resample } from './sherpa/resample';
 import { SherpaLoadError } from './sherpa/sherpaThread';
 import { Pocketsphinx } from './pocketsphinx';
 import { SpeakableText } from './speakable';
-import { VoiceActivity } from './voiceActivity';
+import { VoiceActivity, type BusyReport } from './voiceActivity';
 import { VoiceListening, type SpeechDetector } from './voiceListening';
 
 export interface VoiceServiceOptions {
@@ -61,8 +61,11 @@ export interface VoiceServiceOptions {
   catalog?: readonly VoiceCatalogEntry[];
   /** What tries a downloaded model in a throwaway process first; default Node's child_process. */
   scriptProcesses?: ScriptProcessPort;
-  /** Where transcriptions and synthesis are reported as load, for the thermal side (thermal/voiceLoad.ts). */
-  load?: { track<T>(job: () => Promise<T>): Promise<T> };
+  /**
+   * Where voice work is reported as load, for the thermal side (thermal/voiceLoad.ts):
+   * transcriptions and synthesis as jobs, the speech detectors' measured busy time.
+   */
+  load?: { track<T>(job: () => Promise<T>): Promise<T> } & BusyReport;
 }
 
 /** What Settings > Voice's Test says. */
@@ -393,6 +396,7 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
       logger: this.#options.logger,
       registry: this.#options.registry,
       maxUtteranceMs: this.#options.maxUtteranceMs,
+      load: this.#options.load,
     });
     const started = vad.start().catch((error: unknown) => {
       this.#options.logger.error('voice_activity_failed', { error: String(error) });

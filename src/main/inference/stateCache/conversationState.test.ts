@@ -1,11 +1,11 @@
 // Conversations that leave their session slot, or outlive Hearth itself, come
 // back through their saved state: the same answer as if they had stayed, with
 // only the new turn evaluated. Real model, real files.
-import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { LlamaContextSequence } from 'node-llama-cpp';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryLogger } from '../../../testing/loggers';
 import {
   engineConfig,
@@ -233,17 +233,34 @@ describe('a conversation that leaves its slot', () => {
 });
 
 describe('a saved state that does not belong', () => {
-  /** Saves 'x' by an orderly shutdown of an engine with the given settings. */
-  async function saved(
-    overrides: Partial<TestEngineConfig> = {},
-  ): Promise<{ dir: string; turns: ChatTurn[] }> {
-    const dir = dataDir();
-    const { engine } = await start(dir, overrides);
-    const turns: ChatTurn[] = [];
-    await ask(engine, 'x', turns, OPENING[0] ?? '');
+  // 'x' is saved once, by an orderly shutdown of an engine with the default
+  // settings; each test gets its own copy of that cache folder to refuse.
+  const master = tempDir('hearth-saved-');
+  const masterTurns: ChatTurn[] = [];
+  const copyInto = (dir: string): void =>
+    cpSync(join(master.path, 'state-cache'), join(dir, 'state-cache'), { recursive: true });
+
+  beforeAll(async () => {
+    const { engine } = await start(master.path);
+    await ask(engine, 'x', masterTurns, OPENING[0] ?? '');
     await engine.dispose();
+    expect(stateFiles(master.path)).toHaveLength(1);
+    // A copy as the tests get it is a good state: what they see refused is
+    // refused for their own change, not for being a copy.
+    const dir = dataDir();
+    copyInto(dir);
+    const { engine: reopened } = await start(dir);
+    expect(await reopened.preload('x', () => masterTurns)).toBe(true);
+    await reopened.dispose();
+  });
+  afterAll(() => master.remove());
+
+  /** A cache folder holding the saved 'x', and the turns it was saved with. */
+  function saved(): { dir: string; turns: ChatTurn[] } {
+    const dir = dataDir();
+    copyInto(dir);
     expect(stateFiles(dir)).toHaveLength(1);
-    return { dir, turns };
+    return { dir, turns: masterTurns.map((turn) => ({ ...turn })) };
   }
 
   it.each([
@@ -251,7 +268,7 @@ describe('a saved state that does not belong', () => {
     ['another context size', { contextSize: 1024 }],
     ['another system prompt', { systemPrompt: 'You are a pirate.' }],
   ])('is refused for %s without reaching llama.cpp, and removed', async (_name, changed) => {
-    const { dir, turns } = await saved();
+    const { dir, turns } = saved();
     const { engine } = await start(dir, changed);
     const load = vi.spyOn(LlamaContextSequence.prototype, 'loadStateFromFile');
     expect(await engine.preload('x', () => turns)).toBe(false);
@@ -261,7 +278,7 @@ describe('a saved state that does not belong', () => {
   });
 
   it('is refused when the conversation changed since (an edited turn)', async () => {
-    const { dir, turns } = await saved();
+    const { dir, turns } = saved();
     const { engine, logger } = await start(dir);
     const load = vi.spyOn(LlamaContextSequence.prototype, 'loadStateFromFile');
     const edited: ChatTurn[] = [{ role: 'user', text: 'Tell me about a cat.' }, ...turns.slice(1)];
@@ -278,7 +295,7 @@ describe('a saved state that does not belong', () => {
       (path: string) => writeFileSync(path, randomBytes(readFileSync(path).length)),
     ],
   ])('is refused when its file is %s, without reaching llama.cpp', async (_name, damage) => {
-    const { dir, turns } = await saved();
+    const { dir, turns } = saved();
     damage(join(dir, 'state-cache', stateFiles(dir)[0] ?? ''));
     const { engine, logger } = await start(dir);
     const load = vi.spyOn(LlamaContextSequence.prototype, 'loadStateFromFile');

@@ -13,6 +13,12 @@
 // screen from Hearth's own voice coming back from its speaker. Strict mode
 // instead asks that speech be loud: the running level of the detected speech
 // must reach strictLevelDbfs before it counts.
+//
+// Generations: each reset starts a new one, and audio and resets say which
+// they belong to. Every event is tagged with the generation of the audio that
+// caused it, so the owner can tell the closing words of one utterance, found
+// after the next has begun, from the next one's. Time spent on frames is
+// reported as it accrues ('busy'), so listening counts as the load it is.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -164,6 +170,10 @@ function run(vad, loadMs) {
   let speechSamples = 0;
   let frames = 0;
   let busyMs = 0;
+  /** Busy time not yet reported. */
+  let unreportedMs = 0;
+  /** The generation of the audio being processed (see vadProtocol.ts). */
+  let generation = 0;
   const window = new Float32Array(WINDOW);
 
   const loudEnough = (squares, count, judgeStrict = strict) =>
@@ -183,10 +193,10 @@ function run(vad, loadMs) {
         report({ type: 'ignored', samples: length, levelDbfs: dbfs(squares, length) });
         continue;
       }
-      if (!announced) report({ type: 'speechStart' });
+      if (!announced) report({ type: 'speechStart', generation });
       announced = false;
       const pcm = history.slice(start - preroll, start + length);
-      report({ type: 'speechEnd', pcm, levelDbfs: dbfs(squares, length) });
+      report({ type: 'speechEnd', generation, pcm, levelDbfs: dbfs(squares, length) });
     }
   };
 
@@ -212,7 +222,7 @@ function run(vad, loadMs) {
         speechSamples += WINDOW;
         if (!announced && loudEnough(speechSquares, speechSamples, strict || strictDuringSpeech)) {
           announced = true;
-          report({ type: 'speechStart' });
+          report({ type: 'speechStart', generation });
         }
         // Silero's own limit splits long speech only where it finds a dip; an
         // utterance must never outgrow the history (nor a client's limit).
@@ -227,13 +237,35 @@ function run(vad, loadMs) {
       }
       handOver();
     }
-    busyMs += performance.now() - began;
+    const spent = performance.now() - began;
+    busyMs += spent;
+    unreportedMs += spent;
     pending = joined.slice(offset);
   };
 
-  // Idle between frames, the worker would not see a stop request otherwise.
+  const reportBusy = () => {
+    if (unreportedMs <= 0) return;
+    report({ type: 'busy', ms: unreportedMs });
+    unreportedMs = 0;
+  };
+
+  /** Forgets speech in progress: the Vad counts samples from zero again, so does the history. */
+  const reset = (next) => {
+    generation = next;
+    vad.reset();
+    history.total = 0;
+    pending = new Int16Array(0);
+    announced = false;
+    strictDuringSpeech = false;
+    speechSquares = 0;
+    speechSamples = 0;
+  };
+
+  // Idle between frames, the worker would not see a stop request otherwise;
+  // busy time goes out a few times a second, not once per frame.
   const stopWatch = setInterval(() => {
     if (shouldStop()) close();
+    else reportBusy();
   }, 200);
   stopWatch.unref();
 
@@ -247,22 +279,23 @@ function run(vad, loadMs) {
     if (shouldStop() || !vad) return close();
     switch (message?.type) {
       case 'audio':
-        if (message.pcm instanceof Int16Array) accept(message.pcm);
+        if (!(message.pcm instanceof Int16Array)) break;
+        // Audio of a generation the worker has not been reset to (never, as
+        // the owner sends the reset first) still starts from a clean state.
+        if (Number.isInteger(message.generation) && message.generation !== generation) {
+          reset(message.generation);
+        }
+        accept(message.pcm);
         break;
       case 'strict':
         strict = message.on === true;
         break;
       case 'reset':
-        // The Vad counts samples from zero again; so does the history.
-        vad.reset();
-        history.total = 0;
-        pending = new Int16Array(0);
-        announced = false;
-        strictDuringSpeech = false;
-        speechSquares = 0;
-        speechSamples = 0;
+        if (Number.isInteger(message.generation)) reset(message.generation);
         break;
       case 'stats':
+        // Busy time first: once stats are answered, all of it has been reported.
+        reportBusy();
         report({ type: 'stats', frames, busyMs, loadMs });
         break;
       case 'close':
