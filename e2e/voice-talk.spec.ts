@@ -183,7 +183,8 @@ test("hands-free: Hearth's own answer fed back into the microphone as it plays i
   expect(await view.prompts.count()).toBe(1);
 
   // The control: the same audio at the same level, now that Hearth is quiet, is speech to it.
+  // (Its words becoming the next prompt show it; 'Transcribing' now lasts a few
+  // hundred ms with pocketsphinx kept loaded, too short to be sure to see.)
   await sayIntoMicrophone(page, ECHO_GAIN);
-  await expect(status).toHaveText('Transcribing', { timeout: 10_000 });
-  await expect(view.prompts).toHaveCount(2, { timeout: 15_000 });
+  await expect(view.prompts).toHaveCount(2, { timeout: 20_000 });
 });

@@ -2,18 +2,15 @@
 // detector and recognizer hear each client (voiceListening.ts), the voice speaks
 // answers back (answerVoices.ts). Which recognizer and voice are used is the
 // owner's choice among the downloaded models and the floor engines
-// (sherpa/engineSelection.ts). It is both the SpeechPort the clients stream
-// audio to and the VoicePort the commands use. An engine that is missing turns
-// its half off with the reason, and typing works as before.
+// (sherpa/engineSelection.ts, made callable by enginesInUse.ts). It is both the
+// SpeechPort the clients stream audio to and the VoicePort the commands use. An
+// engine that is missing turns its half off with the reason
+// (voiceAvailability.ts), and typing works as before.
 import { randomUUID } from 'node:crypto';
 import type { VoiceAvailability } from '../../shared/api';
-import { Emitter, type Subscription } from '../../shared/emitter';
+import type { Subscription } from '../../shared/emitter';
 import type { VoiceEngineReport } from '../../shared/voice';
-import type {
-  RecognizerTest,
-  VoiceEngineChoice,
-  VoiceModelKind,
-} from '../../shared/voiceModelsSchema';
+import type { RecognizerTest, VoiceEngineChoice } from '../../shared/voiceModelsSchema';
 import type { Logger } from '../base/log';
 import type { ScriptProcessPort } from '../contracts/scriptProcess';
 import type { SpeechPort, UtteranceListener, UtteranceSource } from '../contracts/speech';
@@ -25,18 +22,20 @@ import type {
   VoiceSettingsPort,
 } from '../contracts/voice';
 import type { ThreadRegistry } from '../threads/registry';
-import type { SentenceVoice } from './answerSpeech';
 import { AnswerVoices } from './answerVoices';
-import { Flite } from './flite';
+import { EnginesInUse } from './enginesInUse';
 import type { VoiceModelSource } from './models/installedVoiceModel';
 import type { VoiceCatalogEntry } from './models/voiceCatalog';
+import { TEST_SENTENCE, testRecognizer } from './sayAndHear';
 import { EngineSelection } from './sherpa/engineSelection';
-import { resample } from './sherpa/resample';
-import { SherpaLoadError } from './sherpa/sherpaThread';
-import { Pocketsphinx } from './pocketsphinx';
 import { SpeakableText } from './speakable';
-import { VoiceActivity, type BusyReport } from './voiceActivity';
-import { VoiceListening, type SpeechDetector } from './voiceListening';
+import { startSpeechDetector } from './speechDetector';
+import type { BusyReport } from './voiceActivity';
+import { VoiceAvailabilityState, whyNoVoice } from './voiceAvailability';
+import { engineReportOf } from './voiceEngineReport';
+import { VoiceListening } from './voiceListening';
+
+export { TEST_SENTENCE } from './sayAndHear';
 
 export interface VoiceServiceOptions {
   clients: VoiceClientsPort;
@@ -68,41 +67,31 @@ export interface VoiceServiceOptions {
   load?: { track<T>(job: () => Promise<T>): Promise<T> } & BusyReport;
 }
 
-/** What Settings > Voice's Test says. */
-export const TEST_SENTENCE = 'This is how Hearth sounds.';
-const DEFAULT_HANDS_FREE_QUIET_MS = 8_000;
-
 /** A sentence spoken to a speaker stays in the room this much longer (echo tail). */
 const ECHO_TAIL_MS = 400;
 
 export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
   readonly #options: VoiceServiceOptions;
-  #availability: VoiceAvailability = {
-    canHear: false,
-    canSpeak: false,
-    note: 'Hearth is still looking for its voice engines.',
-  };
+  readonly #availability: VoiceAvailabilityState;
+  /** The engines found at start-up, once known. */
   #floor: VoiceEngineReport | undefined;
-  readonly #engines: EngineSelection;
+  readonly #selection: EngineSelection;
+  readonly #engines: EnginesInUse;
   readonly #disposing = new AbortController();
   readonly #ready: Promise<void>;
-  readonly #flite: Flite;
-  readonly #recognizer: Pocketsphinx;
   readonly #speaking: AnswerVoices;
   readonly #listening: VoiceListening;
   #rate: number;
-  #handsFreeQuietMs: number;
-  readonly #availabilityChanged: Emitter<VoiceAvailability>;
 
   constructor(options: VoiceServiceOptions) {
     this.#options = options;
     this.#rate = options.rate ?? 1;
-    this.#handsFreeQuietMs = options.handsFreeQuietMs ?? DEFAULT_HANDS_FREE_QUIET_MS;
-    this.#availabilityChanged = new Emitter((error) =>
-      options.logger.error('voice_availability_listener_failed', { error: String(error) }),
-    );
-    const { logger, env } = options;
-    this.#engines = new EngineSelection({
+    const { logger } = options;
+    this.#availability = new VoiceAvailabilityState({
+      logger,
+      handsFreeQuietMs: options.handsFreeQuietMs,
+    });
+    this.#selection = new EngineSelection({
       source: options.models,
       recognizer: options.recognizer,
       voice: options.voice,
@@ -111,39 +100,52 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
       registry: options.registry,
       scriptProcesses: options.scriptProcesses,
     });
+    this.#engines = new EnginesInUse({
+      selection: this.#selection,
+      env: options.env,
+      load: options.load,
+      onFailed: () => this.#refreshAvailability(),
+    });
     this.#ready = Promise.resolve(options.engines).then(
       async (engines) => {
         this.#floor = engines;
-        await this.#engines.start(engines);
-        this.#availability = this.#availabilityNow();
-        this.#tryPicked();
-        logger.info('voice_engines', { ...this.engineReport(), ...this.#availability });
+        await this.#selection.start(engines);
+        const { hearing, speaking } = this.#selection;
+        this.#availability.started(engines.vad, hearing, speaking);
+        this.#engines.tryPicked();
+        logger.info('voice_engines', { ...this.engineReport(), ...this.#availability.now });
       },
       (error: unknown) => {
-        this.#availability = { canHear: false, canSpeak: false, note: 'Voice could not start.' };
+        this.#availability.startFailed();
         logger.error('voice_engines_failed', { error: String(error) });
       },
     );
-    this.#flite = new Flite({ env });
-    this.#recognizer = new Pocketsphinx({ env });
     this.#speaking = new AnswerVoices({
       clients: options.clients,
       answers: options.answers,
       // The rate is read at each answer: a change in Settings applies to the next one.
       voice: () =>
-        this.#availability.canSpeak
-          ? this.#voiceAt(this.#rate)
-          : { missing: this.#engines.speaking.choice.error ?? 'no voice is installed' },
+        this.#availability.now.canSpeak
+          ? this.#engines.voiceAt(this.#rate)
+          : { missing: whyNoVoice(this.#selection.speaking) },
       splitter: () => new SpeakableText(),
       logger,
     });
     this.#listening = new VoiceListening({
       clients: options.clients,
-      detector: () => this.#detector(),
-      recognizer: { transcribe: (pcm, signal) => this.#transcribe(pcm, signal) },
+      detector: () =>
+        startSpeechDetector({
+          logger,
+          registry: options.registry,
+          maxUtteranceMs: options.maxUtteranceMs,
+          load: options.load,
+        }),
+      recognizer: { transcribe: (pcm, signal) => this.#engines.transcribe(pcm, signal) },
       isPlaying: (clientId) => this.#speaking.isPlaying(clientId, ECHO_TAIL_MS),
       speakAnswer: (clientId, conversationId, answerId) => {
-        if (this.#availability.canSpeak) this.#speaking.speak(clientId, conversationId, answerId);
+        if (this.#availability.now.canSpeak) {
+          this.#speaking.speak(clientId, conversationId, answerId);
+        }
       },
       logger,
       maxUtteranceMs: options.maxUtteranceMs,
@@ -156,12 +158,12 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
   }
 
   availability(): VoiceAvailability {
-    return { ...this.#availability, handsFreeQuietMs: this.#handsFreeQuietMs };
+    return this.#availability.report();
   }
 
   /** Each change of what availability() says after start-up (Settings > Voice). */
   onAvailability(listener: (voice: VoiceAvailability) => void): Subscription {
-    return this.#availabilityChanged.subscribe(listener);
+    return this.#availability.subscribe(listener);
   }
 
   setRate(rate: number): void {
@@ -169,50 +171,26 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
   }
 
   setRecognizer(choice: string): Promise<void> {
-    return this.#repick(() => this.#engines.choose('recognizer', choice));
+    return this.#repick(() => this.#selection.choose('recognizer', choice));
   }
 
   setVoice(choice: string): Promise<void> {
-    return this.#repick(() => this.#engines.choose('voice', choice));
+    return this.#repick(() => this.#selection.choose('voice', choice));
   }
 
   /** Picks the engines again: a voice model was downloaded or removed. */
   modelsChanged(): Promise<void> {
-    return this.#repick(() => this.#engines.refresh());
+    return this.#repick(() => this.#selection.refresh());
   }
 
   /** What is chosen and in use for each half, for Settings > Voice. */
   choices(): { recognizer: VoiceEngineChoice; voice: VoiceEngineChoice } {
-    return { recognizer: this.#engines.hearing.choice, voice: this.#engines.speaking.choice };
+    return { recognizer: this.#selection.hearing.choice, voice: this.#selection.speaking.choice };
   }
 
   /** The engines in use, for /healthz and Settings. */
   engineReport(): VoiceEngineReport {
-    const floor = this.#floor;
-    const hearing = this.#engines.hearing;
-    const speaking = this.#engines.speaking;
-    const model = (inUse: string, engine: string) =>
-      engine === 'none' || inUse === engine ? {} : { model: inUse };
-    const error = (choice: VoiceEngineChoice) =>
-      choice.error === undefined ? {} : { error: choice.error };
-    return {
-      vad: floor?.vad ?? {
-        present: false,
-        error: 'Hearth is still looking for its voice engines.',
-      },
-      stt: {
-        engine: hearing.engine,
-        ...model(hearing.choice.inUse, hearing.engine),
-        ...error(hearing.choice),
-        ...(hearing.engine === 'none' && floor?.stt.install ? { install: floor.stt.install } : {}),
-      },
-      tts: {
-        engine: speaking.engine,
-        ...model(speaking.choice.inUse, speaking.engine),
-        ...error(speaking.choice),
-        ...(speaking.engine === 'none' && floor?.tts.install ? { install: floor.tts.install } : {}),
-      },
-    };
+    return engineReportOf(this.#floor, this.#selection.hearing, this.#selection.speaking);
   }
 
   /**
@@ -221,59 +199,38 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
    */
   async testRecognizer(): Promise<RecognizerTest> {
     await this.#ready;
-    const { canHear, canSpeak, note } = this.#availability;
-    if (!canSpeak) throw new ApiFailure('bad_request', `Hearth cannot speak: ${note ?? ''}`.trim());
-    if (!canHear) throw new ApiFailure('bad_request', `Hearth cannot hear: ${note ?? ''}`.trim());
-    const signal = this.#disposing.signal;
-    const voice = this.#voiceAt(this.#rate);
-    let pcm: Int16Array;
-    try {
-      pcm = resample(await voice.speak(TEST_SENTENCE, signal), voice.sampleRate, 16_000);
-    } catch (error) {
-      throw new ApiFailure(
-        'bad_request',
-        `Hearth could not speak the test sentence: ${reason(error)}`,
-      );
-    }
-    const began = performance.now();
-    let heard: string;
-    try {
-      heard = await this.#transcribe(pcm, signal);
-    } catch (error) {
-      throw new ApiFailure(
-        'bad_request',
-        `Hearth could not hear the test sentence: ${reason(error)}`,
-      );
-    }
-    return { said: TEST_SENTENCE, heard, ms: Math.round(performance.now() - began) };
+    return testRecognizer({
+      availability: this.#availability.now,
+      voice: this.#engines.voiceAt(this.#rate),
+      transcribe: (pcm, signal) => this.#engines.transcribe(pcm, signal),
+      signal: this.#disposing.signal,
+    });
   }
 
   setHandsFreeQuietMs(ms: number): void {
-    if (ms === this.#handsFreeQuietMs) return;
-    this.#handsFreeQuietMs = ms;
-    this.#availabilityChanged.fire(this.availability());
+    this.#availability.setHandsFreeQuietMs(ms);
   }
 
   testVoice(clientId: string, rate: number = this.#rate): void {
-    if (!this.#availability.canSpeak) {
+    if (!this.#availability.now.canSpeak) {
       throw new ApiFailure(
         'bad_request',
-        `Hearth cannot speak: ${this.#engines.speaking.choice.error ?? 'no voice is installed'}`,
+        `Hearth cannot speak: ${whyNoVoice(this.#selection.speaking)}`,
       );
     }
     // A fresh answer id: the client plays it like any spoken answer, cutting what it was playing.
-    this.#speaking.speakText(clientId, randomUUID(), TEST_SENTENCE, this.#voiceAt(rate));
+    this.#speaking.speakText(clientId, randomUUID(), TEST_SENTENCE, this.#engines.voiceAt(rate));
   }
 
   listen(source: UtteranceSource): UtteranceListener {
-    if (this.#availability.canHear) return this.#listening.listen(source);
+    if (this.#availability.now.canHear) return this.#listening.listen(source);
     // No ears: the client hears why once it ends the utterance.
     const tell = (): void =>
       this.#options.clients.deliver(source.clientId, {
         type: 'voice',
         utterance: source.utterance,
         state: 'idle',
-        note: this.#availability.note ?? 'Hearth cannot hear on this machine.',
+        note: this.#availability.now.note ?? 'Hearth cannot hear on this machine.',
       });
     return { hear: () => {}, end: tell, drop: () => {} };
   }
@@ -294,158 +251,24 @@ export class VoiceService implements VoicePort, VoiceSettingsPort, SpeechPort {
 
   async dispose(): Promise<void> {
     this.#disposing.abort();
-    this.#availabilityChanged.dispose();
+    this.#availability.dispose();
     this.#speaking.dispose();
     await this.#listening.dispose();
-    await this.#flite.dispose();
-    await this.#recognizer.dispose();
     await this.#engines.dispose();
+    await this.#selection.dispose();
   }
 
   async #repick(pick: () => Promise<void>): Promise<void> {
     await this.#ready;
     await pick();
     this.#refreshAvailability();
-    this.#tryPicked();
+    this.#engines.tryPicked();
   }
 
-  /**
-   * A downloaded model just picked is tried at once in a throwaway process (its
-   * worker still loads at first use): one that cannot load turns its half off
-   * now, and Settings says why while the owner is still there.
-   */
-  #tryPicked(): void {
-    const { hearing, speaking } = this.#engines;
-    for (const [kind, sherpa] of [
-      ['recognizer', hearing.sherpa],
-      ['voice', speaking.sherpa],
-    ] as const) {
-      sherpa?.check().catch((error: unknown) => this.#failed(kind, sherpa, error));
-    }
-  }
-
-  /** Tells clients when what voice can do changed. */
+  /** Tells clients when what voice can do changed; nothing is known before the engines are. */
   #refreshAvailability(): void {
-    const before = this.#availability;
-    this.#availability = this.#availabilityNow();
-    if (
-      before.canHear !== this.#availability.canHear ||
-      before.canSpeak !== this.#availability.canSpeak ||
-      before.note !== this.#availability.note
-    ) {
-      this.#availabilityChanged.fire(this.availability());
-    }
-  }
-
-  #availabilityNow(): VoiceAvailability {
     const floor = this.#floor;
-    if (!floor) return this.#availability;
-    return availabilityOf(floor.vad, this.#engines.hearing, this.#engines.speaking);
+    if (!floor) return;
+    this.#availability.update(floor.vad, this.#selection.hearing, this.#selection.speaking);
   }
-
-  /** A model that failed to load turns its half off, and clients are told. */
-  #failed(kind: VoiceModelKind, engine: object, error: unknown): void {
-    if (!(error instanceof SherpaLoadError)) return;
-    this.#engines.failed(kind, engine, error);
-    this.#refreshAvailability();
-  }
-
-  /** Runs voice work, reported as load to the thermal side when there is one. */
-  #asLoad<T>(job: () => Promise<T>): Promise<T> {
-    return this.#options.load ? this.#options.load.track(job) : job();
-  }
-
-  #transcribe(pcm: Int16Array, signal: AbortSignal): Promise<string> {
-    return this.#asLoad(() => this.#transcribeNow(pcm, signal));
-  }
-
-  async #transcribeNow(pcm: Int16Array, signal: AbortSignal): Promise<string> {
-    const sherpa = this.#engines.hearing.sherpa;
-    if (!sherpa) return (await this.#recognizer.transcribe(pcm, { signal })).text;
-    try {
-      return await sherpa.transcribe(pcm, signal);
-    } catch (error) {
-      this.#failed('recognizer', sherpa, error);
-      throw error;
-    }
-  }
-
-  #voiceAt(rate: number): SentenceVoice {
-    const sherpa = this.#engines.speaking.sherpa;
-    if (sherpa) {
-      return {
-        get sampleRate() {
-          return sherpa.sampleRate;
-        },
-        speak: (sentence, signal) =>
-          this.#asLoad(() => sherpa.speak(sentence, signal, rate)).catch((error: unknown) => {
-            this.#failed('voice', sherpa, error);
-            throw error;
-          }),
-      };
-    }
-    const flite = this.#flite;
-    return {
-      sampleRate: 16_000,
-      speak: (sentence, signal) => this.#asLoad(() => flite.speak(sentence, { signal, rate })),
-    };
-  }
-
-  #detector(): SpeechDetector {
-    const vad = new VoiceActivity({
-      logger: this.#options.logger,
-      registry: this.#options.registry,
-      maxUtteranceMs: this.#options.maxUtteranceMs,
-      load: this.#options.load,
-    });
-    const started = vad.start().catch((error: unknown) => {
-      this.#options.logger.error('voice_activity_failed', { error: String(error) });
-    });
-    return {
-      feed: (pcm) => vad.feed(pcm),
-      setStrict: (on) => vad.setStrict(on),
-      reset: () => vad.reset(),
-      onSpeechStart: (listener) => vad.onSpeechStart(listener),
-      onSpeechEnd: (listener) => vad.onSpeechEnd(listener),
-      settled: async () => {
-        await started;
-        if (vad.ready) await vad.stats();
-      },
-      dispose: () => vad.dispose(),
-    };
-  }
-}
-
-/** What clients are told: what the engines in use can do, and why not. */
-export function availabilityOf(
-  vad: VoiceEngineReport['vad'],
-  hearing: { engine: string; choice: VoiceEngineChoice },
-  speaking: { engine: string; choice: VoiceEngineChoice },
-): VoiceAvailability {
-  const canHear = vad.present && hearing.engine !== 'none';
-  const canSpeak = speaking.engine !== 'none';
-  const problems = [
-    !vad.present && withInstall(vad),
-    hearing.engine === 'none' && hearing.choice.error,
-    !canSpeak && speaking.choice.error,
-  ].filter((problem): problem is string => typeof problem === 'string' && problem !== '');
-  if (problems.length > 0) return { canHear, canSpeak, note: problems.join(' ') };
-  if (hearing.engine === 'pocketsphinx') {
-    return {
-      canHear,
-      canSpeak,
-      note: 'Speech is recognised with pocketsphinx, which is less accurate than a downloaded model: Settings > Voice offers a download.',
-    };
-  }
-  return { canHear, canSpeak };
-}
-
-/** An error's message, as one sentence for the owner. */
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function withInstall(engine: { error?: string; install?: string }): string | undefined {
-  if (!engine.error) return undefined;
-  return engine.install ? `${engine.error} (install: ${engine.install})` : engine.error;
 }
