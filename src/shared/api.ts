@@ -7,76 +7,25 @@ import { en } from 'zod/locales';
 // zod/mini carries no messages of its own: English, on both sides, so errors read the same.
 z.config(en());
 
+import { empty, ok, UUID_PATTERN, uuid as id } from './commandParts';
 import { conversationStarter } from './conversationStarter';
-import { modelDownload, modelFile, modelList } from './modelSetupSchema';
-import { settings, settingsChange, theme, VOICE_RATE_RANGE } from './settingsSchema';
+import { conversation, conversationSummary, message } from './conversationSchema';
+import { coolingCheckReport, thermalReading, thermalStatus } from './thermalSchema';
+import { modelCommands } from './modelCommands';
+import { voiceCommands } from './voiceCommands';
+import { modelDownload } from './modelSetupSchema';
+import { settings, settingsChange, theme } from './settingsSchema';
 import { voiceAvailability } from './voiceSchema';
-import {
-  recognizerTest,
-  voiceChoice,
-  voiceModelDownload,
-  voiceModelList,
-} from './voiceModelsSchema';
+import { voiceModelDownload } from './voiceModelsSchema';
 
 export * from './conversationStarter';
 export * from './modelSetupSchema';
 export * from './settingsSchema';
 export * from './voiceSchema';
 
-/** Conversation and message ids, as crypto.randomUUID() writes them (lowercase). */
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const id = z.string().check(z.regex(UUID_PATTERN, 'expected a UUID'));
-
-export const messageStatus = z.enum([
-  'queued', // waiting in the fair queue (or held while the board cools)
-  'streaming',
-  'complete',
-  'stopped', // the user pressed Stop: the partial answer is kept
-  'interrupted', // the process died while streaming: the partial answer is kept
-  'error',
-]);
-export type MessageStatus = z.infer<typeof messageStatus>;
-
-export const answerStats = z.object({
-  tokens: z.int().check(z.nonnegative()),
-  tokensPerSecond: z.number().check(z.nonnegative()),
-  timeToFirstTokenMs: z.number().check(z.nonnegative()),
-});
-export type AnswerStats = z.infer<typeof answerStats>;
-
-export const message = z.object({
-  id,
-  role: z.enum(['user', 'assistant']),
-  text: z.string(),
-  status: messageStatus,
-  createdAt: z.number(),
-  stats: z.optional(answerStats),
-  error: z.optional(z.string()),
-  /** Set when the thermal governor slowed or held this answer. */
-  slowedByCooling: z.optional(z.boolean()),
-});
-export type Message = z.infer<typeof message>;
-
-export const conversation = z.object({
-  id,
-  title: z.string(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  messages: z.array(message),
-  /** Who started it (decides who may delete it); files from before it was recorded: the owner. */
-  startedBy: z.optional(conversationStarter),
-});
-export type Conversation = z.infer<typeof conversation>;
-
-export const conversationSummary = z.object({
-  id,
-  title: z.string(),
-  updatedAt: z.number(),
-  messageCount: z.int().check(z.nonnegative()),
-  /** Who started it; compare with the snapshot's `viewer` (mayDeleteConversation). */
-  startedBy: z.optional(conversationStarter),
-});
-export type ConversationSummary = z.infer<typeof conversationSummary>;
+export { UUID_PATTERN } from './commandParts';
+export * from './conversationSchema';
+export * from './thermalSchema';
 
 export const modelStatus = z.object({
   state: z.enum(['none', 'loading', 'ready', 'error']),
@@ -87,44 +36,6 @@ export const modelStatus = z.object({
   threads: z.optional(z.int().check(z.positive())),
 });
 export type ModelStatus = z.infer<typeof modelStatus>;
-
-export const thermalReading = z.object({
-  time: z.number(),
-  temperatureC: z.number(),
-});
-export type ThermalReading = z.infer<typeof thermalReading>;
-
-export const thermalStatus = z.object({
-  /** False when there is no usable sensor; temperatureC is then -1. */
-  available: z.boolean(),
-  temperatureC: z.number(),
-  reason: z.optional(z.string()),
-  protection: z.boolean(),
-  /** When protection started (ms since epoch), while it is on. */
-  protectionSince: z.optional(z.number()),
-  triggerC: z.number(),
-  resumeC: z.number(),
-  cpuMHz: z.optional(z.number()),
-  fan: z.optional(z.string()),
-  firmwareThrottled: z.optional(z.boolean()),
-  source: z.enum(['sysfs', 'simulated', 'none']),
-  /** Recent readings for the trend line, oldest first. */
-  recent: z.array(thermalReading),
-});
-export type ThermalStatus = z.infer<typeof thermalStatus>;
-
-export const coolingCheckReport = z.object({
-  state: z.enum(['idle', 'running', 'done', 'stopped', 'protection', 'error']),
-  startedAt: z.optional(z.number()),
-  durationSec: z.optional(z.number()),
-  samples: z.array(thermalReading),
-  peakC: z.optional(z.number()),
-  secondsToSteadyState: z.optional(z.nullable(z.number())),
-  firmwareThrottled: z.optional(z.boolean()),
-  verdict: z.optional(z.string()),
-  error: z.optional(z.string()),
-});
-export type CoolingCheckReport = z.infer<typeof coolingCheckReport>;
 
 export const pairingInfo = z.object({
   /** What a phone opens: http(s)://<LAN address>:<port>/pair?code=<one-time code>. */
@@ -190,9 +101,6 @@ export type KioskExitOutcome = z.infer<typeof kioskExitOutcome>;
  */
 export const UNDO_DELETE_WINDOW_MS = 30_000;
 
-const empty = z.strictObject({});
-const ok = z.object({ ok: z.literal(true) });
-
 /** Every command: its argument schema and its result schema. */
 export const commands = {
   getSnapshot: { args: empty, result: appSnapshot },
@@ -219,52 +127,7 @@ export const commands = {
     args: z.strictObject({ conversationId: id }),
     result: z.object({ stopped: z.boolean() }),
   },
-  /**
-   * Speaks an answer to this client as it is written (its "Speak answers"
-   * switch, for a typed prompt); a spoken prompt's answer is spoken anyway. Any
-   * earlier answer being spoken to this client stops.
-   */
-  speakAnswer: {
-    args: z.strictObject({ conversationId: id, messageId: id }),
-    result: ok,
-  },
-  /** Stops the speech of an answer to this client (Stop speaking, barge-in). */
-  stopSpeech: { args: z.strictObject({ messageId: id }), result: ok },
-  /**
-   * Settings > Voice's Test: speaks a short sample sentence to this screen at
-   * this rate (default: the saved one), as speech frames of a new answer id.
-   */
-  testVoice: {
-    args: z.strictObject({
-      rate: z.optional(z.number().check(z.gte(VOICE_RATE_RANGE.min), z.lte(VOICE_RATE_RANGE.max))),
-    }),
-    result: ok,
-    owner: true,
-  },
-  /** Settings > Voice: the recognizers and voices to download, what is chosen and in use. */
-  listVoiceModels: { args: empty, result: voiceModelList, owner: true },
-  /**
-   * Downloads voice models from the catalog, in order, as one job (the setup
-   * screen's voice step asks for a recognizer and a voice at once); each is
-   * checked against its pinned sha256 and unpacked before it counts as installed.
-   */
-  downloadVoiceModels: {
-    args: z.strictObject({ ids: z.array(voiceChoice).check(z.minLength(1), z.maxLength(4)) }),
-    result: voiceModelDownload,
-    owner: true,
-  },
-  cancelVoiceModelDownload: {
-    args: empty,
-    result: z.object({ cancelled: z.boolean() }),
-    owner: true,
-  },
-  /** Deletes an installed voice model; voice falls back to the next choice if it was in use. */
-  removeVoiceModel: { args: z.strictObject({ id: voiceChoice }), result: ok, owner: true },
-  /**
-   * Settings > Voice's recognizer Test: Hearth speaks a sample sentence with its
-   * voice and the recognizer in use transcribes it; no microphone needed.
-   */
-  testRecognizer: { args: empty, result: recognizerTest, owner: true },
+  ...voiceCommands,
   startCoolingCheck: {
     args: z.strictObject({ durationSec: z.int().check(z.gte(5), z.lte(3600)) }),
     result: coolingCheckReport,
@@ -280,48 +143,7 @@ export const commands = {
     result: ok,
     owner: true,
   },
-  /** The catalog (with this machine's fit), installed models, the current one, a download under way. */
-  listModels: { args: empty, result: modelList, owner: true },
-  /** Starts downloading a catalog model, or a .gguf from an https address with its sha256. */
-  downloadModel: {
-    args: z.union([
-      z.strictObject({ catalogId: z.string().check(z.minLength(1), z.maxLength(100)) }),
-      z.strictObject({
-        url: z.string().check(z.minLength(1), z.maxLength(2000)),
-        sha256: z.optional(
-          z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits')),
-        ),
-      }),
-    ]),
-    result: modelDownload,
-    owner: true,
-  },
-  cancelDownload: { args: empty, result: z.object({ cancelled: z.boolean() }), owner: true },
-  /** .gguf files in the models folder and on USB sticks. */
-  listModelFiles: { args: empty, result: z.array(modelFile), owner: true },
-  /** Switches to a listed .gguf file (a file on a USB stick is copied in first). */
-  useModelFile: {
-    args: z.strictObject({ path: z.string().check(z.minLength(1), z.maxLength(4096)) }),
-    result: modelDownload,
-    owner: true,
-  },
-  /**
-   * Deletes an installed model, or an unfinished download, from the models folder
-   * to free space; refused for the model in use and one being downloaded or copied.
-   */
-  removeModel: {
-    args: z.strictObject({
-      /** As the models folder names it: no path, not hidden. */
-      fileName: z
-        .string()
-        .check(
-          z.maxLength(255),
-          z.regex(/^[^./\\\0][^/\\\0]*\.gguf$/i, 'expected a model file name ending in .gguf'),
-        ),
-    }),
-    result: ok,
-    owner: true,
-  },
+  ...modelCommands,
   getSettings: { args: empty, result: settings, owner: true },
   /** Validates, applies (live where possible) and saves the changes. */
   updateSettings: {

@@ -320,6 +320,7 @@ describe('another process, and what a crash left', () => {
 });
 
 describe('unpacking on a full disk', () => {
+  // Skipped only without root: mounting the full tmpfs needs it (needsMount says so in the title).
   test.skipIf(!canMount)(
     needsMount('fails in words, leaves nothing installed and keeps the checked archive'),
     async () => {

@@ -125,6 +125,7 @@ describe('loading a sherpa-onnx model that is not one', () => {
 describe('a downloaded model', () => {
   const has = (id: string) => MODELS !== '' && existsSync(join(MODELS, id));
 
+  // Skipped only where the Moonshine model cannot be downloaded (here): set HEARTH_TEST_VOICE_MODELS.
   it.skipIf(!has('moonshine-tiny-en'))(
     'transcribes flite speech (needs a downloaded moonshine-tiny-en model (HEARTH_TEST_VOICE_MODELS))',
     async () => {
@@ -141,6 +142,7 @@ describe('a downloaded model', () => {
     },
   );
 
+  // Skipped only where the Piper voice cannot be downloaded (here): set HEARTH_TEST_VOICE_MODELS.
   it.skipIf(!has('piper-amy-low'))(
     'speaks a sentence, and a cancelled one gives nothing (needs a downloaded piper-amy-low model (HEARTH_TEST_VOICE_MODELS))',
     async () => {
