@@ -23,7 +23,12 @@ export interface BenchSettings {
   systemPrompt: string;
 }
 
-function env(settings: BenchSettings, dataDir: string, maxTokens: number): NodeJS.ProcessEnv {
+/** The variables of a bench Hearth: the bench's model and settings, no sensor, loopback on any port. */
+export function benchEnv(
+  settings: BenchSettings,
+  dataDir: string,
+  maxTokens: number,
+): NodeJS.ProcessEnv {
   return {
     HEARTH_DATA_DIR: dataDir,
     HEARTH_MODEL: settings.modelPath,
@@ -46,7 +51,7 @@ export class EngineRunner {
 
   static async open(settings: BenchSettings, maxTokens: number): Promise<EngineRunner> {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
-    const config = loadConfig(env(settings, dataDir, maxTokens));
+    const config = loadConfig(benchEnv(settings, dataDir, maxTokens));
     const engine = new InferenceEngine({
       config,
       logger: createMemoryLogger(),
@@ -103,7 +108,7 @@ export class WebSocketRunner {
 
   static async open(settings: BenchSettings, maxTokens: number): Promise<WebSocketRunner> {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
-    const config = loadConfig(env(settings, dataDir, maxTokens));
+    const config = loadConfig(benchEnv(settings, dataDir, maxTokens));
     const logger = createMemoryLogger();
     // The same start-up as `npm run serve`.
     const running = await startHearth({

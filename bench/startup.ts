@@ -10,15 +10,28 @@ export interface StartupFigures {
   rssMiB: number;
 }
 
-function rssMiB(pid: number): number {
+/** A process's resident memory now, in MiB. */
+export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
 
-export async function measureStartup(serveJs: string, modelPath: string): Promise<StartupFigures> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-start-'));
-  const start = performance.now();
+/** A headless Hearth (the built serve.js) whose model is ready; stop() ends it and removes its data. */
+export interface ReadyHearth {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Spawns serve.js with these variables over the bench's defaults and waits until /healthz says ready. */
+export async function startReadyHearth(
+  serveJs: string,
+  modelPath: string,
+  dataDirPrefix: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ReadyHearth> {
+  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const child = spawn(process.execPath, [serveJs], {
     env: {
       ...process.env,
@@ -29,10 +42,16 @@ export async function measureStartup(serveJs: string, modelPath: string): Promis
       HEARTH_HOST: '127.0.0.1',
       HEARTH_THERMAL_ZONE: join(dataDir, 'no-sensor'),
       HEARTH_LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -49,11 +68,20 @@ export async function measureStartup(serveJs: string, modelPath: string): Promis
       if (health.model.state === 'error') throw new Error('model failed to load');
       await new Promise((r) => setTimeout(r, 10));
     }
+    return { url, pid: child.pid ?? 0, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function measureStartup(serveJs: string, modelPath: string): Promise<StartupFigures> {
+  const start = performance.now();
+  const hearth = await startReadyHearth(serveJs, modelPath, 'hearth-bench-start-');
+  try {
     const readyMs = performance.now() - start;
-    return { readyMs, rssMiB: rssMiB(child.pid ?? 0) };
+    return { readyMs, rssMiB: rssMiB(hearth.pid) };
   } finally {
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth.stop();
   }
 }

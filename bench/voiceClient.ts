@@ -14,6 +14,7 @@ import { serverFrame } from '../src/shared/wire';
 import { loggerFrom } from '../src/main/base/log';
 import { loadConfig } from '../src/main/config/config';
 import { startHearth, type RunningHearth } from '../src/main/runtime/hearthProcess';
+import { benchEnv } from './hearthRuns';
 import type { HearthServer } from '../src/main/server/httpServer';
 import { ownerCookieOf } from '../src/testing/testOwner';
 import type { BenchSettings } from './hearthRuns';
@@ -49,21 +50,12 @@ export class VoiceBenchClient {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-voice-'));
     const client = new VoiceBenchClient(dataDir, undefined);
     try {
-      const config = loadConfig({
-        HEARTH_DATA_DIR: dataDir,
-        HEARTH_MODEL: settings.modelPath,
-        HEARTH_THREADS: String(settings.threads),
-        HEARTH_CONTEXT_SIZE: String(settings.contextSize),
-        HEARTH_MAX_TOKENS: String(maxTokens),
-        HEARTH_TEMPERATURE: '0',
-        HEARTH_SYSTEM_PROMPT: settings.systemPrompt,
-        HEARTH_THERMAL_ZONE: join(dataDir, 'no-sensor'),
-      });
+      const config = loadConfig(benchEnv(settings, dataDir, maxTokens));
       const logger = loggerFrom((_level, eventType, context = {}) => {
         if (KEPT.has(eventType)) client.log.push({ at: performance.now(), eventType, context });
       });
       client.running = await startHearth({
-        config: { ...config, host: '127.0.0.1', port: 0 },
+        config,
         logger,
         staticDir: join(import.meta.dirname, '..', 'out', 'renderer'),
         processName: 'npm run bench voice',

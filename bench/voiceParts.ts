@@ -3,7 +3,7 @@
 // does not move it), what a window of it costs, how long flite takes to speak a
 // sentence, the peak memory of the engines that run as child processes, and a
 // headless Hearth's memory with and without voice engines on its PATH.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { Flite } from '../src/main/voice/flite';
 import { Pocketsphinx } from '../src/main/voice/pocketsphinx';
 import { VoiceActivity } from '../src/main/voice/voiceActivity';
 import { silentLogger } from '../src/testing/loggers';
+import { rssMiB, startReadyHearth } from './startup';
 
 /** Index of the last sample louder than `threshold` (the end of the words). */
 export function lastSpeechSample(pcm: Int16Array, threshold = 300): number {
@@ -126,45 +127,17 @@ export async function headlessRssMiB(
   modelPath: string,
   withVoice: boolean,
 ): Promise<number> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-voice-rss-'));
-  const child = spawn(process.execPath, [serveJs], {
-    env: {
-      ...process.env,
-      ...(withVoice ? {} : { PATH: join(dataDir, 'empty-path') }),
-      HEARTH_DATA_DIR: dataDir,
-      HEARTH_MODEL: modelPath,
-      HEARTH_THREADS: '1',
-      HEARTH_PORT: '0',
-      HEARTH_HOST: '127.0.0.1',
-      HEARTH_THERMAL_ZONE: join(dataDir, 'no-sensor'),
-      HEARTH_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const hearth = await startReadyHearth(
+    serveJs,
+    modelPath,
+    'hearth-bench-voice-rss-',
+    withVoice ? {} : { PATH: join(tmpdir(), 'hearth-bench-no-such-path') },
+  );
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /Hearth listening on (http:\/\/\S+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve.js exited early (${code})`)));
-    });
-    for (;;) {
-      const health = (await (await fetch(`${url}/healthz`)).json()) as { model: { state: string } };
-      if (health.model.state === 'ready') break;
-      if (health.model.state === 'error') throw new Error('model failed to load');
-      await new Promise((r) => setTimeout(r, 10));
-    }
     // Let start-up settle (the engine lookup, lazy modules) before reading.
     await new Promise((r) => setTimeout(r, 500));
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+    return rssMiB(hearth.pid);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth.stop();
   }
 }
